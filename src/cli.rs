@@ -1,0 +1,104 @@
+//! The command line, as clap derive types. Nothing below this module sees clap: `commands` turn these into options.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Audit, rotate and recreate the credentials of a Docker Compose deployment, safely.
+#[derive(Debug, Parser)]
+#[command(name = "docker secops", bin_name = "docker secops", version, disable_help_subcommand = true)]
+#[command(after_help = "Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or runtime error.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print strong new credentials (a 32-char DB password and a 64-char JWT secret by default).
+    Generate(GenerateArgs),
+    /// List the secret-bearing keys each service receives, and where each comes from.
+    #[command(visible_alias = "ls")]
+    Inventory(InventoryArgs),
+    /// Print the version.
+    Version,
+}
+
+/// `generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// What to generate; without it, the runbook's pair: a DB password and a JWT secret.
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+    /// Length in characters (password 32, jwt 64, hex 64 by default).
+    #[arg(long, requires = "kind")]
+    pub length: Option<usize>,
+    /// How many to generate.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub count: u32,
+    /// Print JSON instead of labelled lines.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `--kind`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Password,
+    Jwt,
+    Hex,
+}
+
+/// `inventory`.
+#[derive(Debug, Args)]
+pub struct InventoryArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+}
+
+/// `--format` for commands that print human or JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Human,
+    Json,
+}
+
+/// The flags that select a compose project, with exactly `docker compose`'s meaning.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ProjectArgs {
+    /// Compose configuration files (repeatable; default: compose.yaml, docker-compose.yml, ... searched upwards).
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Project name.
+    #[arg(short = 'p', long = "project-name", value_name = "NAME")]
+    pub project_name: Option<String>,
+    /// Alternate working directory (default: the directory of the first compose file).
+    #[arg(long, value_name = "DIR")]
+    pub project_directory: Option<PathBuf>,
+    /// Interpolation env files (repeatable; default: .env in the project directory).
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_files: Vec<PathBuf>,
+    /// Profiles to enable (repeatable).
+    #[arg(long = "profile", value_name = "PROFILE")]
+    pub profiles: Vec<String>,
+}
+
+/// Parses our own arguments (program name first), after the plugin layer removed docker's global flags.
+pub fn parse(args: Vec<String>) -> Result<Cli, clap::Error> {
+    Cli::try_parse_from(args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,37 @@
+//! docker-secops: audits, rotates and recreates the credentials of a Docker Compose deployment.
+//!
+//! Data flows one way: `cli` -> `commands` -> (`project`, `envfile`, `secret`, ...) -> `output`.
+
+pub mod cli;
+pub mod commands;
+pub mod envfile;
+pub mod exit;
+pub mod output;
+pub mod plugin;
+pub mod project;
+pub mod secret;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+/// Runs the plugin with the full argument vector (program name first) and returns the process exit code.
+///
+/// The metadata handshake is answered before anything else is set up: the docker CLI calls it for every
+/// `docker --help`, so it must not start a runtime or touch the network.
+pub fn run(args: Vec<OsString>) -> ExitCode {
+    if plugin::is_metadata_call(&args) {
+        return output::metadata(&plugin::Metadata::current());
+    }
+    let invocation = match plugin::Invocation::split(args) {
+        Ok(invocation) => invocation,
+        Err(err) => return output::fatal(&err.into()),
+    };
+    let parsed = match cli::parse(invocation.command_args) {
+        Ok(parsed) => parsed,
+        Err(err) => return output::clap_error(&err),
+    };
+    match commands::dispatch(parsed, invocation.global) {
+        Ok(code) => code.into(),
+        Err(err) => output::fatal(&err),
+    }
+}

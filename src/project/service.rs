@@ -1,0 +1,33 @@
+//! One service of a compose project, reduced to what credentials care about.
+
+use std::path::PathBuf;
+
+use super::{EnvFileBinding, EnvVar, Port, Volume};
+
+/// A service after merging, `extends`, `include` and interpolation.
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub name: String,
+    pub image: Option<String>,
+    /// `env_file` entries in order (later files win).
+    pub env_files: Vec<EnvFileBinding>,
+    /// Every environment key the container gets, sorted by key, with where its value comes from.
+    pub environment: Vec<EnvVar>,
+    pub volumes: Vec<Volume>,
+    pub ports: Vec<Port>,
+    /// `command`, split into words the way compose splits a string command.
+    pub command: Option<Vec<String>>,
+    /// Services this one `depends_on`.
+    pub depends_on: Vec<String>,
+    /// True when the service declares a healthcheck (and it is not disabled).
+    pub has_healthcheck: bool,
+    /// The compose file (absolute) that declared the service.
+    pub declared_in: PathBuf,
+}
+
+impl Service {
+    /// The environment key `key`, when the container gets it.
+    pub fn env(&self, key: &str) -> Option<&EnvVar> {
+        self.environment.iter().find(|v| v.key == key)
+    }
+}

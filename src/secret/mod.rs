@@ -1,0 +1,15 @@
+//! Secret values: generation from the OS CSPRNG, fingerprints, strength estimates and which keys hold secrets.
+
+mod fingerprint;
+mod generator;
+mod key_class;
+mod kind;
+mod secret;
+mod strength;
+
+pub use fingerprint::fingerprint;
+pub use generator::{generate, GenerateError};
+pub use key_class::is_secret_key;
+pub use kind::SecretKind;
+pub use secret::Secret;
+pub use strength::{Strength, Weakness};

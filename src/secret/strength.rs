@@ -1,0 +1,154 @@
+//! How guessable a secret is: length, charset entropy, zxcvbn's dictionary/sequence/repeat matching, placeholder
+//! words, and values equal to their own key or user name.
+
+use serde::Serialize;
+
+/// The policy's shortest acceptable secret.
+pub const MIN_LENGTH: usize = 16;
+/// Below this many bits of charset entropy a secret is weak, whatever its length.
+pub const MIN_ENTROPY_BITS: f64 = 64.0;
+/// zxcvbn analyses at most this many characters: its matching is quadratic, and a prefix this long already decides.
+const ZXCVBN_PREFIX: usize = 100;
+
+const PLACEHOLDERS: &[&str] = &[
+    "changeme", "change_me", "change-me", "changethis", "example", "xxx", "placeholder", "replace", "todo", "fixme",
+    "secret", "password", "your_", "your-", "<", "dummy", "sample", "default", "insert", "redacted",
+];
+
+/// One reason a secret is weak.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Weakness {
+    /// Fewer characters than the policy asks for.
+    TooShort { length: usize, min: usize },
+    /// Too few bits from its length and alphabet.
+    LowEntropy { bits: u32 },
+    /// A placeholder left from a template (`changeme`, `example`, `xxx`, ...).
+    Placeholder { word: String },
+    /// zxcvbn finds it guessable: a common password, a word, a sequence, a repeat, a date.
+    Guessable { score: u8, hint: String },
+    /// The value is its own key name or user name.
+    EqualsName { name: String },
+}
+
+impl Weakness {
+    /// A one-line explanation for output (never contains the value).
+    pub fn describe(&self) -> String {
+        match self {
+            Weakness::TooShort { length, min } => format!("{length} characters, policy asks for at least {min}"),
+            Weakness::LowEntropy { bits } => format!("about {bits} bits of entropy, policy asks for {MIN_ENTROPY_BITS}"),
+            Weakness::Placeholder { word } => format!("looks like a placeholder ({word:?})"),
+            Weakness::Guessable { score, hint } => format!("guessable (zxcvbn score {score}/4): {hint}"),
+            Weakness::EqualsName { name } => format!("equals the name {name:?}"),
+        }
+    }
+}
+
+/// The estimate for one value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Strength {
+    pub length: usize,
+    pub entropy_bits: u32,
+    pub weaknesses: Vec<Weakness>,
+}
+
+impl Strength {
+    /// Estimates `value`, which is stored under `key` and belongs to `user` when known.
+    pub fn estimate(value: &str, key: &str, user: Option<&str>) -> Self {
+        let length = value.chars().count();
+        let entropy_bits = charset_entropy(value);
+        let mut weaknesses = Vec::new();
+        if length < MIN_LENGTH {
+            weaknesses.push(Weakness::TooShort { length, min: MIN_LENGTH });
+        }
+        if f64::from(entropy_bits) < MIN_ENTROPY_BITS {
+            weaknesses.push(Weakness::LowEntropy { bits: entropy_bits });
+        }
+        let lower = value.to_lowercase();
+        if let Some(word) = PLACEHOLDERS.iter().find(|w| lower.contains(**w)) {
+            weaknesses.push(Weakness::Placeholder { word: (*word).to_string() });
+        }
+        for name in std::iter::once(key).chain(user) {
+            if !name.is_empty() && lower == name.to_lowercase() {
+                weaknesses.push(Weakness::EqualsName { name: name.to_string() });
+            }
+        }
+        if length > 0 {
+            let prefix: String = value.chars().take(ZXCVBN_PREFIX).collect();
+            let inputs: Vec<&str> = std::iter::once(key).chain(user).collect();
+            let entropy = zxcvbn::zxcvbn(&prefix, &inputs);
+            let score = u8::from(entropy.score());
+            if score < 3 {
+                let hint = entropy
+                    .feedback()
+                    .and_then(|f| f.warning().map(|w| w.to_string()))
+                    .unwrap_or_else(|| "predictable pattern".to_string());
+                weaknesses.push(Weakness::Guessable { score, hint });
+            }
+        }
+        Strength { length, entropy_bits, weaknesses }
+    }
+
+    /// True when no weakness was found.
+    pub fn is_strong(&self) -> bool {
+        self.weaknesses.is_empty()
+    }
+}
+
+/// Bits from length and alphabet: length * log2(size of the character classes used), with repeated characters
+/// counted once per distinct character so that `aaaaaaaa...` does not pass on length alone.
+fn charset_entropy(value: &str) -> u32 {
+    let (mut lower, mut upper, mut digit, mut other) = (false, false, false, false);
+    for c in value.chars() {
+        match c {
+            'a'..='z' => lower = true,
+            'A'..='Z' => upper = true,
+            '0'..='9' => digit = true,
+            _ => other = true,
+        }
+    }
+    let alphabet = 26 * usize::from(lower) + 26 * usize::from(upper) + 10 * usize::from(digit) + 33 * usize::from(other);
+    if alphabet == 0 {
+        return 0;
+    }
+    let distinct = value.chars().collect::<std::collections::HashSet<_>>().len();
+    let effective = value.chars().count().min(distinct * 2);
+    (effective as f64 * (alphabet as f64).log2()) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::{SecretKind, generate};
+
+    fn weak(value: &str) -> bool {
+        !Strength::estimate(value, "DB_PASSWORD", Some("admin")).is_strong()
+    }
+
+    #[test]
+    fn generated_secrets_are_strong() {
+        for kind in [SecretKind::Password, SecretKind::Jwt, SecretKind::Hex] {
+            let s = generate(kind, None).expect("generates");
+            let strength = Strength::estimate(s.expose(), "KEY", None);
+            assert!(strength.is_strong(), "{kind:?}: {:?}", strength.weaknesses);
+        }
+    }
+
+    #[test]
+    fn weak_values_are_caught() {
+        for value in [
+            "short", "password123456789", "changeme-changeme", "aaaaaaaaaaaaaaaaaaaaaaaa", "abcdefghijklmnopqrstuvwxyz",
+            "admin", "db_password", "xxxxxxxxxxxxxxxxxxxxx", "Summer2024!Summer2024!", "",
+        ] {
+            assert!(weak(value), "{value:?} should be weak");
+        }
+    }
+
+    #[test]
+    fn descriptions_never_hold_the_value() {
+        let value = "Tr0ub4dor&3-Tr0ub4dor&3";
+        for w in Strength::estimate(value, "K", None).weaknesses {
+            assert!(!w.describe().contains("Tr0ub4dor"), "{w:?}");
+        }
+    }
+}
