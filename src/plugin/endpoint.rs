@@ -132,8 +132,11 @@ fn default_endpoint(
     let env_verify = env("DOCKER_TLS_VERIFY").is_some_and(|v| !v.is_empty());
     let verify = flags.tls_verify || env_verify;
     let tls = if flags.tls || verify {
-        let cert_dir = env("DOCKER_CERT_PATH").filter(|p| !p.is_empty()).map(PathBuf::from).unwrap_or_else(|| config_dir.clone());
-        let pick = |flag: &Option<PathBuf>, file: &str| flag.clone().or_else(|| Some(cert_dir.join(file)).filter(|p| p.exists()));
+        let cert_dir =
+            env("DOCKER_CERT_PATH").filter(|p| !p.is_empty()).map(PathBuf::from).unwrap_or_else(|| config_dir.clone());
+        let pick = |flag: &Option<PathBuf>, file: &str| {
+            flag.clone().or_else(|| Some(cert_dir.join(file)).filter(|p| p.exists()))
+        };
         Some(TlsMaterial {
             ca: pick(&flags.tls_ca_cert, "ca.pem"),
             cert: pick(&flags.tls_cert, "cert.pem"),
@@ -212,17 +215,26 @@ mod tests {
         let cfg = config.to_str().expect("utf8");
 
         let flags = GlobalFlags { context: Some("flag".into()), ..Default::default() };
-        let ep = DockerEndpoint::resolve_with(&flags, env(&[("DOCKER_CONFIG", cfg), ("DOCKER_CONTEXT", "envctx")])).expect("flag");
+        let ep = DockerEndpoint::resolve_with(&flags, env(&[("DOCKER_CONFIG", cfg), ("DOCKER_CONTEXT", "envctx")]))
+            .expect("flag");
         assert_eq!(ep.host, "tcp://flag:2375");
 
-        let ep = DockerEndpoint::resolve_with(&GlobalFlags::default(), env(&[("DOCKER_CONFIG", cfg), ("DOCKER_CONTEXT", "envctx")])).expect("env");
+        let ep = DockerEndpoint::resolve_with(
+            &GlobalFlags::default(),
+            env(&[("DOCKER_CONFIG", cfg), ("DOCKER_CONTEXT", "envctx")]),
+        )
+        .expect("env");
         assert_eq!(ep.host, "tcp://env:2375");
 
         let ep = DockerEndpoint::resolve_with(&GlobalFlags::default(), env(&[("DOCKER_CONFIG", cfg)])).expect("config");
         assert_eq!((ep.context.as_str(), ep.host.as_str()), ("current", "ssh://me@current"));
 
         // DOCKER_HOST selects the default context even when a current context is configured.
-        let ep = DockerEndpoint::resolve_with(&GlobalFlags::default(), env(&[("DOCKER_CONFIG", cfg), ("DOCKER_HOST", "tcp://x:1")])).expect("host");
+        let ep = DockerEndpoint::resolve_with(
+            &GlobalFlags::default(),
+            env(&[("DOCKER_CONFIG", cfg), ("DOCKER_HOST", "tcp://x:1")]),
+        )
+        .expect("host");
         assert_eq!((ep.context.as_str(), ep.host.as_str()), ("default", "tcp://x:1"));
     }
 

@@ -48,11 +48,9 @@ impl GlobalFlags {
         if self.tls_verify {
             push("--tlsverify", None);
         }
-        for (flag, path) in [
-            ("--tlscacert", &self.tls_ca_cert),
-            ("--tlscert", &self.tls_cert),
-            ("--tlskey", &self.tls_key),
-        ] {
+        for (flag, path) in
+            [("--tlscacert", &self.tls_ca_cert), ("--tlscert", &self.tls_cert), ("--tlskey", &self.tls_key)]
+        {
             if let Some(path) = path {
                 push(flag, Some(path.display().to_string()));
             }

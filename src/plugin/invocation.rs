@@ -64,7 +64,16 @@ fn take_global(
     };
     let is_value_flag = matches!(
         flag.as_str(),
-        "--config" | "-c" | "--context" | "-H" | "--host" | "-l" | "--log-level" | "--tlscacert" | "--tlscert" | "--tlskey"
+        "--config"
+            | "-c"
+            | "--context"
+            | "-H"
+            | "--host"
+            | "-l"
+            | "--log-level"
+            | "--tlscacert"
+            | "--tlscert"
+            | "--tlskey"
     );
     let is_bool_flag = matches!(flag.as_str(), "-D" | "--debug" | "--tls" | "--tlsverify");
     if !is_value_flag && !is_bool_flag {

@@ -16,3 +16,4 @@ pub use port::Port;
 pub use project::{Project, ProjectOptions};
 pub use service::Service;
 pub use volume::{Volume, VolumeKind};
+mod load_stub;

@@ -12,7 +12,7 @@ const ALPHANUMERIC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 pub enum GenerateError {
     #[error("the operating system's random number generator failed: {0}")]
     Rng(String),
-    #[error("a {kind:?} secret of {length} characters is too short: at least {min} are needed")]
+    #[error("a {} secret of {length} characters is too short: at least {min} are needed", kind.name())]
     TooShort { kind: SecretKind, length: usize, min: usize },
     #[error("a jwt secret is base64 and its length must be a multiple of 4, not {0}")]
     Base64Length(usize),
@@ -41,7 +41,7 @@ pub fn generate(kind: SecretKind, length: Option<usize>) -> Result<Secret, Gener
             text
         }
         SecretKind::Jwt => {
-            if length % 4 != 0 {
+            if !length.is_multiple_of(4) {
                 return Err(GenerateError::Base64Length(length));
             }
             base64::engine::general_purpose::STANDARD.encode(random_bytes(length / 4 * 3)?)
@@ -102,7 +102,10 @@ mod tests {
         for kind in [SecretKind::Password, SecretKind::Jwt, SecretKind::Hex] {
             let mut seen = HashSet::new();
             for _ in 0..10_000 {
-                assert!(seen.insert(generate(kind, None).expect("generates").expose().to_string()), "{kind:?} repeated");
+                assert!(
+                    seen.insert(generate(kind, None).expect("generates").expose().to_string()),
+                    "{kind:?} repeated"
+                );
             }
         }
     }

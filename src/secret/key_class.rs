@@ -6,13 +6,51 @@
 //! secret (`_ID`, `_USER`, `_FILE`, `_URL`, `_TTL`, `_ALGORITHM`, ...) or it names a public key. Keys that receive a
 //! secret by interpolation and keys declared in `x-secops` are added by the project model, not here.
 
-const CONTAINS: &[&str] = &["PASSWORD", "PASSWD", "SECRET", "TOKEN", "CREDENTIAL", "API_KEY", "APIKEY", "PRIVATE_KEY", "ACCESS_KEY"];
+const CONTAINS: &[&str] =
+    &["PASSWORD", "PASSWD", "SECRET", "TOKEN", "CREDENTIAL", "API_KEY", "APIKEY", "PRIVATE_KEY", "ACCESS_KEY"];
 const WORDS: &[&str] = &["PWD", "PASS", "AUTH"];
 const METADATA_WORDS: &[&str] = &[
-    "ID", "IDS", "USER", "USERNAME", "NAME", "FILE", "PATH", "DIR", "URL", "URI", "HOST", "PORT", "ENABLED", "ENABLE",
-    "DISABLED", "METHOD", "MECHANISM", "SOURCE", "TYPE", "TTL", "EXPIRY", "EXPIRES", "EXPIRATION", "LIFETIME", "LENGTH",
-    "ALGORITHM", "ALG", "ISSUER", "AUDIENCE", "HEADER", "TIMEOUT", "SECONDS", "MINUTES", "HOURS", "DAYS", "DB",
-    "DATABASE", "ENDPOINT", "PROVIDER", "MODE", "VERSION",
+    "ID",
+    "IDS",
+    "USER",
+    "USERNAME",
+    "NAME",
+    "FILE",
+    "PATH",
+    "DIR",
+    "URL",
+    "URI",
+    "HOST",
+    "PORT",
+    "ENABLED",
+    "ENABLE",
+    "DISABLED",
+    "METHOD",
+    "MECHANISM",
+    "SOURCE",
+    "TYPE",
+    "TTL",
+    "EXPIRY",
+    "EXPIRES",
+    "EXPIRATION",
+    "LIFETIME",
+    "LENGTH",
+    "ALGORITHM",
+    "ALG",
+    "ISSUER",
+    "AUDIENCE",
+    "HEADER",
+    "TIMEOUT",
+    "SECONDS",
+    "MINUTES",
+    "HOURS",
+    "DAYS",
+    "DB",
+    "DATABASE",
+    "ENDPOINT",
+    "PROVIDER",
+    "MODE",
+    "VERSION",
 ];
 
 /// True when `key` names a secret by the rule above.
@@ -35,8 +73,18 @@ mod tests {
     #[test]
     fn secret_names() {
         for key in [
-            "MONGO_INITDB_ROOT_PASSWORD", "REDIS_PASSWORD", "JWT_SECRET_KEY", "JWT_SECRET", "GITHUB_TOKEN", "DB_PWD",
-            "STRIPE_API_KEY", "SSH_PRIVATE_KEY", "AWS_SECRET_ACCESS_KEY", "smtp_pass", "REDIS_AUTH", "GCP_CREDENTIALS",
+            "MONGO_INITDB_ROOT_PASSWORD",
+            "REDIS_PASSWORD",
+            "JWT_SECRET_KEY",
+            "JWT_SECRET",
+            "GITHUB_TOKEN",
+            "DB_PWD",
+            "STRIPE_API_KEY",
+            "SSH_PRIVATE_KEY",
+            "AWS_SECRET_ACCESS_KEY",
+            "smtp_pass",
+            "REDIS_AUTH",
+            "GCP_CREDENTIALS",
         ] {
             assert!(is_secret_key(key), "{key} should be secret");
         }
@@ -45,8 +93,18 @@ mod tests {
     #[test]
     fn non_secret_names() {
         for key in [
-            "MONGO_INITDB_ROOT_USERNAME", "CLIENT_ID", "SSH_PUBLIC_KEY", "MONGO_INITDB_ROOT_PASSWORD_FILE", "AUTHOR",
-            "REDIS_HOST", "JWT_ALGORITHM", "TOKEN_TTL", "PASSWORD_MIN_LENGTH", "AUTH_URL", "PATH", "MONGO_AUTH_SOURCE",
+            "MONGO_INITDB_ROOT_USERNAME",
+            "CLIENT_ID",
+            "SSH_PUBLIC_KEY",
+            "MONGO_INITDB_ROOT_PASSWORD_FILE",
+            "AUTHOR",
+            "REDIS_HOST",
+            "JWT_ALGORITHM",
+            "TOKEN_TTL",
+            "PASSWORD_MIN_LENGTH",
+            "AUTH_URL",
+            "PATH",
+            "MONGO_AUTH_SOURCE",
         ] {
             assert!(!is_secret_key(key), "{key} should not be secret");
         }

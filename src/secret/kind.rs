@@ -28,6 +28,15 @@ impl SecretKind {
         16
     }
 
+    /// The name used on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            SecretKind::Password => "password",
+            SecretKind::Jwt => "jwt",
+            SecretKind::Hex => "hex",
+        }
+    }
+
     /// A human label for output.
     pub fn label(self) -> &'static str {
         match self {

@@ -8,7 +8,7 @@ mod secret;
 mod strength;
 
 pub use fingerprint::fingerprint;
-pub use generator::{generate, GenerateError};
+pub use generator::{GenerateError, generate};
 pub use key_class::is_secret_key;
 pub use kind::SecretKind;
 pub use secret::Secret;

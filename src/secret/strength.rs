@@ -11,8 +11,26 @@ pub const MIN_ENTROPY_BITS: f64 = 64.0;
 const ZXCVBN_PREFIX: usize = 100;
 
 const PLACEHOLDERS: &[&str] = &[
-    "changeme", "change_me", "change-me", "changethis", "example", "xxx", "placeholder", "replace", "todo", "fixme",
-    "secret", "password", "your_", "your-", "<", "dummy", "sample", "default", "insert", "redacted",
+    "changeme",
+    "change_me",
+    "change-me",
+    "changethis",
+    "example",
+    "xxx",
+    "placeholder",
+    "replace",
+    "todo",
+    "fixme",
+    "secret",
+    "password",
+    "your_",
+    "your-",
+    "<",
+    "dummy",
+    "sample",
+    "default",
+    "insert",
+    "redacted",
 ];
 
 /// One reason a secret is weak.
@@ -36,7 +54,9 @@ impl Weakness {
     pub fn describe(&self) -> String {
         match self {
             Weakness::TooShort { length, min } => format!("{length} characters, policy asks for at least {min}"),
-            Weakness::LowEntropy { bits } => format!("about {bits} bits of entropy, policy asks for {MIN_ENTROPY_BITS}"),
+            Weakness::LowEntropy { bits } => {
+                format!("about {bits} bits of entropy, policy asks for {MIN_ENTROPY_BITS}")
+            }
             Weakness::Placeholder { word } => format!("looks like a placeholder ({word:?})"),
             Weakness::Guessable { score, hint } => format!("guessable (zxcvbn score {score}/4): {hint}"),
             Weakness::EqualsName { name } => format!("equals the name {name:?}"),
@@ -107,7 +127,8 @@ fn charset_entropy(value: &str) -> u32 {
             _ => other = true,
         }
     }
-    let alphabet = 26 * usize::from(lower) + 26 * usize::from(upper) + 10 * usize::from(digit) + 33 * usize::from(other);
+    let alphabet =
+        26 * usize::from(lower) + 26 * usize::from(upper) + 10 * usize::from(digit) + 33 * usize::from(other);
     if alphabet == 0 {
         return 0;
     }
@@ -137,8 +158,16 @@ mod tests {
     #[test]
     fn weak_values_are_caught() {
         for value in [
-            "short", "password123456789", "changeme-changeme", "aaaaaaaaaaaaaaaaaaaaaaaa", "abcdefghijklmnopqrstuvwxyz",
-            "admin", "db_password", "xxxxxxxxxxxxxxxxxxxxx", "Summer2024!Summer2024!", "",
+            "short",
+            "password123456789",
+            "changeme-changeme",
+            "aaaaaaaaaaaaaaaaaaaaaaaa",
+            "abcdefghijklmnopqrstuvwxyz",
+            "admin",
+            "db_password",
+            "xxxxxxxxxxxxxxxxxxxxx",
+            "Summer2024!Summer2024!",
+            "",
         ] {
             assert!(weak(value), "{value:?} should be weak");
         }

@@ -1,0 +1,37 @@
+//! The inventory of a project: every environment key each service receives, where its value comes from, and
+//! whether it is a secret. It is the blast radius of a rotation, and the input of `check`.
+
+mod key_entry;
+mod secret_rule;
+mod service_inventory;
+
+use serde::Serialize;
+
+pub use key_entry::{KeyEntry, Source};
+pub use secret_rule::SecretRule;
+pub use service_inventory::{EnvFileEntry, ServiceInventory};
+
+use crate::project::Project;
+
+/// The inventory of one project, in the documented JSON shape.
+#[derive(Debug, Clone, Serialize)]
+pub struct Inventory {
+    pub project: String,
+    pub services: Vec<ServiceInventory>,
+}
+
+impl Inventory {
+    /// Builds the inventory of `project`.
+    pub fn of(project: &Project) -> Self {
+        let rule = SecretRule::for_project(project);
+        Inventory {
+            project: project.name.clone(),
+            services: project.services.iter().map(|s| ServiceInventory::of(s, &rule)).collect(),
+        }
+    }
+
+    /// How many secret keys the project hands out, over all services.
+    pub fn secret_count(&self) -> usize {
+        self.services.iter().map(|s| s.environment.iter().filter(|k| k.secret).count()).sum()
+    }
+}

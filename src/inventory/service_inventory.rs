@@ -1,0 +1,41 @@
+//! One service in the inventory.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::{KeyEntry, SecretRule};
+use crate::project::Service;
+
+/// An env file a service binds.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnvFileEntry {
+    pub path: PathBuf,
+    pub required: bool,
+    pub exists: bool,
+}
+
+/// A service: its image, its env files, and every key it receives.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceInventory {
+    pub name: String,
+    pub image: Option<String>,
+    pub env_files: Vec<EnvFileEntry>,
+    pub environment: Vec<KeyEntry>,
+}
+
+impl ServiceInventory {
+    /// The inventory of `service` under `rule`.
+    pub fn of(service: &Service, rule: &SecretRule) -> Self {
+        ServiceInventory {
+            name: service.name.clone(),
+            image: service.image.clone(),
+            env_files: service
+                .env_files
+                .iter()
+                .map(|b| EnvFileEntry { path: b.path.clone(), required: b.required, exists: b.exists })
+                .collect(),
+            environment: service.environment.iter().map(|v| KeyEntry::of(v, rule.is_secret(service, v))).collect(),
+        }
+    }
+}

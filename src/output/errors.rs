@@ -1,0 +1,22 @@
+//! Reporting a failed run on stderr: one line per cause, exit code 2.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::exit::Exit;
+
+/// Prints `err` and its causes; returns exit code 2.
+pub fn fatal(err: &anyhow::Error) -> ExitCode {
+    let mut text = format!("docker-secops: error: {}\n", super::sanitize(&err.to_string()));
+    for cause in err.chain().skip(1) {
+        text.push_str(&format!("  caused by: {}\n", super::sanitize(&cause.to_string())));
+    }
+    let _ = std::io::stderr().write_all(text.as_bytes());
+    Exit::Error.into()
+}
+
+/// Prints a clap error (or help/version, which clap reports as an "error" that goes to stdout).
+pub fn clap_error(err: &clap::Error) -> ExitCode {
+    let _ = err.print();
+    if err.use_stderr() { Exit::Error.into() } else { Exit::Ok.into() }
+}

@@ -1,0 +1,57 @@
+//! Printing the inventory: a table per service of its secret keys and their origins, or the JSON document.
+
+use super::{Console, display_path};
+use crate::inventory::{Inventory, Source};
+
+/// Prints `inv` as JSON or as human tables.
+pub fn inventory(inv: &Inventory, json: bool) -> std::io::Result<()> {
+    let console = Console::stdout();
+    if json {
+        return console.json(inv);
+    }
+    let mut text = format!("{} {}\n", console.bold("project"), inv.project);
+    for service in &inv.services {
+        text.push('\n');
+        let image = service.image.as_deref().unwrap_or("(no image)");
+        text.push_str(&format!("{}  {}\n", console.bold(&service.name), console.dim(image)));
+        for file in &service.env_files {
+            let state = match (file.exists, file.required) {
+                (true, _) => console.paint("32", "exists"),
+                (false, true) => console.paint("31", "MISSING"),
+                (false, false) => console.dim("absent, optional"),
+            };
+            text.push_str(&format!("  env_file {} ({state})\n", display_path(&file.path)));
+        }
+        let secrets: Vec<_> = service.environment.iter().filter(|k| k.secret).collect();
+        let others = service.environment.len() - secrets.len();
+        if secrets.is_empty() {
+            text.push_str(&format!("  no secret keys ({others} other keys)\n"));
+            continue;
+        }
+        let width = secrets.iter().map(|k| k.key.len()).max().unwrap_or(0).max(3);
+        for key in secrets {
+            let source = match key.source {
+                Source::EnvFile => "env_file",
+                Source::Inline => "inline",
+                Source::Interpolated => "interpolated",
+            };
+            let from = match (&key.file, key.line) {
+                (Some(f), Some(l)) => format!("{}:{l}", display_path(f)),
+                (Some(f), None) => display_path(f),
+                _ => "environment".to_string(),
+            };
+            let via = key.variable.as_deref().map(|v| format!(" via ${{{v}}}")).unwrap_or_default();
+            let fp = key.fingerprint.as_deref().unwrap_or("unset");
+            text.push_str(&format!("  {:width$}  {}  {:12} {from}{via}\n", key.key, console.paint("36", fp), source));
+        }
+        if others > 0 {
+            text.push_str(&console.dim(&format!("  ({others} other keys)\n")));
+        }
+    }
+    text.push_str(&format!(
+        "\n{} services, {} secret keys (values never shown: fingerprints are the first 8 hex of SHA-256)\n",
+        inv.services.len(),
+        inv.secret_count()
+    ));
+    console.write(&text)
+}
