@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod docker;
 pub mod envfile;
 pub mod exit;
 pub mod inventory;
@@ -11,6 +12,7 @@ pub mod output;
 pub mod plugin;
 pub mod project;
 pub mod secret;
+pub mod stores;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

@@ -1,0 +1,224 @@
+//! Runs `docker compose` the way the user would: the same docker binary, docker global flags and project flags.
+//!
+//! Only two operations exist, and neither can remove volumes or restart in place: `down SERVICE...` (never `-v`:
+//! volumes hold the data a credential protects) and `up -d --no-deps --force-recreate SERVICE...` (a `restart`
+//! keeps the old environment, the runbook's pitfall). Values reach containers through env files, never through
+//! arguments, so no secret is ever on a command line.
+
+use std::process::Stdio;
+
+use tokio::process::Command;
+
+use super::{ComposeError, ComposeFlavor, ComposeProjectFlags, Redactor};
+use crate::plugin::GlobalFlags;
+
+/// The environment variable the docker CLI sets to the binary that ran the plugin.
+pub const ORIGINAL_CLI_ENV: &str = "DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND";
+
+/// What may be asked of compose. Private: callers get `down` and `up`, nothing else.
+enum Operation<'a> {
+    Version,
+    Down(&'a [String]),
+    Up(&'a [String]),
+}
+
+/// A compose CLI bound to one project.
+#[derive(Clone)]
+pub struct ComposeRunner {
+    docker: String,
+    global: GlobalFlags,
+    flavor: ComposeFlavor,
+    project: Vec<String>,
+    redactor: Redactor,
+}
+
+impl ComposeRunner {
+    /// Finds compose: `docker compose version`, else `docker-compose version`.
+    pub async fn detect(global: &GlobalFlags, project: &ComposeProjectFlags) -> Result<Self, ComposeError> {
+        let docker = std::env::var(ORIGINAL_CLI_ENV).ok().filter(|d| !d.is_empty()).unwrap_or_else(|| "docker".into());
+        let mut runner = ComposeRunner {
+            docker,
+            global: global.clone(),
+            flavor: ComposeFlavor::V2,
+            project: project.to_args(),
+            redactor: Redactor::default(),
+        };
+        let v2 = match runner.run(&Operation::Version).await {
+            Ok(()) => return Ok(runner),
+            Err(err) => first_line(&err.to_string()),
+        };
+        runner.flavor = ComposeFlavor::V1;
+        match runner.run(&Operation::Version).await {
+            Ok(()) => Ok(runner),
+            Err(err) => Err(ComposeError::NotFound { docker: runner.docker, v2, v1: first_line(&err.to_string()) }),
+        }
+    }
+
+    /// Hides `redactor`'s values in compose's stderr before it becomes an error message.
+    pub fn with_redactor(mut self, redactor: Redactor) -> Self {
+        self.redactor = redactor;
+        self
+    }
+
+    /// Which compose was found.
+    pub fn flavor(&self) -> ComposeFlavor {
+        self.flavor
+    }
+
+    /// Stops and removes the containers of `services` (networks and volumes stay). No-op for an empty list:
+    /// an empty `down` would take the whole project down.
+    pub async fn down(&self, services: &[String]) -> Result<(), ComposeError> {
+        if services.is_empty() {
+            return Ok(());
+        }
+        self.run(&Operation::Down(services)).await
+    }
+
+    /// Creates and starts new containers for `services` from the current compose files and env files, without
+    /// touching their dependencies. No-op for an empty list.
+    pub async fn up(&self, services: &[String]) -> Result<(), ComposeError> {
+        if services.is_empty() {
+            return Ok(());
+        }
+        self.run(&Operation::Up(services)).await
+    }
+
+    async fn run(&self, op: &Operation<'_>) -> Result<(), ComposeError> {
+        let (program, args) = self.command_line(op);
+        let shown = self.shown(op);
+        let mut command = Command::new(&program);
+        command.args(&args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        if let (ComposeFlavor::V1, Some(config)) = (self.flavor, &self.global.config) {
+            command.env("DOCKER_CONFIG", config);
+        }
+        let output = command.output().await.map_err(|source| ComposeError::Spawn { command: shown.clone(), source })?;
+        if output.status.success() {
+            return Ok(());
+        }
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stderr = if stderr.trim().is_empty() { String::from_utf8_lossy(&output.stdout) } else { stderr };
+        Err(ComposeError::Failed {
+            command: shown,
+            services: match op {
+                Operation::Version => "version".to_string(),
+                Operation::Down(s) | Operation::Up(s) => s.join(", "),
+            },
+            status: output.status.to_string(),
+            stderr: self.redactor.redact(stderr.trim_end()),
+        })
+    }
+
+    /// The program and its arguments for `op`.
+    fn command_line(&self, op: &Operation<'_>) -> (String, Vec<String>) {
+        let (program, mut args) = match self.flavor {
+            ComposeFlavor::V2 => {
+                let mut args = self.global.to_args();
+                args.push("compose".to_string());
+                (self.docker.clone(), args)
+            }
+            ComposeFlavor::V1 => ("docker-compose".to_string(), v1_global_args(&self.global)),
+        };
+        if !matches!(op, Operation::Version) {
+            args.extend(self.project.iter().cloned());
+        }
+        args.extend(self.operation_args(op));
+        (program, args)
+    }
+
+    /// The sub-command and its arguments.
+    fn operation_args(&self, op: &Operation<'_>) -> Vec<String> {
+        let (words, services): (&[&str], &[String]) = match (op, self.flavor) {
+            (Operation::Version, _) => (&["version"], &[]),
+            (Operation::Down(services), ComposeFlavor::V2) => (&["down"], services),
+            // v1's `down` takes no service names: stop and remove just these containers instead.
+            (Operation::Down(services), ComposeFlavor::V1) => (&["rm", "--stop", "--force"], services),
+            (Operation::Up(services), _) => (&["up", "-d", "--no-deps", "--force-recreate"], services),
+        };
+        words.iter().map(|w| w.to_string()).chain(services.iter().cloned()).collect()
+    }
+
+    /// A short form of the command for messages: `docker compose down api`.
+    fn shown(&self, op: &Operation<'_>) -> String {
+        let base = match self.flavor {
+            ComposeFlavor::V2 => format!("{} compose", self.docker),
+            ComposeFlavor::V1 => "docker-compose".to_string(),
+        };
+        format!("{base} {}", self.operation_args(op).join(" "))
+    }
+}
+
+/// The docker global flags docker-compose v1 understands (it has no `--config`: that goes through `DOCKER_CONFIG`).
+fn v1_global_args(global: &GlobalFlags) -> Vec<String> {
+    let reduced = GlobalFlags { config: None, log_level: None, debug: false, ..global.clone() };
+    reduced.to_args()
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('`')).unwrap_or(text).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runner(flavor: ComposeFlavor) -> ComposeRunner {
+        ComposeRunner {
+            docker: "/usr/bin/docker".into(),
+            global: GlobalFlags { context: Some("prod".into()), config: Some("/cfg".into()), ..Default::default() },
+            flavor,
+            project: ComposeProjectFlags {
+                files: vec!["compose.yaml".into()],
+                env_files: vec!["envs/.env.prod".into()],
+                ..Default::default()
+            }
+            .to_args(),
+            redactor: Redactor::default(),
+        }
+    }
+
+    fn line(r: &ComposeRunner, op: &Operation<'_>) -> String {
+        let (program, args) = r.command_line(op);
+        format!("{program} {}", args.join(" "))
+    }
+
+    #[test]
+    fn v2_passes_global_and_project_flags() {
+        let r = runner(ComposeFlavor::V2);
+        let services = vec!["api".to_string()];
+        assert_eq!(
+            line(&r, &Operation::Up(&services)),
+            "/usr/bin/docker --config /cfg --context prod compose -f compose.yaml --env-file envs/.env.prod \
+             up -d --no-deps --force-recreate api"
+        );
+        assert_eq!(
+            line(&r, &Operation::Down(&services)),
+            "/usr/bin/docker --config /cfg --context prod compose -f compose.yaml --env-file envs/.env.prod down api"
+        );
+        assert_eq!(r.shown(&Operation::Down(&services)), "/usr/bin/docker compose down api");
+    }
+
+    #[test]
+    fn v1_removes_the_service_containers_instead_of_down() {
+        let r = runner(ComposeFlavor::V1);
+        let services = vec!["api".to_string(), "worker".to_string()];
+        let down = line(&r, &Operation::Down(&services));
+        assert_eq!(
+            down,
+            "docker-compose --context prod -f compose.yaml --env-file envs/.env.prod rm --stop --force api worker"
+        );
+    }
+
+    #[test]
+    fn never_volumes_never_restart() {
+        for flavor in [ComposeFlavor::V1, ComposeFlavor::V2] {
+            let r = runner(flavor);
+            let services = vec!["redis".to_string()];
+            for op in [Operation::Version, Operation::Down(&services), Operation::Up(&services)] {
+                let (_, args) = r.command_line(&op);
+                for banned in ["-v", "--volumes", "restart", "--rmi"] {
+                    assert!(!args.iter().any(|a| a == banned), "{banned} in {args:?}");
+                }
+            }
+        }
+    }
+}

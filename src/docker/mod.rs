@@ -1,0 +1,37 @@
+//! The Docker side of a deployment: the engine (through bollard, behind one wrapper whose every failure names the
+//! service it was about) and the `docker compose` CLI (which alone knows how to recreate a service).
+
+mod compose_error;
+mod compose_flavor;
+mod compose_project_flags;
+mod compose_runner;
+mod container_info;
+mod docker_client;
+mod docker_error;
+mod health;
+mod network_attachment;
+mod published_port;
+mod readiness;
+mod redactor;
+
+pub use compose_error::ComposeError;
+pub use compose_flavor::ComposeFlavor;
+pub use compose_project_flags::ComposeProjectFlags;
+pub use compose_runner::ComposeRunner;
+pub use container_info::ContainerInfo;
+pub use docker_client::DockerClient;
+pub use docker_error::DockerError;
+pub use health::Health;
+pub use network_attachment::NetworkAttachment;
+pub use published_port::PublishedPort;
+pub use readiness::Readiness;
+pub use redactor::Redactor;
+
+/// Label compose puts on every container with its project name.
+pub const LABEL_PROJECT: &str = "com.docker.compose.project";
+/// Label with the service name.
+pub const LABEL_SERVICE: &str = "com.docker.compose.service";
+/// Label that marks `docker compose run` containers (`True`) apart from service containers (`False`).
+pub const LABEL_ONEOFF: &str = "com.docker.compose.oneoff";
+/// Label with the hash of the service configuration the container was created from.
+pub const LABEL_CONFIG_HASH: &str = "com.docker.compose.config-hash";

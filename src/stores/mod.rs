@@ -1,0 +1,21 @@
+//! Credential stores: the databases that hold a credential the env files also hold (Redis, MongoDB). For now the
+//! live probes `status` uses; the `CredentialStore` trait the rotation engine drives comes with rotation.
+
+mod address_error;
+pub mod mongo;
+mod probe;
+pub mod redis;
+mod store_address;
+mod store_kind;
+
+pub use address_error::AddressError;
+pub use probe::Probe;
+pub use store_address::StoreAddress;
+pub use store_kind::StoreKind;
+
+use std::time::Duration;
+
+/// How long a probe waits for a TCP connection: a store that does not answer in this time is `unreachable`.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long a whole probe (connect, authenticate, one command) may take.
+pub const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
