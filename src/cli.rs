@@ -21,6 +21,14 @@ pub enum Command {
     /// List the secret-bearing keys each service receives, and where each comes from.
     #[command(visible_alias = "ls")]
     Inventory(InventoryArgs),
+    /// Show each service's container, whether it carries the env files' current values, and whether the stores
+    /// accept them.
+    #[command(after_help = "Exit codes: 0 all in sync and every probe ok, 1 something stale, missing, rejected or \
+                            unreachable, 2 error.")]
+    Status(StatusArgs),
+    /// Recreate services the safe way (down + up, never restart), wait until healthy, verify the new containers.
+    #[command(after_help = "Exit codes: 0 every service recreated, healthy and verified, 2 otherwise.")]
+    Recreate(RecreateArgs),
     /// Print the version.
     Version,
 }
@@ -53,6 +61,44 @@ pub enum KindArg {
 /// `inventory`.
 #[derive(Debug, Args)]
 pub struct InventoryArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+}
+
+/// `status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Do not log in to Redis and MongoDB; only compare env files with containers.
+    #[arg(long)]
+    pub no_probe: bool,
+    /// Reach Redis at this URI (redis://host:port) instead of its published port or container address.
+    #[arg(long, value_name = "URI")]
+    pub redis_uri: Option<String>,
+    /// Reach MongoDB at this URI (mongodb://host:port) instead of its published port or container address.
+    #[arg(long, value_name = "URI")]
+    pub mongo_uri: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+}
+
+/// `recreate`.
+#[derive(Debug, Args)]
+pub struct RecreateArgs {
+    /// Services to recreate (default: all), in dependency order.
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
+    /// Also recreate the services that depend on these, directly or not.
+    #[arg(long)]
+    pub with_dependents: bool,
+    /// Seconds to wait for each service to become healthy (running, without a healthcheck).
+    #[arg(long, value_name = "SECS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
     #[command(flatten)]
     pub project: ProjectArgs,
     /// Output format.

@@ -8,6 +8,7 @@ pub mod docker;
 pub mod envfile;
 pub mod exit;
 pub mod inventory;
+pub mod live;
 pub mod output;
 pub mod plugin;
 pub mod project;

@@ -1,8 +1,11 @@
 //! One file per sub-command: each turns parsed arguments into options, calls the core, hands the result to output.
 
+mod engine;
 mod generate;
 mod inventory;
 mod project_options;
+mod recreate;
+mod status;
 mod version;
 
 use anyhow::Result;
@@ -15,10 +18,11 @@ pub use project_options::project_options;
 
 /// Runs the parsed command line.
 pub fn dispatch(cli: Cli, global: GlobalFlags) -> Result<Exit> {
-    let _ = &global; // Kept for the commands that talk to the engine (status, recreate, rotate).
     match cli.command {
         Command::Generate(args) => generate::run(args),
         Command::Inventory(args) => inventory::run(args),
+        Command::Status(args) => status::run(args, &global),
+        Command::Recreate(args) => recreate::run(args, &global),
         Command::Version => version::run(),
     }
 }

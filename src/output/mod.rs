@@ -6,11 +6,17 @@ mod errors;
 mod generated;
 mod inventory;
 mod metadata;
+mod recreate;
 mod sanitize;
+mod status;
+mod status_json;
 
 pub use console::{Console, display_path};
 pub use errors::{clap_error, fatal};
 pub use generated::{Generated, generated};
 pub use inventory::inventory;
 pub use metadata::{metadata, version};
+pub use recreate::{RecreateJson, RecreateReport, RecreatedServiceJson};
 pub use sanitize::sanitize;
+pub use status::status;
+pub use status_json::{ContainerJson, KeyJson, ProbeJson, ServiceJson, StatusJson};

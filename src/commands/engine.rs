@@ -1,0 +1,61 @@
+//! What the commands that talk to the Docker engine share: their own tokio runtime (created here, never on the
+//! metadata handshake path), the engine client for the endpoint docker would use, and the compose flags.
+
+use std::collections::BTreeSet;
+
+use anyhow::{Context, Result};
+
+use crate::cli::ProjectArgs;
+use crate::docker::{ComposeProjectFlags, ContainerInfo, DockerClient, Redactor};
+use crate::inventory::SecretRule;
+use crate::plugin::{DockerEndpoint, GlobalFlags};
+use crate::project::Project;
+use crate::secret::{Secret, is_secret_key};
+
+/// A single-threaded runtime: the work is a handful of sequential engine calls and a few concurrent probes.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the async runtime")
+}
+
+/// Connects to the engine the docker CLI would use with `global`.
+pub async fn connect(global: &GlobalFlags) -> Result<DockerClient> {
+    let endpoint = DockerEndpoint::resolve(global).context("cannot work out which Docker engine to use")?;
+    Ok(DockerClient::connect(&endpoint).await?)
+}
+
+/// The user's compose flags, to pass on to `docker compose` unchanged.
+pub fn compose_flags(args: &ProjectArgs) -> ComposeProjectFlags {
+    ComposeProjectFlags {
+        files: args.files.clone(),
+        project_name: args.project_name.clone(),
+        project_directory: args.project_directory.clone(),
+        env_files: args.env_files.clone(),
+        profiles: args.profiles.clone(),
+    }
+}
+
+/// Loads the compose project the flags select.
+pub fn load_project(args: &ProjectArgs) -> Result<Project> {
+    let options = super::project_options(args)?;
+    Project::load(&options).context("cannot load the compose project")
+}
+
+/// A redactor for every secret value the project hands out, and the values `containers` hold under those keys
+/// or under secret-named keys (an old container still holds the previous credential).
+pub fn redactor(project: &Project, containers: &[ContainerInfo]) -> Redactor {
+    let rule = SecretRule::for_project(project);
+    let mut keys = BTreeSet::new();
+    let mut values = Vec::new();
+    for service in &project.services {
+        for var in service.environment.iter().filter(|var| rule.is_secret(service, var)) {
+            keys.insert(var.key.as_str());
+            values.extend(var.value.as_deref().map(Secret::new));
+        }
+    }
+    let held = containers
+        .iter()
+        .flat_map(|c| c.env.iter())
+        .filter(|(key, _)| keys.contains(key.as_str()) || is_secret_key(key))
+        .map(|(_, value)| value.clone());
+    Redactor::new(values.into_iter().chain(held))
+}

@@ -1,0 +1,22 @@
+//! `docker secops status`: each service's container, env drift of its secret keys, and live store logins.
+
+use anyhow::Result;
+
+use super::engine;
+use crate::cli::{FormatArg, StatusArgs};
+use crate::exit::Exit;
+use crate::live::{StatusOptions, StatusReport};
+use crate::output;
+use crate::plugin::GlobalFlags;
+
+/// Collects and prints the status; exit 1 when anything is stale, missing, rejected or unreachable.
+pub fn run(args: StatusArgs, global: &GlobalFlags) -> Result<Exit> {
+    let project = engine::load_project(&args.project)?;
+    let options = StatusOptions { probe: !args.no_probe, redis_uri: args.redis_uri, mongo_uri: args.mongo_uri };
+    let report = engine::runtime()?.block_on(async {
+        let client = engine::connect(global).await?;
+        anyhow::Ok(StatusReport::collect(&project, &client, &options).await?)
+    })?;
+    output::status(&report, args.format == FormatArg::Json)?;
+    Ok(if report.has_problems() { Exit::Findings } else { Exit::Ok })
+}

@@ -1,0 +1,32 @@
+//! The running deployment against the project: env drift, live store logins (`status`) and the safe recreate
+//! of services (`recreate`). Uses `docker/` for the engine and compose, `stores/` for the logins.
+
+mod drift;
+mod env_mismatch;
+mod key_status;
+mod plan_error;
+mod probe_result;
+mod recreate_error;
+mod recreate_failure;
+mod recreate_outcome;
+mod recreate_plan;
+mod recreator;
+mod service_status;
+mod status_options;
+mod status_report;
+mod store_target;
+
+pub use drift::{Drift, value_file, value_line};
+pub use env_mismatch::EnvMismatch;
+pub use key_status::KeyStatus;
+pub use plan_error::PlanError;
+pub use probe_result::ProbeResult;
+pub use recreate_error::RecreateError;
+pub use recreate_failure::RecreateFailure;
+pub use recreate_outcome::RecreateOutcome;
+pub use recreate_plan::RecreatePlan;
+pub use recreator::{LOG_LINES, Recreator};
+pub use service_status::ServiceStatus;
+pub use status_options::StatusOptions;
+pub use status_report::StatusReport;
+pub use store_target::StoreTarget;

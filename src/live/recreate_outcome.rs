@@ -1,0 +1,30 @@
+//! What recreating one service did.
+
+use std::time::Duration;
+
+use super::RecreateFailure;
+use crate::docker::{ContainerInfo, Readiness};
+
+/// One service's recreate: old and new container, time taken, health, and what went wrong if anything.
+#[derive(Debug, Clone)]
+pub struct RecreateOutcome {
+    pub service: String,
+    /// The containers before (usually one; none when the service was not created yet).
+    pub old_ids: Vec<String>,
+    /// The new container as last inspected.
+    pub new: Option<ContainerInfo>,
+    /// From `down` to ready (or to giving up).
+    pub elapsed: Duration,
+    /// How waiting ended, when it got that far.
+    pub readiness: Option<Readiness>,
+    pub failure: Option<RecreateFailure>,
+    /// The new container's last log lines (secret values redacted), when it failed.
+    pub logs: Vec<String>,
+}
+
+impl RecreateOutcome {
+    /// True when the service is up on a new container with the env files' values.
+    pub fn is_ok(&self) -> bool {
+        self.failure.is_none()
+    }
+}

@@ -1,0 +1,154 @@
+//! `status`: every service's container and secret keys against the project, with live store logins.
+
+use futures_util::future::join_all;
+
+use super::drift::{value_file, value_line};
+use super::{Drift, KeyStatus, ProbeResult, ServiceStatus, StatusOptions, StoreTarget};
+use crate::docker::{ContainerInfo, DockerClient, DockerError};
+use crate::inventory::SecretRule;
+use crate::project::{Project, Service};
+use crate::secret::Secret;
+use crate::stores::{self, Probe, StoreAddress, StoreKind};
+
+/// The state of a deployment's credentials.
+#[derive(Debug, Clone)]
+pub struct StatusReport {
+    pub project: String,
+    pub services: Vec<ServiceStatus>,
+    /// False with `--no-probe`.
+    pub probed: bool,
+}
+
+/// One distinct login to try (several keys may share it).
+struct ProbeJob {
+    kind: StoreKind,
+    store_service: String,
+    user: Option<String>,
+    password: Secret,
+    auth_db: Option<String>,
+}
+
+impl StatusReport {
+    /// Collects the status of `project` from the engine behind `client`.
+    pub async fn collect(
+        project: &Project,
+        client: &DockerClient,
+        options: &StatusOptions,
+    ) -> Result<StatusReport, DockerError> {
+        let containers = client.project_containers(&project.name).await?;
+        let rule = SecretRule::for_project(project);
+        let targets = StoreTarget::of(project);
+        let mut jobs: Vec<ProbeJob> = Vec::new();
+        let mut services = Vec::with_capacity(project.services.len());
+        // (service index, key index, job index) of every key that needs a probe result.
+        let mut wanted: Vec<(usize, usize, usize)> = Vec::new();
+        for service in &project.services {
+            let mine: Vec<&ContainerInfo> = containers.iter().filter(|c| c.service == service.name).collect();
+            let container = representative(&mine);
+            let mut keys = Vec::new();
+            for var in service.environment.iter().filter(|v| rule.is_secret(service, v)) {
+                let Some(drift) = Drift::of(var, container) else { continue };
+                let value = Secret::new(var.value.clone().unwrap_or_default());
+                let target = targets.iter().find(|t| t.key == var.key);
+                if let (true, Some(target)) = (options.probe, target) {
+                    let job = job_for(project, service, target, value.clone());
+                    let index = match jobs.iter().position(|j| same_job(j, &job)) {
+                        Some(index) => index,
+                        None => {
+                            jobs.push(job);
+                            jobs.len() - 1
+                        }
+                    };
+                    wanted.push((services.len(), keys.len(), index));
+                }
+                keys.push(KeyStatus {
+                    key: var.key.clone(),
+                    fingerprint: value.fingerprint(),
+                    container_fingerprint: container.and_then(|c| c.env.get(&var.key)).map(Secret::fingerprint),
+                    file: value_file(&var.origin).to_path_buf(),
+                    line: value_line(&var.origin),
+                    drift,
+                    probe: None,
+                });
+            }
+            services.push(ServiceStatus {
+                service: service.name.clone(),
+                image: service.image.clone(),
+                container: container.cloned(),
+                replicas: mine.len(),
+                keys,
+            });
+        }
+        let results = join_all(jobs.iter().map(|job| run_job(job, project, &services, client.host(), options))).await;
+        for (service, key, job) in wanted {
+            services[service].keys[key].probe = Some(results[job].clone());
+        }
+        Ok(StatusReport { project: project.name.clone(), services, probed: options.probe })
+    }
+
+    /// True when anything is stale, missing, rejected or unreachable.
+    pub fn has_problems(&self) -> bool {
+        self.services.iter().any(ServiceStatus::is_problem)
+    }
+}
+
+/// The container that stands for a service: a running one first, else the most recently created.
+fn representative<'a>(containers: &[&'a ContainerInfo]) -> Option<&'a ContainerInfo> {
+    containers.iter().copied().max_by_key(|c| (c.is_running(), c.created))
+}
+
+/// The login to try for `target`'s key with `password`, the user name taken from the same service's
+/// environment (else from the store service's).
+fn job_for(project: &Project, service: &Service, target: &StoreTarget, password: Secret) -> ProbeJob {
+    let store = project.service(&target.store_service);
+    let user = [Some(service), store]
+        .into_iter()
+        .flatten()
+        .flat_map(|s| target.user_keys.iter().filter_map(move |k| s.env(k)))
+        .find_map(|v| v.value.clone().filter(|u| !u.is_empty()));
+    ProbeJob {
+        kind: target.kind,
+        store_service: target.store_service.clone(),
+        user,
+        password,
+        auth_db: target.auth_db.clone(),
+    }
+}
+
+fn same_job(a: &ProbeJob, b: &ProbeJob) -> bool {
+    (a.kind, &a.store_service, &a.user, &a.password, &a.auth_db)
+        == (b.kind, &b.store_service, &b.user, &b.password, &b.auth_db)
+}
+
+async fn run_job(
+    job: &ProbeJob,
+    project: &Project,
+    services: &[ServiceStatus],
+    engine_host: &str,
+    options: &StatusOptions,
+) -> ProbeResult {
+    let container = services.iter().find(|s| s.service == job.store_service).and_then(|s| s.container.as_ref());
+    let uri = match job.kind {
+        StoreKind::Redis => options.redis_uri.as_deref(),
+        StoreKind::Mongo => options.mongo_uri.as_deref(),
+    };
+    let result = |address: Option<String>, probe: Probe| ProbeResult {
+        kind: job.kind,
+        store_service: job.store_service.clone(),
+        address,
+        probe,
+    };
+    let address = match StoreAddress::resolve(job.kind, &job.store_service, container, &project.name, engine_host, uri)
+    {
+        Ok(address) => address,
+        Err(err) => return result(None, Probe::Unreachable(err.to_string())),
+    };
+    let probe = match job.kind {
+        StoreKind::Redis => stores::redis::probe(&address, job.user.as_deref(), &job.password).await,
+        StoreKind::Mongo => match &job.user {
+            Some(user) => stores::mongo::probe(&address, user, &job.password, job.auth_db.as_deref()).await,
+            None => Probe::Unreachable("no user name (MONGO_INITDB_ROOT_USERNAME) to log in with".to_string()),
+        },
+    };
+    result(Some(address.to_string()), probe)
+}

@@ -1,0 +1,137 @@
+//! Which environment keys are credentials of a store the project runs, and which service is that store.
+//!
+//! Declared in the compose file's `x-secops.secrets[]` (`key`, `store: redis|mongo`, `service`, `user_key`,
+//! `auth_db`), else recognised by convention: `REDIS_PASSWORD` for a service whose image is a Redis, and
+//! `MONGO_INITDB_ROOT_PASSWORD` (with `MONGO_INITDB_ROOT_USERNAME`, auth db `admin`) for a MongoDB.
+
+use crate::project::Project;
+use crate::stores::StoreKind;
+
+/// A key whose value logs in to a store service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreTarget {
+    pub kind: StoreKind,
+    /// The compose service that runs the store.
+    pub store_service: String,
+    /// The key holding the password.
+    pub key: String,
+    /// Keys that may hold the user name, first found wins (none: Redis's default user).
+    pub user_keys: Vec<String>,
+    /// The auth database (MongoDB).
+    pub auth_db: Option<String>,
+}
+
+impl StoreTarget {
+    /// Every store credential of `project`: declarations first, then conventions for keys not declared.
+    pub fn of(project: &Project) -> Vec<StoreTarget> {
+        let mut targets: Vec<StoreTarget> = declared(project);
+        let conventions = [
+            (StoreKind::Redis, "REDIS_PASSWORD", vec!["REDIS_USER", "REDIS_USERNAME"], None),
+            (StoreKind::Mongo, "MONGO_INITDB_ROOT_PASSWORD", vec!["MONGO_INITDB_ROOT_USERNAME"], Some("admin")),
+        ];
+        for (kind, key, user_keys, auth_db) in conventions {
+            if targets.iter().any(|t| t.key == key) {
+                continue;
+            }
+            if let Some(store_service) = store_service(project, kind) {
+                targets.push(StoreTarget {
+                    kind,
+                    store_service,
+                    key: key.to_string(),
+                    user_keys: user_keys.into_iter().map(str::to_string).collect(),
+                    auth_db: auth_db.map(str::to_string),
+                });
+            }
+        }
+        targets
+    }
+}
+
+/// The `x-secops.secrets[]` entries with a known `store:`.
+fn declared(project: &Project) -> Vec<StoreTarget> {
+    let entries = project.x_secops.as_ref().and_then(|x| x.get("secrets")).and_then(|s| s.as_array());
+    let text = |entry: &serde_json::Value, field: &str| entry.get(field).and_then(|v| v.as_str()).map(str::to_string);
+    entries
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| {
+            let kind = StoreKind::parse(entry.get("store")?.as_str()?)?;
+            let key = text(entry, "key")?;
+            let store_service = text(entry, "service")
+                .filter(|s| project.service(s).is_some())
+                .or_else(|| store_service(project, kind))?;
+            let user_keys = match (text(entry, "user_key"), kind) {
+                (Some(user_key), _) => vec![user_key],
+                (None, StoreKind::Redis) => vec!["REDIS_USER".to_string(), "REDIS_USERNAME".to_string()],
+                (None, StoreKind::Mongo) => vec!["MONGO_INITDB_ROOT_USERNAME".to_string()],
+            };
+            let auth_db = text(entry, "auth_db").or_else(|| (kind == StoreKind::Mongo).then(|| "admin".to_string()));
+            Some(StoreTarget { kind, store_service, key, user_keys, auth_db })
+        })
+        .collect()
+}
+
+/// The first service (by name) whose image is a `kind` server.
+fn store_service(project: &Project, kind: StoreKind) -> Option<String> {
+    project
+        .services
+        .iter()
+        .find(|s| s.image.as_deref().and_then(StoreKind::from_image) == Some(kind))
+        .map(|s| s.name.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::Service;
+
+    fn service(name: &str, image: &str) -> Service {
+        Service {
+            name: name.into(),
+            image: Some(image.into()),
+            env_files: vec![],
+            environment: vec![],
+            volumes: vec![],
+            ports: vec![],
+            command: None,
+            depends_on: vec![],
+            has_healthcheck: false,
+            declared_in: "compose.yaml".into(),
+        }
+    }
+
+    fn project(services: Vec<Service>, x_secops: Option<serde_json::Value>) -> Project {
+        Project {
+            name: "p".into(),
+            directory: "/p".into(),
+            compose_files: vec![],
+            interpolation_files: vec![],
+            services,
+            x_secops,
+        }
+    }
+
+    #[test]
+    fn conventions_find_redis_and_mongo_by_image() {
+        let p = project(vec![service("app", "secops-test/app:1"), service("cache", "secops-test/redis:7")], None);
+        let targets = StoreTarget::of(&p);
+        assert_eq!(targets.len(), 1);
+        assert_eq!((targets[0].kind, targets[0].store_service.as_str()), (StoreKind::Redis, "cache"));
+        assert_eq!(targets[0].key, "REDIS_PASSWORD");
+    }
+
+    #[test]
+    fn declarations_win_and_name_their_service() {
+        let x = serde_json::json!({"secrets": [
+            {"key": "CACHE_PW", "store": "redis", "service": "kv"},
+            {"key": "DB_ROOT_PW", "store": "mongo", "service": "db", "user_key": "DB_ROOT_USER", "auth_db": "ops"},
+            {"key": "JWT_SECRET_KEY", "kind": "jwt"}
+        ]});
+        let p = project(vec![service("kv", "valkey/valkey:8"), service("db", "mongo:7")], Some(x));
+        let targets = StoreTarget::of(&p);
+        let keys: Vec<&str> = targets.iter().map(|t| t.key.as_str()).collect();
+        assert_eq!(keys, ["CACHE_PW", "DB_ROOT_PW", "REDIS_PASSWORD", "MONGO_INITDB_ROOT_PASSWORD"]);
+        assert_eq!(targets[1].user_keys, ["DB_ROOT_USER"]);
+        assert_eq!(targets[1].auth_db.as_deref(), Some("ops"));
+    }
+}

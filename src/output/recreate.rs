@@ -1,0 +1,149 @@
+//! Printing `recreate`: one line per service as it finishes (`api  3f2a1c9d0e1b -> 9b8c7d6e5f4a  4.1s  healthy`),
+//! and for a service that does not come up, why and its last log lines on stderr; or one JSON document at the end.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::{Console, sanitize};
+use crate::docker::ContainerInfo;
+use crate::live::RecreateOutcome;
+
+/// The `recreate --format json` document.
+///
+/// ```text
+/// {
+///   "project": "shop",                 compose project name
+///   "ok": true,                        every service recreated, healthy and verified
+///   "services": [{
+///     "service": "api",
+///     "old_ids": ["3f2a1c9d0e1b..."],  full IDs of the containers removed (empty: none existed)
+///     "new_id": "9b8c7d6e5f4a...",     full ID of the new container (null: none was created)
+///     "seconds": 4.1,                  from `down` to ready (or to giving up)
+///     "health": "healthy",             healthy | running (no healthcheck) | unhealthy | exited ... | timed out ...
+///     "ok": true,
+///     "failure": null,                 why the service does not count as done (text; fingerprints only)
+///     "logs": []                       last 20 log lines of a failed service, secret values redacted
+///   }],
+///   "not_attempted": ["worker"]        services left alone after a failure
+/// }
+/// ```
+#[derive(Debug, Serialize)]
+pub struct RecreateJson {
+    pub project: String,
+    pub ok: bool,
+    pub services: Vec<RecreatedServiceJson>,
+    pub not_attempted: Vec<String>,
+}
+
+/// One service in [`RecreateJson`].
+#[derive(Debug, Serialize)]
+pub struct RecreatedServiceJson {
+    pub service: String,
+    pub old_ids: Vec<String>,
+    pub new_id: Option<String>,
+    pub seconds: f64,
+    pub health: Option<String>,
+    pub ok: bool,
+    pub failure: Option<String>,
+    pub logs: Vec<String>,
+}
+
+/// Prints a recreate as it goes (human) or at the end (JSON).
+pub struct RecreateReport {
+    console: Console,
+    json: Option<RecreateJson>,
+    ok: bool,
+}
+
+impl RecreateReport {
+    /// A report for `project`; `json` defers all output to [`RecreateReport::finish`].
+    pub fn new(project: &str, json: bool) -> Self {
+        let json = json.then(|| RecreateJson {
+            project: project.to_string(),
+            ok: true,
+            services: Vec::new(),
+            not_attempted: Vec::new(),
+        });
+        RecreateReport { console: Console::stdout(), json, ok: true }
+    }
+
+    /// Reports one service.
+    pub fn service(&mut self, outcome: RecreateOutcome) -> std::io::Result<()> {
+        self.ok &= outcome.is_ok();
+        let health = outcome.readiness.as_ref().map(ToString::to_string);
+        let failure = outcome.failure.as_ref().map(ToString::to_string);
+        if let Some(json) = &mut self.json {
+            json.ok &= outcome.is_ok();
+            json.services.push(RecreatedServiceJson {
+                service: outcome.service,
+                old_ids: outcome.old_ids,
+                new_id: outcome.new.map(|c| c.id),
+                seconds: (outcome.elapsed.as_secs_f64() * 10.0).round() / 10.0,
+                health,
+                ok: failure.is_none(),
+                failure,
+                logs: outcome.logs.iter().map(|l| sanitize(l)).collect(),
+            });
+            return Ok(());
+        }
+        let old = match outcome.old_ids.as_slice() {
+            [] => "(none)".to_string(),
+            ids => ids.iter().map(|id| short(id)).collect::<Vec<_>>().join(","),
+        };
+        let new = outcome.new.as_ref().map_or("(none)", ContainerInfo::short_id);
+        let health = health.unwrap_or_else(|| "-".to_string());
+        let health = match &failure {
+            None => self.console.paint("32", &health),
+            Some(_) => self.console.paint("31", &health),
+        };
+        let line = format!(
+            "{}  {old} -> {new}  {:.1}s  {health}\n",
+            self.console.bold(&outcome.service),
+            outcome.elapsed.as_secs_f64()
+        );
+        self.console.write(&line)?;
+        if let Some(failure) = failure {
+            let mut text = format!("docker-secops: service {}: {}\n", outcome.service, sanitize(&failure));
+            if let Some(container) = &outcome.new {
+                text.push_str(&format!("last {} log lines of {}:\n", outcome.logs.len(), container.name));
+                for line in &outcome.logs {
+                    text.push_str(&format!("  | {}\n", sanitize(line)));
+                }
+            }
+            let _ = std::io::stderr().write_all(text.as_bytes());
+        }
+        Ok(())
+    }
+
+    /// Reports the services skipped after a failure.
+    pub fn not_attempted(&mut self, services: &[String]) {
+        if services.is_empty() {
+            return;
+        }
+        match &mut self.json {
+            Some(json) => json.not_attempted.extend(services.iter().cloned()),
+            None => {
+                let text = format!("docker-secops: not recreated: {}\n", services.join(", "));
+                let _ = std::io::stderr().write_all(text.as_bytes());
+            }
+        }
+    }
+
+    /// Prints the JSON document (nothing more in human mode).
+    pub fn finish(&self) -> std::io::Result<()> {
+        match &self.json {
+            Some(json) => self.console.json(json),
+            None => Ok(()),
+        }
+    }
+
+    /// True when every service reported so far is ok.
+    pub fn all_ok(&self) -> bool {
+        self.ok
+    }
+}
+
+fn short(id: &str) -> &str {
+    id.get(..12).unwrap_or(id)
+}

@@ -1,0 +1,132 @@
+//! Printing `status`: per service a container line, then one line per secret key with its drift and probe.
+
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+use super::{Console, StatusJson, display_path, sanitize};
+use crate::docker::{ContainerInfo, Health};
+use crate::live::{Drift, KeyStatus, ServiceStatus, StatusReport};
+use crate::stores::Probe;
+
+/// Prints `report` as JSON or as human text.
+pub fn status(report: &StatusReport, json: bool) -> std::io::Result<()> {
+    let console = Console::stdout();
+    if json {
+        return console.json(&StatusJson::of(report));
+    }
+    let mut text = format!("{} {}\n", console.bold("project"), sanitize(&report.project));
+    for service in &report.services {
+        text.push('\n');
+        text.push_str(&service_line(&console, service));
+        let width = service.keys.iter().map(|k| k.key.len()).max().unwrap_or(0);
+        for key in &service.keys {
+            text.push_str(&key_line(&console, &service.service, key, width));
+        }
+        if service.keys.is_empty() {
+            text.push_str(&console.dim("  no secret keys\n"));
+        }
+    }
+    text.push('\n');
+    text.push_str(&summary(report));
+    console.write(&text)
+}
+
+fn service_line(console: &Console, service: &ServiceStatus) -> String {
+    let name = console.bold(&service.service);
+    let Some(c) = &service.container else {
+        let image = service.image.as_deref().unwrap_or("(no image)");
+        return format!("{name}  {}  {}\n", console.paint("31", "no container"), console.dim(image));
+    };
+    let state = match (c.state.as_str(), c.exit_code) {
+        ("exited", Some(code)) => format!("exited ({code})"),
+        (state, _) => state.to_string(),
+    };
+    let state = if c.is_running() { console.paint("32", &state) } else { console.paint("31", &state) };
+    let health = health_word(console, c);
+    let created = c.created.map(|t| format!("created {}", when(t))).unwrap_or_default();
+    let replicas = if service.replicas > 1 { format!("  ({} containers)", service.replicas) } else { String::new() };
+    format!(
+        "{name}  {}  {}  {state}{health}  {created}  {}{replicas}\n",
+        sanitize(&c.name),
+        c.short_id(),
+        console.dim(&sanitize(&c.image))
+    )
+}
+
+fn health_word(console: &Console, c: &ContainerInfo) -> String {
+    match c.health {
+        Health::None => String::new(),
+        Health::Healthy => format!(", {}", console.paint("32", "healthy")),
+        Health::Starting => format!(", {}", console.paint("33", "starting")),
+        Health::Unhealthy => format!(", {}", console.paint("31", "unhealthy")),
+    }
+}
+
+fn key_line(console: &Console, service: &str, key: &KeyStatus, width: usize) -> String {
+    let drift = match &key.drift {
+        Drift::InSync => console.paint("32", "in sync"),
+        Drift::Stale { file, changed_after_created: true } => console.paint(
+            "33",
+            &format!(
+                "stale: {} changed after the container was created; run docker secops recreate {service}",
+                display_path(file)
+            ),
+        ),
+        Drift::Stale { file, changed_after_created: false } => console.paint(
+            "33",
+            &format!(
+                "stale: the container holds {} but {} gives {}; run docker secops recreate {service}",
+                key.container_fingerprint.as_deref().unwrap_or("?"),
+                display_path(file),
+                key.fingerprint
+            ),
+        ),
+        Drift::Missing => console.paint("31", "missing: the container does not have it"),
+    };
+    let probe = match &key.probe {
+        None => String::new(),
+        Some(p) => {
+            let at = p.address.as_deref().map(|a| format!(" at {}", sanitize(a))).unwrap_or_default();
+            let word = match &p.probe {
+                Probe::Ok => console.paint("32", "ok"),
+                Probe::Rejected => console.paint("31", "rejected"),
+                Probe::Unreachable(reason) => console.paint("31", &format!("unreachable ({})", sanitize(reason))),
+            };
+            format!("  {} {}{at}: {word}", p.kind, p.store_service)
+        }
+    };
+    format!("  {:width$}  {}  {drift}{probe}\n", key.key, console.paint("36", &key.fingerprint))
+}
+
+fn summary(report: &StatusReport) -> String {
+    let keys: Vec<&KeyStatus> = report.services.iter().flat_map(|s| &s.keys).collect();
+    let count = |f: &dyn Fn(&KeyStatus) -> bool| keys.iter().filter(|k| f(k)).count();
+    let stale = count(&|k| matches!(k.drift, Drift::Stale { .. }));
+    let missing = count(&|k| k.drift == Drift::Missing);
+    let mut text = format!(
+        "{} services, {} secret keys: {} in sync, {stale} stale, {missing} missing",
+        report.services.len(),
+        keys.len(),
+        count(&|k| k.drift == Drift::InSync)
+    );
+    if report.probed {
+        let probes: Vec<&Probe> = keys.iter().filter_map(|k| k.probe.as_ref().map(|p| &p.probe)).collect();
+        let of = |word: &str| probes.iter().filter(|p| p.as_str() == word).count();
+        text.push_str(&format!(
+            "; probes: {} ok, {} rejected, {} unreachable",
+            of("ok"),
+            of("rejected"),
+            of("unreachable")
+        ));
+    } else {
+        text.push_str("; probes skipped (--no-probe)");
+    }
+    text.push_str(" (values shown as fingerprints)\n");
+    text
+}
+
+/// `2024-05-01 10:00:00 UTC`.
+fn when(t: OffsetDateTime) -> String {
+    let format = format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
+    t.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_default()
+}
