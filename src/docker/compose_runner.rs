@@ -1,9 +1,13 @@
 //! Runs `docker compose` the way the user would: the same docker binary, docker global flags and project flags.
 //!
-//! Only two operations exist, and neither can remove volumes or restart in place: `down SERVICE...` (never `-v`:
-//! volumes hold the data a credential protects) and `up -d --no-deps --force-recreate SERVICE...` (a `restart`
-//! keeps the old environment, the runbook's pitfall). Values reach containers through env files, never through
-//! arguments, so no secret is ever on a command line.
+//! Only two operations exist, and neither can remove volumes or restart in place: `down` (never `-v`: volumes
+//! hold the data a credential protects) and `up -d --no-deps --force-recreate SERVICE...` (a `restart` keeps the
+//! old environment, the runbook's pitfall). Values reach containers through env files, never through arguments,
+//! so no secret is ever on a command line.
+//!
+//! `down` of one service is `rm --stop --force SERVICE`, not `down SERVICE`: in compose 2.26 `down redis` also
+//! removes every service that depends on redis (and then the network), and `down app` when app has no container
+//! removes the whole project. `rm --stop --force` touches exactly the named services' containers.
 
 use std::process::Stdio;
 
@@ -65,8 +69,8 @@ impl ComposeRunner {
         self.flavor
     }
 
-    /// Stops and removes the containers of `services` (networks and volumes stay). No-op for an empty list:
-    /// an empty `down` would take the whole project down.
+    /// Stops and removes the containers of `services` and nothing else: not their dependents, networks or
+    /// volumes. No-op for an empty list (compose would take the whole project).
     pub async fn down(&self, services: &[String]) -> Result<(), ComposeError> {
         if services.is_empty() {
             return Ok(());
@@ -129,9 +133,8 @@ impl ComposeRunner {
     fn operation_args(&self, op: &Operation<'_>) -> Vec<String> {
         let (words, services): (&[&str], &[String]) = match (op, self.flavor) {
             (Operation::Version, _) => (&["version"], &[]),
-            (Operation::Down(services), ComposeFlavor::V2) => (&["down"], services),
-            // v1's `down` takes no service names: stop and remove just these containers instead.
-            (Operation::Down(services), ComposeFlavor::V1) => (&["rm", "--stop", "--force"], services),
+            // Not `down SERVICE`: see the module comment.
+            (Operation::Down(services), _) => (&["rm", "--stop", "--force"], services),
             (Operation::Up(services), _) => (&["up", "-d", "--no-deps", "--force-recreate"], services),
         };
         words.iter().map(|w| w.to_string()).chain(services.iter().cloned()).collect()
@@ -192,13 +195,14 @@ mod tests {
         );
         assert_eq!(
             line(&r, &Operation::Down(&services)),
-            "/usr/bin/docker --config /cfg --context prod compose -f compose.yaml --env-file envs/.env.prod down api"
+            "/usr/bin/docker --config /cfg --context prod compose -f compose.yaml --env-file envs/.env.prod \
+             rm --stop --force api"
         );
-        assert_eq!(r.shown(&Operation::Down(&services)), "/usr/bin/docker compose down api");
+        assert_eq!(r.shown(&Operation::Down(&services)), "/usr/bin/docker compose rm --stop --force api");
     }
 
     #[test]
-    fn v1_removes_the_service_containers_instead_of_down() {
+    fn v1_takes_the_v1_global_flags() {
         let r = runner(ComposeFlavor::V1);
         let services = vec!["api".to_string(), "worker".to_string()];
         let down = line(&r, &Operation::Down(&services));
@@ -215,7 +219,7 @@ mod tests {
             let services = vec!["redis".to_string()];
             for op in [Operation::Version, Operation::Down(&services), Operation::Up(&services)] {
                 let (_, args) = r.command_line(&op);
-                for banned in ["-v", "--volumes", "restart", "--rmi"] {
+                for banned in ["-v", "--volumes", "restart", "--rmi", "down"] {
                     assert!(!args.iter().any(|a| a == banned), "{banned} in {args:?}");
                 }
             }

@@ -31,7 +31,10 @@ impl Recreator<'_> {
             self.client.service_containers(&self.project.name, &name).await?.into_iter().map(|c| c.id).collect();
         let names = [name.clone()];
         let compose_err = |source| RecreateError::Compose { service: name.clone(), source };
-        self.compose.down(&names).await.map_err(compose_err)?;
+        // Nothing to remove for a service that has no container (and compose would not find it).
+        if !old_ids.is_empty() {
+            self.compose.down(&names).await.map_err(compose_err)?;
+        }
         self.compose.up(&names).await.map_err(compose_err)?;
         let mut outcome = RecreateOutcome {
             service: name.clone(),

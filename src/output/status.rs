@@ -92,7 +92,7 @@ fn key_line(console: &Console, service: &str, key: &KeyStatus, width: usize) -> 
                 Probe::Rejected => console.paint("31", "rejected"),
                 Probe::Unreachable(reason) => console.paint("31", &format!("unreachable ({})", sanitize(reason))),
             };
-            format!("  {} {}{at}: {word}", p.kind, p.store_service)
+            format!("  {} login {word} (service {}{at})", p.kind, p.store_service)
         }
     };
     format!("  {:width$}  {}  {drift}{probe}\n", key.key, console.paint("36", &key.fingerprint))

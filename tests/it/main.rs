@@ -2,4 +2,5 @@
 //! the real `docker` CLI. Modules mirror the commands.
 
 mod cli;
+mod live;
 mod support;

@@ -1,0 +1,89 @@
+//! `docker secops status` against a live stack: drift and probes.
+
+use super::stack::{Stack, key, lossy, service};
+
+const PASSWORD: &str = "fixture-redis-pass-7f3a9c2e41";
+
+#[test]
+fn status_in_sync_then_stale_after_an_env_edit_and_still_stale_after_restart() {
+    let Some(stack) = Stack::up("status_drift") else { return };
+
+    let (code, status) = stack.status_json(&[]);
+    assert_eq!(code, Some(0), "fresh stack should be clean: {status:#}");
+    assert_eq!(status["ok"], true);
+    for svc in ["app", "redis"] {
+        assert_eq!(key(&status, svc, "REDIS_PASSWORD")["drift"], "in_sync");
+        assert_eq!(key(&status, svc, "REDIS_PASSWORD")["probe"]["result"], "ok", "{status:#}");
+        assert_eq!(service(&status, svc)["container"]["health"], "healthy");
+    }
+    assert_eq!(key(&status, "app", "JWT_SECRET_KEY")["drift"], "in_sync");
+    assert!(key(&status, "app", "JWT_SECRET_KEY")["probe"].is_null(), "a JWT key has no store to probe");
+
+    // Human output names the state per key, never a value.
+    let out = stack.secops(&["status"]);
+    let text = lossy(&out.stdout);
+    assert!(text.contains("in sync"), "{text}");
+    assert!(!text.contains(PASSWORD), "status printed a secret: {text}");
+
+    stack.set_env("JWT_SECRET_KEY", "rotated-jwt-secret-6c1e9a0d3f7b2e58");
+    let (code, status) = stack.status_json(&["--no-probe"]);
+    assert_eq!(code, Some(1), "{status:#}");
+    let jwt = key(&status, "app", "JWT_SECRET_KEY");
+    assert_eq!(jwt["drift"], "stale", "{status:#}");
+    assert_eq!(jwt["file_changed_after_created"], true);
+    assert_ne!(jwt["fingerprint"], jwt["container_fingerprint"]);
+    let out = stack.secops(&["status", "--no-probe"]);
+    let text = lossy(&out.stdout);
+    assert!(
+        text.contains("stale: ")
+            && text.contains("stack.env changed after the container was created; run docker secops recreate app"),
+        "{text}"
+    );
+
+    // The runbook's pitfall: `restart` keeps the old environment.
+    let before = stack.container_id("app");
+    stack.compose_ok(&["restart", "app"]);
+    assert_eq!(stack.container_id("app"), before, "restart keeps the container");
+    let (code, status) = stack.status_json(&["--no-probe"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(key(&status, "app", "JWT_SECRET_KEY")["drift"], "stale", "restart must not count as a reload");
+}
+
+#[test]
+fn probe_is_rejected_when_redis_no_longer_takes_the_env_file_password() {
+    let Some(stack) = Stack::up("probe_rejected") else { return };
+    // Change the server's password behind the env file's back (the MONGO_INITDB-style drift, on Redis).
+    let redis = stack.container_id("redis");
+    let out = std::process::Command::new("docker")
+        .args(["exec", "-e", "NEWPASS=changed-behind-the-file-55aa", &redis, "sh", "-c"])
+        .arg(r#"REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli --no-auth-warning CONFIG SET requirepass "$NEWPASS""#)
+        .output()
+        .expect("docker exec");
+    assert_eq!(lossy(&out.stdout).trim(), "OK", "{}", lossy(&out.stderr));
+
+    let (code, status) = stack.status_json(&[]);
+    assert_eq!(code, Some(1), "{status:#}");
+    let probe = &key(&status, "app", "REDIS_PASSWORD")["probe"];
+    assert_eq!(probe["result"], "rejected", "{status:#}");
+    assert_eq!(probe["store"], "redis");
+    assert_eq!(probe["service"], "redis");
+    assert!(probe["address"].as_str().is_some_and(|a| a.starts_with("127.0.0.1:")), "{probe}");
+    // Drift alone would not have caught it: the containers still match the file.
+    assert_eq!(key(&status, "app", "REDIS_PASSWORD")["drift"], "in_sync");
+}
+
+#[test]
+fn probe_is_unreachable_when_redis_is_stopped() {
+    let Some(stack) = Stack::up("probe_unreachable") else { return };
+    stack.compose_ok(&["stop", "redis"]);
+    let (code, status) = stack.status_json(&[]);
+    assert_eq!(code, Some(1), "{status:#}");
+    let probe = &key(&status, "app", "REDIS_PASSWORD")["probe"];
+    assert_eq!(probe["result"], "unreachable", "{status:#}");
+    assert!(probe["reason"].as_str().is_some_and(|r| r.contains("redis") && r.contains("exited")), "{probe}");
+    assert_eq!(service(&status, "redis")["container"]["state"], "exited");
+
+    // A hand-given address is used as is: nothing listens on port 1, so it is unreachable too, quickly.
+    let (_, status) = stack.status_json(&["--redis-uri", "redis://127.0.0.1:1"]);
+    assert_eq!(key(&status, "app", "REDIS_PASSWORD")["probe"]["address"], "redis://127.0.0.1:1");
+}
