@@ -2,10 +2,13 @@
 //!
 //! Data flows one way: `cli` -> `commands` -> (`project`, `envfile`, `secret`, ...) -> `output`.
 
+pub mod audit;
+pub mod checks;
 pub mod cli;
 pub mod commands;
 pub mod envfile;
 pub mod exit;
+pub mod git;
 pub mod inventory;
 pub mod output;
 pub mod plugin;

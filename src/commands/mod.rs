@@ -1,5 +1,6 @@
 //! One file per sub-command: each turns parsed arguments into options, calls the core, hands the result to output.
 
+mod check;
 mod generate;
 mod inventory;
 mod project_options;
@@ -17,6 +18,7 @@ pub use project_options::project_options;
 pub fn dispatch(cli: Cli, global: GlobalFlags) -> Result<Exit> {
     let _ = &global; // Kept for the commands that talk to the engine (status, recreate, rotate).
     match cli.command {
+        Command::Check(args) => check::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Inventory(args) => inventory::run(args),
         Command::Version => version::run(),

@@ -1,16 +1,20 @@
 //! The only place that prints. Secrets reach it as `Secret` (whose `Display` is a fingerprint) or as fingerprints;
 //! a value is printed only where the user asked for it (`generate`, `--show-secrets`).
 
+mod check;
 mod console;
 mod errors;
 mod generated;
 mod inventory;
 mod metadata;
 mod sanitize;
+mod sarif;
 
+pub use check::{check_human, check_json, check_list};
 pub use console::{Console, display_path};
 pub use errors::{clap_error, fatal};
 pub use generated::{Generated, generated};
 pub use inventory::inventory;
 pub use metadata::{metadata, version};
 pub use sanitize::sanitize;
+pub use sarif::{SARIF_SCHEMA, check_sarif, sarif_log};

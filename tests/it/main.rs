@@ -1,5 +1,6 @@
 //! The integration test binary: the built `docker-secops` driven as a user would, through its own CLI and through
 //! the real `docker` CLI. Modules mirror the commands.
 
+mod check;
 mod cli;
 mod support;
