@@ -13,7 +13,9 @@ pub mod inventory;
 pub mod output;
 pub mod plugin;
 pub mod project;
+pub mod rotation;
 pub mod secret;
+pub mod stores;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

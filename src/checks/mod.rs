@@ -38,6 +38,7 @@ pub use env_file_info::EnvFileInfo;
 pub use finding::Finding;
 pub use report::{Report, Summary};
 pub use severity::Severity;
+pub use stateful_image::StatefulImage;
 
 use std::collections::BTreeSet;
 

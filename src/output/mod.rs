@@ -7,6 +7,7 @@ mod errors;
 mod generated;
 mod inventory;
 mod metadata;
+mod rotation;
 mod sanitize;
 mod sarif;
 
@@ -16,5 +17,6 @@ pub use errors::{clap_error, fatal};
 pub use generated::{Generated, generated};
 pub use inventory::inventory;
 pub use metadata::{metadata, version};
+pub use rotation::{StepPrinter, confirm, plan_text, rotation_outcome, rotation_plan};
 pub use sanitize::sanitize;
 pub use sarif::{SARIF_SCHEMA, check_sarif, sarif_log};
