@@ -139,10 +139,10 @@ fn copy_ownership(file: &File, existing: Option<&fs::Metadata>) -> io::Result<()
     let Some(meta) = existing else {
         return file.set_permissions(fs::Permissions::from_mode(0o600));
     };
-    if let Err(err) = std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid())) {
-        if rustix::process::geteuid().is_root() {
-            return Err(err);
-        }
+    if let Err(err) = std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid()))
+        && rustix::process::geteuid().is_root()
+    {
+        return Err(err);
     }
     file.set_permissions(fs::Permissions::from_mode(meta.mode() & 0o7777))
 }

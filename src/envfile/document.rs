@@ -26,17 +26,8 @@ impl EnvDocument {
     pub fn parse(path: impl Into<PathBuf>, bytes: &[u8]) -> Result<EnvDocument, EnvError> {
         let path = path.into();
         let lines = LineIndex::new(bytes);
-        let text = std::str::from_utf8(bytes).map_err(|err| {
-            let valid = &bytes[..err.valid_up_to()];
-            let line = lines.line(err.valid_up_to());
-            let start = lines.line_start(err.valid_up_to());
-            let column = String::from_utf8_lossy(&valid[start..]).chars().count() + 1;
-            EnvError::InvalidUtf8 {
-                path: path.clone(),
-                line,
-                column,
-            }
-        })?;
+        let text = std::str::from_utf8(bytes)
+            .map_err(|err| invalid_utf8(&path, &lines, bytes, err.valid_up_to()))?;
         let parser = Parser::new(&path, text, &lines);
         let (mut entries, mut slots) = (Vec::new(), Vec::new());
         let mut pos = parser.body_start();
@@ -46,13 +37,7 @@ impl EnvDocument {
             slots.push(parsed.slot);
             pos = parsed.next;
         }
-        Ok(EnvDocument {
-            hash: sha256_hex(bytes),
-            bytes: bytes.to_vec(),
-            path,
-            entries,
-            slots,
-        })
+        Ok(EnvDocument::new(path, bytes, entries, slots))
     }
 
     /// Parses `bytes` without stopping: each bad line is reported and kept verbatim (it yields no entry), so
@@ -69,13 +54,7 @@ impl EnvDocument {
                 Err(err) => {
                     let at = err.utf8_error().valid_up_to();
                     masked = err.into_bytes();
-                    let start = lines.line_start(at);
-                    let column = String::from_utf8_lossy(&masked[start..at]).chars().count() + 1;
-                    errors.push(EnvError::InvalidUtf8 {
-                        path: path.clone(),
-                        line: lines.line(at),
-                        column,
-                    });
+                    errors.push(invalid_utf8(&path, &lines, &masked, at));
                     mask(&mut masked, lines.line_range(at, bytes.len()));
                 }
             }
@@ -109,14 +88,7 @@ impl EnvDocument {
                 }
             }
         }
-        let doc = EnvDocument {
-            hash: sha256_hex(bytes),
-            bytes: bytes.to_vec(),
-            path,
-            entries,
-            slots,
-        };
-        (doc, errors)
+        (EnvDocument::new(path, bytes, entries, slots), errors)
     }
 
     /// Reads the file at `path` and parses it strictly.
@@ -138,9 +110,21 @@ impl EnvDocument {
         &self.entries
     }
 
-    /// The assignment of `key` compose uses: the last one.
+    /// The effective occurrence of `key`: the last one.
+    ///
+    /// When that is a bare `KEY` line, compose takes the value from its environment if the variable is set
+    /// there, and otherwise keeps the earlier assignment: see [`EnvDocument::get_assigned`].
     pub fn get(&self, key: &str) -> Option<&Entry> {
         self.entries.iter().rev().find(|entry| entry.key == key)
+    }
+
+    /// The last occurrence of `key` that has a value: what compose uses when the variable of a later bare
+    /// `KEY` line is not set in its environment (a bare line never unsets an earlier value).
+    pub fn get_assigned(&self, key: &str) -> Option<&Entry> {
+        self.entries
+            .iter()
+            .rev()
+            .find(|entry| entry.key == key && entry.value.is_some())
     }
 
     /// Sets `key` to the exact bytes of `value`, editing only its effective (last) occurrence.
@@ -276,6 +260,30 @@ impl fmt::Debug for EnvDocument {
     }
 }
 
+impl EnvDocument {
+    fn new(path: PathBuf, bytes: &[u8], entries: Vec<Entry>, slots: Vec<ValueSlot>) -> EnvDocument {
+        let hash = hex::encode(Sha256::digest(bytes));
+        EnvDocument {
+            path,
+            bytes: bytes.to_vec(),
+            hash,
+            entries,
+            slots,
+        }
+    }
+}
+
+/// The error for the invalid UTF-8 sequence at byte `at`, with its line and (character) column.
+fn invalid_utf8(path: &Path, lines: &LineIndex, bytes: &[u8], at: usize) -> EnvError {
+    let start = lines.line_start(at);
+    let column = String::from_utf8_lossy(&bytes[start..at]).chars().count() + 1;
+    EnvError::InvalidUtf8 {
+        path: path.to_path_buf(),
+        line: lines.line(at),
+        column,
+    }
+}
+
 /// Overwrites `range` with a `#` comment of the same length (keeping any LF), for lenient parsing.
 fn mask(bytes: &mut [u8], range: std::ops::Range<usize>) {
     for (i, byte) in bytes[range].iter_mut().enumerate() {
@@ -283,8 +291,4 @@ fn mask(bytes: &mut [u8], range: std::ops::Range<usize>) {
             *byte = if i == 0 { b'#' } else { b' ' };
         }
     }
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
 }

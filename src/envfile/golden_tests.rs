@@ -268,3 +268,15 @@ fn read_names_missing_file() {
         "{err}"
     );
 }
+
+#[test]
+fn bare_key_after_assignment_falls_back_to_it() {
+    // Compose: a bare `A` takes A from its environment when set there, else keeps the earlier `A=1`.
+    let doc = golden(b"A=1\nA\nB\n");
+    assert_eq!(
+        doc.get("A").map(|e| (e.line, e.value.is_none())),
+        Some((2, true))
+    );
+    assert_eq!(doc.get_assigned("A").map(|e| e.line), Some(1));
+    assert_eq!(doc.get_assigned("B"), None);
+}

@@ -19,6 +19,8 @@ mod quote;
 mod value_slot;
 
 #[cfg(test)]
+mod compose_diff_tests;
+#[cfg(test)]
 mod golden_tests;
 #[cfg(test)]
 mod prop_tests;

@@ -45,7 +45,7 @@ impl Quote {
                 // A backslash escapes the next byte even in single quotes, so an odd run of trailing
                 // backslashes would swallow the closing quote.
                 let trailing = value.len() - value.trim_end_matches('\\').len();
-                !value.contains(['\'', '\n', '\r']) && trailing % 2 == 0
+                !value.contains(['\'', '\n', '\r']) && trailing.is_multiple_of(2)
             }
             Quote::Double => true,
         }
