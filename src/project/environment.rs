@@ -7,6 +7,7 @@ use indexmap::IndexMap;
 
 use super::env_values::resolve_env_file;
 use super::node::Node;
+use super::normalize::resolve_bare;
 use super::variables::Variables;
 use super::{EnvFileBinding, EnvVar, Origin, ProjectError, UndefinedVariable};
 
@@ -16,7 +17,8 @@ use super::{EnvFileBinding, EnvVar, Origin, ProjectError, UndefinedVariable};
 /// ones; each file's values are interpolated looking first at the keys the earlier env files of this service
 /// produced, then at the project's interpolation variables (process environment and `.env`/`--env-file`), then at
 /// the keys earlier in the same file. Missing files are skipped (a missing required file is for `check` to report).
-/// `environment` entries override them all; a bare key (already looked up at load time) that is unset stays unset.
+/// `environment` entries override them all; a bare key still unset here is looked up in the project's variables and
+/// stays unset (`None`) when they do not have it.
 pub(crate) fn resolve_environment(
     service_name: &str,
     service: &Node,
@@ -41,7 +43,9 @@ pub(crate) fn resolve_environment(
     let fallback_file = service.file.as_deref().map_or_else(PathBuf::new, Path::to_path_buf);
     if let Some(entries) = service.get("environment").and_then(Node::as_map) {
         for (key, node) in entries {
-            env.insert(key.clone(), inline_var(key, node, &fallback_file));
+            let mut node = node.clone();
+            resolve_bare(key, &mut node, variables);
+            env.insert(key.clone(), inline_var(key, &node, &fallback_file));
         }
     }
     let mut vars: Vec<EnvVar> = env.into_values().collect();

@@ -83,6 +83,13 @@ pub(crate) fn load(options: &ProjectOptions) -> Result<Project, ProjectError> {
             interpolation_files.push(file);
         }
     }
+    // A file read for several `extends` or `include` entries is interpolated each time: report each finding once.
+    let mut undefined = Vec::new();
+    for record in loader.undefined {
+        if !undefined.contains(&record) {
+            undefined.push(record);
+        }
+    }
     Ok(Project {
         name,
         directory,
@@ -90,7 +97,7 @@ pub(crate) fn load(options: &ProjectOptions) -> Result<Project, ProjectError> {
         interpolation_files,
         services: built,
         x_secops: model.get("x-secops").map(Node::to_json),
-        undefined_variables: loader.undefined,
+        undefined_variables: undefined,
         profiles,
         variable_sources: variables.sources(),
     })
@@ -165,3 +172,7 @@ fn check_dependencies(services: &[(&String, &Node)]) -> Result<(), ProjectError>
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "loader_tests.rs"]
+mod tests;

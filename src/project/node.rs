@@ -133,7 +133,8 @@ impl Node {
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let spanned = Spanned::<Tagged<Value>>::deserialize(deserializer)?;
-        let line = usize::try_from(spanned.referenced.line()).ok().filter(|&l| l > 0);
+        // `defined`: for an alias or a merge key, where the text is written (what an editor of the value must change).
+        let line = usize::try_from(spanned.defined.line()).ok().filter(|&l| l > 0);
         let Tagged(value, tag) = spanned.value;
         let tag = match tag.as_deref() {
             Some("!reset") => Some(MergeTag::Reset),

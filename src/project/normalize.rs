@@ -47,6 +47,10 @@ pub(crate) fn normalize_service(service: &mut Node, scope: &Scope<'_>) {
     }
 }
 
+/// `environment` as a mapping. Bare keys of the list form (`- KEY`) take their value from this file's variables
+/// now, as compose-go's `ResolveEnvironment` does per loaded project (so an included file's bare keys see the
+/// include's env files); bare keys of the mapping form (`KEY:`) stay null and are looked up later in the project's
+/// variables only (compose resolves those once, for the whole project).
 fn normalize_environment(env: &mut Node, variables: &Variables) {
     let mut entries: IndexMap<String, Node> = IndexMap::new();
     match &env.value {
@@ -63,7 +67,9 @@ fn normalize_environment(env: &mut Node, variables: &Variables) {
                         entries.insert(key.to_string(), node);
                     }
                     None => {
-                        entries.insert(text.to_string(), Node::like(item, Value::Null));
+                        let mut node = Node::like(item, Value::Null);
+                        resolve_bare(text, &mut node, variables);
+                        entries.insert(text.to_string(), node);
                     }
                 }
             }
@@ -71,19 +77,22 @@ fn normalize_environment(env: &mut Node, variables: &Variables) {
         Value::Map(map) => entries = map.clone(),
         _ => return,
     }
-    for (key, node) in entries.iter_mut() {
-        if node.is_null()
-            && let Some(value) = variables.get(key)
-        {
-            node.value = Value::Str(value.to_string());
-            node.substitution = Some(Box::new(Substitution {
-                template: key.clone(),
-                variables: vec![key.clone()],
-                source: variables.source(key).cloned(),
-            }));
-        }
-    }
     env.value = Value::Map(entries);
+}
+
+/// Gives a bare `environment` key (a null node) the value of the variable of the same name, when it is set.
+pub(crate) fn resolve_bare(key: &str, node: &mut Node, variables: &Variables) {
+    if !node.is_null() {
+        return;
+    }
+    if let Some(value) = variables.get(key) {
+        node.value = Value::Str(value.to_string());
+        node.substitution = Some(Box::new(Substitution {
+            template: key.to_string(),
+            variables: vec![key.to_string()],
+            source: variables.source(key).cloned(),
+        }));
+    }
 }
 
 fn normalize_env_files(files: &mut Node, base_dir: &Path) {

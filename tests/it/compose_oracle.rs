@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use docker_secops::project::{Project, ProjectOptions};
+use docker_secops::project::{Port, Project, ProjectOptions, Service, Volume, VolumeKind};
 use serde_json::Value;
 
 /// One way of loading a fixture: compose's global flags, the directory compose runs in, extra variables.
@@ -55,6 +55,7 @@ const CASES: &[Case] = &[
         env: &[],
     },
     Case { fixture: "refused", cwd: "", flags: &["--profile", "db"], env: &[("SECRET", "s")] },
+    Case { fixture: "mounts", cwd: "", flags: &[], env: &[("HOME", "/home/someone")] },
 ];
 
 /// Projects compose refuses, with what the loader's error must say.
@@ -108,31 +109,23 @@ fn compare(case: &Case) -> Result<(), Vec<String>> {
     let resolved = compose_json(case, &cwd, &[]).map_err(|e| vec![e])?;
     let raw = compose_json(case, &cwd, &["--no-interpolate"]).map_err(|e| vec![e])?;
     let mut diffs = Vec::new();
-    let mut check = |what: String, ours: String, theirs: String| {
-        if ours != theirs {
-            diffs.push(format!("{what}: loader {ours} != compose {theirs}"));
-        }
-    };
-    check("name".into(), project.name.clone(), resolved["name"].as_str().unwrap_or_default().to_string());
+    let their_name = resolved["name"].as_str().unwrap_or_default();
+    check(&mut diffs, "name", &project.name.as_str(), &their_name);
     let services = resolved["services"].as_object().cloned().unwrap_or_default();
     let names: Vec<&String> = services.keys().collect();
     let ours: Vec<&String> = project.services.iter().map(|s| &s.name).collect();
-    check("services".into(), format!("{ours:?}"), format!("{names:?}"));
+    check(&mut diffs, "services", &ours, &names);
     for service in &project.services {
         let Some(theirs) = services.get(&service.name) else { continue };
         let name = &service.name;
-        let env: BTreeMap<&str, Option<&str>> =
-            service.environment.iter().map(|v| (v.key.as_str(), v.value.as_deref())).collect();
-        check(format!("{name}.environment"), format!("{env:?}"), format!("{:?}", compose_environment(theirs)));
-        check(
-            format!("{name}.image"),
-            format!("{:?}", service.image),
-            format!("{:?}", theirs["image"].as_str().map(unescape)),
-        );
+        let env: BTreeMap<String, Option<String>> =
+            service.environment.iter().map(|v| (v.key.clone(), v.value.clone())).collect();
+        diffs.extend(map_diff(&format!("{name}.environment"), &env, &compose_environment(theirs)));
+        check(&mut diffs, &format!("{name}.image"), &service.image, &theirs["image"].as_str().map(unescape));
         let command = theirs["command"]
             .as_array()
             .map(|c| c.iter().map(|w| unescape(w.as_str().unwrap_or_default())).collect::<Vec<_>>());
-        check(format!("{name}.command"), format!("{:?}", service.command), format!("{command:?}"));
+        check(&mut diffs, &format!("{name}.command"), &service.command, &command);
         let env_files: Vec<(String, bool)> =
             service.env_files.iter().map(|b| (b.path.to_string_lossy().into_owned(), b.required)).collect();
         let raw_files: Vec<(String, bool)> = raw["services"][name]["env_file"]
@@ -141,9 +134,80 @@ fn compare(case: &Case) -> Result<(), Vec<String>> {
             .flatten()
             .map(|f| (f["path"].as_str().unwrap_or_default().to_string(), f["required"].as_bool().unwrap_or(true)))
             .collect();
-        check(format!("{name}.env_file"), format!("{env_files:?}"), format!("{raw_files:?}"));
+        check(&mut diffs, &format!("{name}.env_file"), &env_files, &raw_files);
+        let mut depends_on = service.depends_on.clone();
+        depends_on.sort();
+        let their_deps: Vec<String> =
+            theirs["depends_on"].as_object().into_iter().flatten().map(|(k, _)| k.clone()).collect();
+        check(&mut diffs, &format!("{name}.depends_on"), &depends_on, &their_deps);
+        check(&mut diffs, &format!("{name}.ports"), &ports(service), &compose_ports(theirs));
+        check(&mut diffs, &format!("{name}.volumes"), &volumes(service, theirs), &compose_volumes(theirs));
     }
     if diffs.is_empty() { Ok(()) } else { Err(diffs) }
+}
+
+/// Records a difference between the loader's and compose's view of `what`.
+fn check<T: PartialEq + std::fmt::Debug>(diffs: &mut Vec<String>, what: &str, ours: &T, theirs: &T) {
+    if ours != theirs {
+        diffs.push(format!("{what}: loader {ours:?} != compose {theirs:?}"));
+    }
+}
+
+/// The keys whose values differ between two environments, one line each.
+fn map_diff(
+    what: &str,
+    ours: &BTreeMap<String, Option<String>>,
+    theirs: &BTreeMap<String, Option<String>>,
+) -> Vec<String> {
+    let keys: std::collections::BTreeSet<&String> = ours.keys().chain(theirs.keys()).collect();
+    keys.into_iter()
+        .filter(|k| ours.get(*k) != theirs.get(*k))
+        .map(|k| format!("{what}.{k}: loader {:?} != compose {:?}", ours.get(k), theirs.get(k)))
+        .collect()
+}
+
+/// (host_ip, published, target, protocol) of each port.
+type PortRow = (Option<String>, Option<String>, u64, String);
+
+fn ports(service: &Service) -> Vec<PortRow> {
+    let row = |p: &Port| (p.host_ip.clone(), p.published.clone(), u64::from(p.target), p.protocol.clone());
+    service.ports.iter().map(row).collect()
+}
+
+fn compose_ports(service: &Value) -> Vec<PortRow> {
+    let text = |v: &Value| v.as_str().map(str::to_string);
+    let rows = service["ports"].as_array().into_iter().flatten();
+    rows.map(|p| {
+        let protocol = text(&p["protocol"]).unwrap_or_else(|| "tcp".into());
+        (text(&p["host_ip"]), text(&p["published"]), p["target"].as_u64().unwrap_or_default(), protocol)
+    })
+    .collect()
+}
+
+/// (type, source, target, read_only) of each mount; the loader's volumes from the service's `tmpfs:` list (which
+/// compose keeps apart) are left out.
+type VolumeRow = (String, Option<String>, String, bool);
+
+fn volumes(service: &Service, theirs: &Value) -> Vec<VolumeRow> {
+    let tmpfs: Vec<&str> = theirs["tmpfs"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+    let from_tmpfs_list = |v: &&Volume| v.kind == VolumeKind::Tmpfs && tmpfs.iter().any(|t| t.starts_with(&v.target));
+    let kind = |k: VolumeKind| match k {
+        VolumeKind::Bind => "bind",
+        VolumeKind::Tmpfs => "tmpfs",
+        VolumeKind::Named | VolumeKind::Anonymous => "volume",
+    };
+    let rows = service.volumes.iter().filter(|v| !from_tmpfs_list(v));
+    rows.map(|v| (kind(v.kind).to_string(), v.source.clone(), v.target.clone(), v.read_only)).collect()
+}
+
+fn compose_volumes(service: &Value) -> Vec<VolumeRow> {
+    let rows = service["volumes"].as_array().into_iter().flatten();
+    rows.map(|v| {
+        let source = v["source"].as_str().map(str::to_string);
+        let target = v["target"].as_str().unwrap_or_default().to_string();
+        (v["type"].as_str().unwrap_or_default().to_string(), source, target, v["read_only"].as_bool().unwrap_or(false))
+    })
+    .collect()
 }
 
 /// compose prints `$` as `$$` in `config` output: undo it.
