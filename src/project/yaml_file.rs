@@ -48,8 +48,19 @@ fn yaml_error(file: &Path, err: &serde_saphyr::Error) -> ProjectError {
     let location = err.location();
     let line = location.map_or(0, |l| l.line() as usize);
     let column = location.map_or(0, |l| l.column() as usize);
-    let message = err.without_snippet().to_string();
+    let message = user_message(&err.without_snippet().to_string());
     ProjectError::Yaml { file: file.to_path_buf(), line, column, message }
+}
+
+/// The parser's message without what our error already says (the position) or what is meant for programmers.
+fn user_message(raw: &str) -> String {
+    let mut message = raw.replace(", set DuplicateKeyPolicy in Options if acceptable", "");
+    if let Some(at) = message.rfind(" at line ")
+        && message[at + 9..].chars().all(|c| c.is_ascii_digit() || c == ',' || c == ' ' || c.is_ascii_lowercase())
+    {
+        message.truncate(at);
+    }
+    message
 }
 
 #[cfg(test)]
@@ -94,13 +105,8 @@ mod tests {
     #[test]
     fn syntax_errors_name_file_line_and_column() {
         let err = parse("services:\n  s:\n    image: [unclosed\n").expect_err("invalid");
-        match err {
-            ProjectError::Yaml { file, line, .. } => {
-                assert_eq!(file, Path::new("compose.yaml"));
-                assert!(line >= 3, "line {line}");
-            }
-            other => panic!("unexpected {other:?}"),
-        }
+        assert_eq!(err.to_string(), "compose.yaml:3:12: invalid YAML: unclosed bracket '['");
+        assert!(matches!(err, ProjectError::Yaml { line: 3, column: 12, .. }));
     }
 
     #[test]
@@ -125,6 +131,7 @@ mod tests {
 
     #[test]
     fn duplicate_keys_are_errors() {
-        assert!(matches!(parse("a: 1\na: 2\n"), Err(ProjectError::Yaml { .. })));
+        let err = parse("a: 1\na: 2\n").expect_err("duplicate");
+        assert_eq!(err.to_string(), "compose.yaml:2:1: invalid YAML: duplicate mapping key: a");
     }
 }
