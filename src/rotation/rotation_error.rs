@@ -15,7 +15,7 @@ pub enum RotationError {
     Journal(#[from] JournalError),
     #[error(transparent)]
     EnvFile(EnvError),
-    #[error("{}: {1}", .0.display())]
+    #[error("{}: {}", .0.display(), .1)]
     Io(PathBuf, std::io::Error),
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -3,4 +3,5 @@
 
 mod check;
 mod cli;
+mod compose_oracle;
 mod support;
