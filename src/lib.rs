@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod envfile;
 pub mod exit;
+pub mod git;
 pub mod inventory;
 pub mod output;
 pub mod plugin;
