@@ -38,7 +38,7 @@ impl Check for SecretInGitHistory {
         let values: Vec<&str> = places.keys().copied().collect();
         let needles: Vec<&[u8]> = values.iter().map(|v| v.as_bytes()).collect();
         let hits = match git.scan_history(&needles) {
-            Ok((hits, _stats)) => hits,
+            Ok(hits) => hits,
             Err(err) => {
                 let mut f = self.finding(format!("git history could not be scanned: {err}"));
                 f.severity = Severity::Info;

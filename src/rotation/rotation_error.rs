@@ -23,7 +23,8 @@ pub enum RotationError {
     ChangedSincePlan(PathBuf),
     #[error(
         "the current value of {key} in {} does not log in to {store}: the env file and the store have drifted. \
-         Pass the working value with --current-from-stdin"
+         Pass the working value with --current-from-stdin",
+        .file.display()
     )]
     CurrentRejected { key: String, file: PathBuf, store: String },
     #[error("{store} is unreachable: {reason}")]
