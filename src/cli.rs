@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::checks::CheckName;
+
 /// Audit, rotate and recreate the credentials of a Docker Compose deployment, safely.
 #[derive(Debug, Parser)]
 #[command(name = "docker secops", bin_name = "docker secops", version, disable_help_subcommand = true)]
@@ -29,6 +31,8 @@ pub enum Command {
     /// Recreate services the safe way (down + up, never restart), wait until healthy, verify the new containers.
     #[command(after_help = "Exit codes: 0 every service recreated, healthy and verified, 2 otherwise.")]
     Recreate(RecreateArgs),
+    /// Audit the project offline: env files, templates, weak or reused secrets, secrets in git, data volumes.
+    Check(CheckArgs),
     /// Print the version.
     Version,
 }
@@ -104,6 +108,57 @@ pub struct RecreateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,
+}
+
+/// `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// The environment this stack is for (`prod`, `staging`, `dev`), for env-mismatch.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormatArg::Human)]
+    pub format: CheckFormatArg,
+    /// Exit 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOnArg::Error)]
+    pub fail_on: FailOnArg,
+    /// Skip a check (repeatable).
+    #[arg(long, value_name = "CHECK")]
+    pub skip: Vec<CheckName>,
+    /// Run only this check (repeatable).
+    #[arg(long, value_name = "CHECK")]
+    pub only: Vec<CheckName>,
+    /// Suppress the findings already in this earlier JSON report.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Do not scan git history (faster; secret-in-git-history is skipped).
+    #[arg(long)]
+    pub no_history: bool,
+    /// Rotation policy for secret-age, in days.
+    #[arg(long, value_name = "DAYS", default_value_t = 90)]
+    pub max_age: u32,
+    /// List the checks and exit.
+    #[arg(long)]
+    pub list: bool,
+}
+
+/// `check --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormatArg {
+    Human,
+    Json,
+    Sarif,
+}
+
+/// `check --fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    Error,
+    Warning,
+    Info,
+    Never,
 }
 
 /// `--format` for commands that print human or JSON.

@@ -2,16 +2,20 @@
 //!
 //! Data flows one way: `cli` -> `commands` -> (`project`, `envfile`, `secret`, ...) -> `output`.
 
+pub mod audit;
+pub mod checks;
 pub mod cli;
 pub mod commands;
 pub mod docker;
 pub mod envfile;
 pub mod exit;
+pub mod git;
 pub mod inventory;
 pub mod live;
 pub mod output;
 pub mod plugin;
 pub mod project;
+pub mod rotation;
 pub mod secret;
 pub mod stores;
 

@@ -1,5 +1,6 @@
 //! One file per sub-command: each turns parsed arguments into options, calls the core, hands the result to output.
 
+mod check;
 mod engine;
 mod generate;
 mod inventory;
@@ -19,6 +20,7 @@ pub use project_options::project_options;
 /// Runs the parsed command line.
 pub fn dispatch(cli: Cli, global: GlobalFlags) -> Result<Exit> {
     match cli.command {
+        Command::Check(args) => check::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Inventory(args) => inventory::run(args),
         Command::Status(args) => status::run(args, &global),

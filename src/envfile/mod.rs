@@ -1,8 +1,35 @@
 //! `.env` documents in compose's env-file syntax: parsing with positions, format-preserving edits, atomic writes
-//! and backups. (Being written: see the envfile helper's task.)
+//! and backups.
+//!
+//! The syntax is compose-go's `dotenv` package (what `docker compose` uses for `env_file` and `--env-file`):
+//! `export ` prefixes, `#` comment lines, ` #` inline comments after unquoted values, `'literal'` and
+//! `"escaped"` values (both may span lines), `KEY: value`, bare `KEY` lines, CRLF, a UTF-8 BOM. Values are
+//! not interpolated here: compose interpolates unquoted and double-quoted values, never single-quoted ones;
+//! the project model does that, see [`Entry::literal`] for values that need no lookup.
 
+mod atomic;
+mod backup;
+mod document;
 mod entry;
+mod env_error;
+mod escapes;
+mod line_index;
+mod parser;
 mod quote;
+mod value_slot;
 
+#[cfg(test)]
+mod compose_diff_tests;
+#[cfg(test)]
+mod golden_tests;
+#[cfg(test)]
+mod prop_tests;
+#[cfg(test)]
+mod set_tests;
+
+pub use atomic::write_atomic;
+pub use backup::backup;
+pub use document::EnvDocument;
 pub use entry::Entry;
+pub use env_error::EnvError;
 pub use quote::Quote;

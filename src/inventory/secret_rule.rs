@@ -1,11 +1,12 @@
 //! Decides which environment keys of a project carry secrets.
 //!
 //! A key is secret when its name says so (`secret::is_secret_key`), when it is declared in the compose file's
-//! `x-secops.secrets[].key`, when its value is interpolated from a secret-named variable, or when its value embeds
-//! the value of another secret key of the same service (a `MONGODB_URL` holding the password).
+//! `x-secops.secrets[].key`, when its value feeds a secret key by interpolation (`MONGO_PASSWORD: ${DB_PW}` makes
+//! `DB_PW` secret), or when its value embeds the value of another secret key (a `MONGODB_URL` holding the password).
 
 use std::collections::BTreeSet;
 
+use crate::envfile::{EnvDocument, Entry};
 use crate::project::{EnvVar, Origin, Project, Service};
 use crate::secret::is_secret_key;
 
@@ -16,10 +17,11 @@ const MIN_EMBEDDED_LEN: usize = 8;
 #[derive(Debug, Clone, Default)]
 pub struct SecretRule {
     declared: BTreeSet<String>,
+    feeds: BTreeSet<String>,
 }
 
 impl SecretRule {
-    /// The rule with the project's `x-secops` declarations.
+    /// The rule with the project's `x-secops` declarations and interpolation feeds.
     pub fn for_project(project: &Project) -> Self {
         let declared = project
             .x_secops
@@ -30,30 +32,63 @@ impl SecretRule {
             .flatten()
             .filter_map(|entry| entry.get("key").and_then(|k| k.as_str()).map(str::to_string))
             .collect();
-        SecretRule { declared }
+        let mut rule = SecretRule { declared, feeds: BTreeSet::new() };
+        let feeds: BTreeSet<String> = project
+            .services
+            .iter()
+            .flat_map(|s| s.environment.iter())
+            .filter(|v| rule.is_secret_name(&v.key))
+            .filter_map(|v| match &v.origin {
+                // Only a value that is one variable passes its secrecy on; `${HOST}` inside a URL does not.
+                Origin::Interpolated { variables, .. } if variables.len() == 1 => Some(variables[0].clone()),
+                _ => None,
+            })
+            .collect();
+        rule.feeds = feeds;
+        rule
+    }
+
+    /// True when `key` names a secret: by its name, a declaration, or because it feeds a secret key.
+    pub fn is_secret_name(&self, key: &str) -> bool {
+        is_secret_key(key) || self.declared.contains(key) || self.feeds.contains(key)
     }
 
     /// True when `var` of `service` carries a secret.
     pub fn is_secret(&self, service: &Service, var: &EnvVar) -> bool {
-        if self.is_secret_by_declaration(var) {
+        if self.is_secret_by_name(var) {
             return true;
         }
         let Some(value) = var.value.as_deref() else { return false };
         service.environment.iter().any(|other| {
             other.key != var.key
-                && self.is_secret_by_declaration(other)
-                && other
-                    .value
-                    .as_deref()
-                    .is_some_and(|v| v.len() >= MIN_EMBEDDED_LEN && v != value && value.contains(v))
+                && self.is_secret_by_name(other)
+                && other.value.as_deref().is_some_and(|v| embeds(value, v))
         })
     }
 
-    fn is_secret_by_declaration(&self, var: &EnvVar) -> bool {
-        if is_secret_key(&var.key) || self.declared.contains(&var.key) {
+    /// The entries of `doc` that hold secrets: by name, or embedding the value of such an entry.
+    pub fn secret_entries<'d>(&self, doc: &'d EnvDocument) -> Vec<&'d Entry> {
+        let named: Vec<&Entry> = doc.entries().iter().filter(|e| self.is_secret_name(&e.key)).collect();
+        doc.entries()
+            .iter()
+            .filter(|e| {
+                named.iter().any(|n| n.line == e.line)
+                    || e.value.as_deref().is_some_and(|value| {
+                        named.iter().any(|n| n.value.as_deref().is_some_and(|secret| embeds(value, secret)))
+                    })
+            })
+            .collect()
+    }
+
+    fn is_secret_by_name(&self, var: &EnvVar) -> bool {
+        if self.is_secret_name(&var.key) {
             return true;
         }
-        matches!(&var.origin, Origin::Interpolated { variables, .. }
-            if variables.iter().any(|v| is_secret_key(v) || self.declared.contains(v)))
+        matches!(&var.origin, Origin::Interpolated { variables, .. } if variables.iter().any(|v| self.is_secret_name(v)))
     }
+}
+
+/// True when `value` contains `secret` without being it.
+fn embeds(value: &str, secret: &str) -> bool {
+    secret.len() >= MIN_EMBEDDED_LEN && value != secret && value.contains(secret)
 }

@@ -101,6 +101,9 @@ mod tests {
             interpolation_files: vec![],
             services,
             x_secops: None,
+            undefined_variables: vec![],
+            profiles: vec![],
+            variable_sources: Default::default(),
         }
     }
 

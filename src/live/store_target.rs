@@ -108,6 +108,9 @@ mod tests {
             interpolation_files: vec![],
             services,
             x_secops,
+            undefined_variables: vec![],
+            profiles: vec![],
+            variable_sources: Default::default(),
         }
     }
 

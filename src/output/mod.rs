@@ -1,22 +1,28 @@
 //! The only place that prints. Secrets reach it as `Secret` (whose `Display` is a fingerprint) or as fingerprints;
 //! a value is printed only where the user asked for it (`generate`, `--show-secrets`).
 
+mod check;
 mod console;
 mod errors;
 mod generated;
 mod inventory;
 mod metadata;
 mod recreate;
+mod rotation;
 mod sanitize;
+mod sarif;
 mod status;
 mod status_json;
 
+pub use check::{check_human, check_json, check_list};
 pub use console::{Console, display_path};
 pub use errors::{clap_error, fatal};
 pub use generated::{Generated, generated};
 pub use inventory::inventory;
 pub use metadata::{metadata, version};
 pub use recreate::{RecreateJson, RecreateReport, RecreatedServiceJson};
+pub use rotation::{StepPrinter, confirm, plan_text, rotation_outcome, rotation_plan};
 pub use sanitize::sanitize;
+pub use sarif::{SARIF_SCHEMA, check_sarif, sarif_log};
 pub use status::status;
 pub use status_json::{ContainerJson, KeyJson, ProbeJson, ServiceJson, StatusJson};

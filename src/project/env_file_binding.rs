@@ -13,4 +13,6 @@ pub struct EnvFileBinding {
     pub exists: bool,
     /// The compose file that declared the binding.
     pub declared_in: PathBuf,
+    /// The long form's `format:` (compose knows `raw`), when given; recorded, not interpreted.
+    pub format: Option<String>,
 }

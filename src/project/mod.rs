@@ -1,19 +1,57 @@
-//! The compose project as `docker compose` sees it: files, name, services, env_file bindings, environment keys
-//! with their origins, volumes, ports. (The loader is being written: see the project helper's task.)
+//! The compose project as `docker compose` (v2, compose-go) sees it: files, name, services, env_file bindings,
+//! environment keys with their origins, volumes, ports.
+//!
+//! [`Project::load`] follows compose's order: process environment, `.env`/`--env-file`, `COMPOSE_FILE` or the
+//! default files searched upwards, then per file: YAML (anchors and merge keys expanded, alias bombs refused),
+//! [`interpolate`] on every string value, `extends`, `include`, and the merge of `-f` files; finally profiles and each
+//! service's environment from its `env_file`s and `environment`. Compose files are read as generic YAML and only the
+//! keys used here are looked at, so any valid compose file loads.
 
+mod discovery;
 mod env_file_binding;
+mod env_reader;
+mod env_values;
 mod env_var;
+mod environment;
+mod error;
+mod extends;
+mod file_loader;
+mod include;
+mod interpolate;
+mod interpolate_tree;
+mod interpolated;
+mod interpolation_error;
+mod loader;
+mod merge;
+mod name;
+mod node;
+mod normalize;
 mod origin;
 mod port;
+mod port_spec;
 mod project;
 mod service;
+mod service_builder;
+mod shell_words;
+mod substitution;
+mod undefined_variable;
+mod variables;
 mod volume;
+mod volume_spec;
+mod yaml_file;
 
+pub use discovery::{DEFAULT_FILE_NAMES, DEFAULT_OVERRIDE_NAMES};
 pub use env_file_binding::EnvFileBinding;
 pub use env_var::EnvVar;
+pub use error::ProjectError;
+pub use interpolate::interpolate;
+pub use interpolated::Interpolated;
+pub use interpolation_error::InterpolationError;
+pub use name::{is_valid_project_name, normalize_project_name};
 pub use origin::Origin;
 pub use port::Port;
 pub use project::{Project, ProjectOptions};
 pub use service::Service;
+pub use undefined_variable::UndefinedVariable;
 pub use volume::{Volume, VolumeKind};
-mod load_stub;
+pub use yaml_file::{MAX_ALIAS_REPLAYED_EVENTS, MAX_DEPTH};

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use super::Service;
+use super::{ProjectError, Service, UndefinedVariable};
 
 /// What selects a project: the same inputs `docker compose` takes.
 #[derive(Debug, Clone, Default)]
@@ -33,15 +33,28 @@ pub struct Project {
     pub directory: PathBuf,
     /// The compose files loaded, absolute, in merge order (includes and extends not listed).
     pub compose_files: Vec<PathBuf>,
-    /// The interpolation env files actually read (absolute).
+    /// The interpolation env files actually read (absolute): `--env-file` files or `.env`, then the env files of
+    /// `include` entries.
     pub interpolation_files: Vec<PathBuf>,
     /// Services enabled by the active profiles, sorted by name.
     pub services: Vec<Service>,
-    /// The `x-secops` extension block, when the compose file has one.
+    /// The `x-secops` extension block, when the compose file has one (interpolated, like every compose value).
     pub x_secops: Option<serde_json::Value>,
+    /// Variables read without a fallback while unset, in compose files and env files (compose substitutes "").
+    pub undefined_variables: Vec<UndefinedVariable>,
+    /// The active profiles (`--profile`, else `COMPOSE_PROFILES`).
+    pub profiles: Vec<String>,
+    /// Interpolation variables defined in an env file (`.env`, `--env-file`, an include's `env_file`), with the
+    /// file and line that defines each; variables from the process environment are not listed.
+    pub variable_sources: BTreeMap<String, (PathBuf, usize)>,
 }
 
 impl Project {
+    /// Loads the project the way `docker compose` does: see the module documentation for what is resolved.
+    pub fn load(options: &ProjectOptions) -> Result<Project, ProjectError> {
+        super::loader::load(options)
+    }
+
     /// The service called `name`.
     pub fn service(&self, name: &str) -> Option<&Service> {
         self.services.iter().find(|s| s.name == name)

@@ -1,9 +1,9 @@
 //! The kinds of credential docker-secops generates.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What to generate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SecretKind {
     /// Letters and digits only: survives compose interpolation, shells and URLs (default 32 chars).

@@ -1,7 +1,10 @@
-//! Credential stores: the databases that hold a credential the env files also hold (Redis, MongoDB). For now the
-//! live probes `status` uses; the `CredentialStore` trait the rotation engine drives comes with rotation.
+//! Credential stores: the databases that hold a credential the env files also hold. The rotation engine drives
+//! them through one trait (`CredentialStore`: Redis with an ACL dual-password window, MongoDB with `updateUser`,
+//! env-only secrets); `status` uses their live probes.
 
 mod address_error;
+mod credential_store;
+mod env_only;
 pub mod mongo;
 mod probe;
 pub mod redis;
@@ -9,6 +12,8 @@ mod store_address;
 mod store_kind;
 
 pub use address_error::AddressError;
+pub use credential_store::{CredentialStore, StoreError};
+pub use env_only::EnvOnly;
 pub use probe::Probe;
 pub use store_address::StoreAddress;
 pub use store_kind::StoreKind;

@@ -2,8 +2,10 @@
 
 use std::fmt;
 
-/// What a live login attempt found.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a live login attempt found. Serialised as `{"result": "ok"}` or
+/// `{"result": "unreachable", "reason": "..."}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "result", content = "reason", rename_all = "lowercase")]
 pub enum Probe {
     /// The store accepted the credential and answered a command.
     Ok,

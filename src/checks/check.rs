@@ -1,0 +1,20 @@
+//! The trait every check implements (one check per file, like dotenv-linter's).
+
+use super::{CheckName, Context, Finding, Severity};
+
+/// One audit rule.
+pub trait Check {
+    /// The stable name.
+    fn name(&self) -> CheckName;
+    /// The severity of its findings unless the check says otherwise for one finding.
+    fn severity(&self) -> Severity;
+    /// One paragraph for SARIF rule help and `check --list`: what it finds, why it matters, how to fix it.
+    fn help(&self) -> &'static str;
+    /// Appends its findings for the project in `cx`.
+    fn run(&self, cx: &Context, findings: &mut Vec<Finding>);
+
+    /// A finding of this check at its default severity.
+    fn finding(&self, message: String) -> Finding {
+        Finding::new(self.name(), self.severity(), message)
+    }
+}

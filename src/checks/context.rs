@@ -1,0 +1,80 @@
+//! Everything the checks look at, gathered once: the project, its env files and templates, git, the audit log.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use time::OffsetDateTime;
+
+use super::EnvFileInfo;
+use crate::audit::AuditLog;
+use crate::git::GitRepo;
+use crate::inventory::SecretRule;
+use crate::project::Project;
+
+/// Options that change what the checks judge.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// The environment this stack is for (`--env prod`), for `env-mismatch`.
+    pub env: Option<String>,
+    /// Scan git history (`--no-history` turns it off).
+    pub history: bool,
+    /// Rotation policy for `secret-age`, in days.
+    pub max_age_days: u32,
+    /// "Now", injected so that ages are testable.
+    pub now: OffsetDateTime,
+}
+
+/// The audit's view of one project.
+pub struct Context {
+    pub project: Project,
+    pub rule: SecretRule,
+    /// Env files bound by services or used for interpolation, sorted by path, each once.
+    pub env_files: Vec<EnvFileInfo>,
+    /// `.example` templates next to those env files, with the real file each one describes.
+    pub templates: Vec<(EnvFileInfo, PathBuf)>,
+    pub git: Option<GitRepo>,
+    pub audit: AuditLog,
+    pub options: CheckOptions,
+}
+
+impl Context {
+    /// Gathers the context of `project`. Git and audit-log problems degrade to "no data" rather than failing.
+    pub fn build(project: Project, options: CheckOptions) -> anyhow::Result<Self> {
+        let rule = SecretRule::for_project(&project);
+        let mut bindings: BTreeMap<PathBuf, (Vec<String>, bool)> = BTreeMap::new();
+        for service in &project.services {
+            for binding in &service.env_files {
+                let entry = bindings.entry(binding.path.clone()).or_default();
+                if !entry.0.contains(&service.name) {
+                    entry.0.push(service.name.clone());
+                }
+            }
+        }
+        for path in &project.interpolation_files {
+            bindings.entry(path.clone()).or_default().1 = true;
+        }
+        let env_files: Vec<EnvFileInfo> =
+            bindings.into_iter().map(|(path, (services, interp))| EnvFileInfo::load(&path, services, interp)).collect();
+        let templates = env_files
+            .iter()
+            .filter_map(|f| template_of(&f.path).map(|t| (EnvFileInfo::load(&t, Vec::new(), false), f.path.clone())))
+            .collect();
+        let git = GitRepo::discover(&project.directory).ok().flatten();
+        let dirs: Vec<&Path> = env_files.iter().filter_map(|f| f.path.parent()).collect();
+        let audit = AuditLog::read_dirs(&dirs);
+        Ok(Context { project, rule, env_files, templates, git, audit, options })
+    }
+
+    /// The env file at `path`, when the audit knows it.
+    pub fn env_file(&self, path: &Path) -> Option<&EnvFileInfo> {
+        self.env_files.iter().find(|f| f.path == path)
+    }
+}
+
+/// `X.example` next to `X`, when it exists.
+fn template_of(path: &Path) -> Option<PathBuf> {
+    let mut name = path.file_name()?.to_os_string();
+    name.push(".example");
+    let template = path.with_file_name(name);
+    template.is_file().then_some(template)
+}

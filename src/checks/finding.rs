@@ -1,0 +1,92 @@
+//! One problem found by a check: where it is and what it is, never the secret value.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::{CheckName, Severity};
+
+/// A finding, in the documented JSON shape.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub check: CheckName,
+    pub severity: Severity,
+    /// The file the finding is about, relative to the project directory when below it.
+    pub file: Option<PathBuf>,
+    pub line: Option<usize>,
+    pub service: Option<String>,
+    pub key: Option<String>,
+    /// Fingerprint of the secret value concerned, when one is.
+    pub fingerprint: Option<String>,
+    pub message: String,
+    /// Stable identity for `--baseline` and SARIF `partialFingerprints`: survives line moves, changes with the value.
+    #[serde(default)]
+    pub id: String,
+}
+
+impl Finding {
+    /// A finding of `check` at its default severity with `message`; locate it with the builder methods.
+    pub fn new(check: CheckName, severity: Severity, message: impl Into<String>) -> Self {
+        Finding {
+            check,
+            severity,
+            file: None,
+            line: None,
+            service: None,
+            key: None,
+            fingerprint: None,
+            message: message.into(),
+            id: String::new(),
+        }
+    }
+
+    /// Sets the file (and line).
+    pub fn at(mut self, file: &Path, line: Option<usize>) -> Self {
+        self.file = Some(file.to_path_buf());
+        self.line = line;
+        self
+    }
+
+    /// Sets the service.
+    pub fn service(mut self, service: &str) -> Self {
+        self.service = Some(service.to_string());
+        self
+    }
+
+    /// Sets the key.
+    pub fn key(mut self, key: &str) -> Self {
+        self.key = Some(key.to_string());
+        self
+    }
+
+    /// Sets the value fingerprint.
+    pub fn fingerprint(mut self, fingerprint: impl Into<String>) -> Self {
+        self.fingerprint = Some(fingerprint.into());
+        self
+    }
+
+    /// Makes `file` relative to `base` and computes the stable id. Called once per finding by the runner.
+    pub fn finish(mut self, base: &Path) -> Self {
+        if let Some(file) = &self.file {
+            if let Ok(relative) = file.strip_prefix(base) {
+                self.file = Some(relative.to_path_buf());
+            }
+        }
+        let mut hasher = Sha256::new();
+        for part in [
+            self.check.as_str(),
+            &self.file.as_ref().map(|f| f.display().to_string()).unwrap_or_default(),
+            self.service.as_deref().unwrap_or(""),
+            self.key.as_deref().unwrap_or(""),
+            self.fingerprint.as_deref().unwrap_or(""),
+            // Findings with no key or value (a port, a volume) are told apart by their message.
+            if self.key.is_none() && self.fingerprint.is_none() { &self.message } else { "" },
+        ] {
+            hasher.update(part.as_bytes());
+            hasher.update([0]);
+        }
+        self.id = hex::encode(&hasher.finalize()[..8]);
+        self
+    }
+}

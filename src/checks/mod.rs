@@ -1,0 +1,109 @@
+//! The audit behind `docker secops check`: one check per file behind the [`Check`] trait, a registry, and the
+//! runner that selects checks, applies the baseline and sorts findings.
+
+mod check;
+mod check_name;
+mod context;
+mod env_file_info;
+mod env_name;
+mod finding;
+mod report;
+mod severity;
+mod stateful_image;
+
+mod data_not_persisted;
+mod db_port_exposed;
+mod env_duplicate_key;
+mod env_file_missing;
+mod env_file_not_ignored;
+mod env_file_permissions;
+mod env_file_tracked;
+mod env_mismatch;
+mod env_syntax;
+mod example_drift;
+mod example_has_secret;
+mod redis_no_auth;
+mod secret_age;
+mod secret_dollar;
+mod secret_in_git_history;
+mod secret_inline;
+mod secret_reused;
+mod undefined_variable;
+mod weak_secret;
+
+pub use check::Check;
+pub use check_name::{CheckName, UnknownCheck};
+pub use context::{CheckOptions, Context};
+pub use env_file_info::EnvFileInfo;
+pub use finding::Finding;
+pub use report::{Report, Summary};
+pub use severity::Severity;
+pub use stateful_image::StatefulImage;
+
+use std::collections::BTreeSet;
+
+/// Every check, in the documented order.
+pub fn registry() -> Vec<Box<dyn Check>> {
+    vec![
+        Box::new(env_file_missing::EnvFileMissing),
+        Box::new(env_syntax::EnvSyntax),
+        Box::new(env_duplicate_key::EnvDuplicateKey),
+        Box::new(env_file_tracked::EnvFileTracked),
+        Box::new(env_file_not_ignored::EnvFileNotIgnored),
+        Box::new(secret_in_git_history::SecretInGitHistory),
+        Box::new(secret_inline::SecretInline),
+        Box::new(weak_secret::WeakSecret),
+        Box::new(secret_reused::SecretReused),
+        Box::new(secret_dollar::SecretDollar),
+        Box::new(example_drift::ExampleDrift),
+        Box::new(example_has_secret::ExampleHasSecret),
+        Box::new(env_file_permissions::EnvFilePermissions),
+        Box::new(env_mismatch::EnvMismatch),
+        Box::new(data_not_persisted::DataNotPersisted),
+        Box::new(db_port_exposed::DbPortExposed),
+        Box::new(redis_no_auth::RedisNoAuth),
+        Box::new(undefined_variable::UndefinedVariable),
+        Box::new(secret_age::SecretAge),
+    ]
+}
+
+/// Which checks run: all but `skip`, or only `only` when it is not empty.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub only: Vec<CheckName>,
+    pub skip: Vec<CheckName>,
+    /// Finding ids to suppress (from a `--baseline` report).
+    pub baseline: BTreeSet<String>,
+}
+
+/// Runs the selected checks over `cx`.
+pub fn run(cx: &Context, selection: &Selection) -> Report {
+    let mut findings = Vec::new();
+    for check in registry() {
+        let name = check.name();
+        if selection.skip.contains(&name) || (!selection.only.is_empty() && !selection.only.contains(&name)) {
+            continue;
+        }
+        check.run(cx, &mut findings);
+    }
+    let mut findings: Vec<Finding> = findings
+        .into_iter()
+        .map(|f| f.finish(&cx.project.directory))
+        .filter(|f| !selection.baseline.contains(&f.id))
+        .collect();
+    findings.sort_by(|a, b| (&a.file, a.line, a.check, &a.key).cmp(&(&b.file, b.line, b.check, &b.key)));
+    findings.dedup_by(|a, b| a.id == b.id);
+    Report::new(findings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_has_every_name_once_with_help() {
+        let names: Vec<CheckName> = registry().iter().map(|c| c.name()).collect();
+        assert_eq!(names, CheckName::ALL);
+        assert!(registry().iter().all(|c| c.help().len() > 40));
+    }
+}

@@ -1,0 +1,66 @@
+//! Images that keep state (databases, brokers), where that state lives, and the port they serve on.
+
+/// A family of stateful images.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatefulImage {
+    pub family: &'static str,
+    /// Container paths holding the data (any one persisted is enough).
+    pub data_paths: &'static [&'static str],
+    pub port: u16,
+}
+
+const KNOWN: &[StatefulImage] = &[
+    StatefulImage { family: "mongo", data_paths: &["/data/db", "/bitnami/mongodb"], port: 27017 },
+    StatefulImage { family: "redis", data_paths: &["/data", "/bitnami/redis/data"], port: 6379 },
+    StatefulImage {
+        family: "postgres",
+        data_paths: &["/var/lib/postgresql/data", "/var/lib/postgresql", "/bitnami/postgresql"],
+        port: 5432,
+    },
+    StatefulImage { family: "mysql", data_paths: &["/var/lib/mysql", "/bitnami/mysql/data"], port: 3306 },
+    StatefulImage { family: "mariadb", data_paths: &["/var/lib/mysql", "/bitnami/mariadb"], port: 3306 },
+    StatefulImage { family: "elasticsearch", data_paths: &["/usr/share/elasticsearch/data"], port: 9200 },
+    StatefulImage { family: "rabbitmq", data_paths: &["/var/lib/rabbitmq"], port: 5672 },
+    StatefulImage { family: "clickhouse", data_paths: &["/var/lib/clickhouse"], port: 8123 },
+];
+
+impl StatefulImage {
+    /// The family of `image` (`mongo:7`, `bitnami/redis`, `docker.io/library/postgres:16`, `percona/percona-server-mongodb`),
+    /// judged by the last path segment of the repository.
+    pub fn of(image: &str) -> Option<StatefulImage> {
+        let repo = image.split('@').next().unwrap_or(image);
+        let name = repo.rsplit('/').next().unwrap_or(repo);
+        let name = name.split(':').next().unwrap_or(name).to_ascii_lowercase();
+        KNOWN.iter().copied().find(|k| name == k.family || name.starts_with(&format!("{}-", k.family)) || name.ends_with(&format!("-{}", k.family)))
+    }
+
+    /// True when a mount at `target` persists this image's data (the data path itself or a parent of it).
+    pub fn persists(&self, target: &str) -> bool {
+        let target = target.trim_end_matches('/');
+        self.data_paths.iter().any(|p| *p == target || p.starts_with(&format!("{target}/")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_official_bitnami_and_percona_images() {
+        assert_eq!(StatefulImage::of("mongo:7").map(|i| i.family), Some("mongo"));
+        assert_eq!(StatefulImage::of("bitnami/redis:7.2").map(|i| i.family), Some("redis"));
+        assert_eq!(StatefulImage::of("percona/percona-server-mongodb:7").map(|i| i.family), Some("mongo"));
+        assert_eq!(StatefulImage::of("docker.io/library/postgres:16@sha256:abc").map(|i| i.family), Some("postgres"));
+        assert_eq!(StatefulImage::of("secops-test/redis:7").map(|i| i.family), Some("redis"));
+        assert_eq!(StatefulImage::of("nginx:1"), None);
+        assert_eq!(StatefulImage::of("redis-commander"), None);
+    }
+
+    #[test]
+    fn a_parent_mount_persists() {
+        let mongo = StatefulImage::of("mongo").expect("mongo");
+        assert!(mongo.persists("/data/db"));
+        assert!(mongo.persists("/data/"));
+        assert!(!mongo.persists("/data/configdb"));
+    }
+}

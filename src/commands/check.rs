@@ -1,0 +1,53 @@
+//! `docker secops check`: the offline audit.
+
+use std::collections::BTreeSet;
+
+use anyhow::{Context as _, Result};
+
+use crate::checks::{self, CheckOptions, Context, Report, Selection, Severity};
+use crate::cli::{CheckArgs, CheckFormatArg, FailOnArg};
+use crate::exit::Exit;
+use crate::output;
+use crate::project::Project;
+
+/// Loads the project, runs the selected checks, prints the report; exit 1 when a finding reaches `--fail-on`.
+pub fn run(args: CheckArgs) -> Result<Exit> {
+    if args.list {
+        output::check_list(&checks::registry())?;
+        return Ok(Exit::Ok);
+    }
+    let options = super::project_options(&args.project)?;
+    let project = Project::load(&options).context("cannot load the compose project")?;
+    let baseline = match &args.baseline {
+        Some(path) => read_baseline(path)?,
+        None => BTreeSet::new(),
+    };
+    let check_options = CheckOptions {
+        env: args.env.clone(),
+        history: !args.no_history,
+        max_age_days: args.max_age,
+        now: time::OffsetDateTime::now_utc(),
+    };
+    let cx = Context::build(project, check_options)?;
+    let report = checks::run(&cx, &Selection { only: args.only.clone(), skip: args.skip.clone(), baseline });
+    match args.format {
+        CheckFormatArg::Human => output::check_human(&report, &cx.project.directory)?,
+        CheckFormatArg::Json => output::check_json(&report)?,
+        CheckFormatArg::Sarif => output::check_sarif(&report, &checks::registry())?,
+    }
+    let threshold = match args.fail_on {
+        FailOnArg::Error => Some(Severity::Error),
+        FailOnArg::Warning => Some(Severity::Warning),
+        FailOnArg::Info => Some(Severity::Info),
+        FailOnArg::Never => None,
+    };
+    Ok(if report.fails(threshold) { Exit::Findings } else { Exit::Ok })
+}
+
+/// The finding ids of an earlier `--format json` report.
+fn read_baseline(path: &std::path::Path) -> Result<BTreeSet<String>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read baseline {}", path.display()))?;
+    let report: Report = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a `docker secops check --format json` report", path.display()))?;
+    Ok(report.findings.into_iter().map(|f| f.id).collect())
+}

@@ -1,0 +1,60 @@
+//! Printing a check report: grouped by file for humans, the documented JSON, and the list of checks.
+
+use std::path::Path;
+
+use super::{Console, sanitize};
+use crate::checks::{Check, Report, Severity};
+
+/// Prints `report` for a human: findings grouped by file, then one summary line.
+pub fn check_human(report: &Report, project_dir: &Path) -> std::io::Result<()> {
+    let console = Console::stdout();
+    let mut text = String::new();
+    let mut current: Option<Option<&Path>> = None;
+    for f in &report.findings {
+        let file = f.file.as_deref();
+        if current != Some(file) {
+            if current.is_some() {
+                text.push('\n');
+            }
+            let heading = file.map(|p| sanitize(&p.display().to_string())).unwrap_or_else(|| "(project)".to_string());
+            text.push_str(&console.bold(&heading));
+            text.push('\n');
+            current = Some(file);
+        }
+        let severity = match f.severity {
+            Severity::Error => console.paint("31", "error  "),
+            Severity::Warning => console.paint("33", "warning"),
+            Severity::Info => console.paint("36", "info   "),
+        };
+        let line = f.line.map(|l| format!("{l:>4}")).unwrap_or_else(|| "   -".to_string());
+        let fp = f.fingerprint.as_deref().map(|fp| console.dim(&format!("  [{fp}]"))).unwrap_or_default();
+        text.push_str(&format!("{line}  {severity}  {}  {}{fp}\n", console.dim(f.check.as_str()), sanitize(&f.message)));
+    }
+    let s = &report.summary;
+    if !report.findings.is_empty() {
+        text.push('\n');
+    }
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut summary = format!("{}, {}", plural(s.errors, "error"), plural(s.warnings, "warning"));
+    if s.infos > 0 {
+        summary.push_str(&format!(", {}", plural(s.infos, "info")));
+    }
+    summary.push_str(&format!(" in {}", plural(s.files, "file")));
+    text.push_str(&format!("{summary} ({})\n", console.dim(&sanitize(&project_dir.display().to_string()))));
+    console.write(&text)
+}
+
+/// Prints `report` as the documented JSON document.
+pub fn check_json(report: &Report) -> std::io::Result<()> {
+    Console::stdout().json(report)
+}
+
+/// Prints the checks with their default severity and help.
+pub fn check_list(checks: &[Box<dyn Check>]) -> std::io::Result<()> {
+    let console = Console::stdout();
+    let mut text = String::new();
+    for check in checks {
+        text.push_str(&format!("{:24} {:8} {}\n", console.bold(check.name().as_str()), check.severity().as_str(), check.help()));
+    }
+    console.write(&text)
+}

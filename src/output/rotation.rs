@@ -1,0 +1,118 @@
+//! Printing rotations: the plan (for `--dry-run` and confirmation), progress lines on stderr, and the outcome.
+
+use std::io::{IsTerminal, Write};
+use std::time::{Duration, Instant};
+
+use super::{Console, display_path, sanitize};
+use crate::rotation::{Outcome, Progress, RotationPlan, StoreSpec};
+
+/// The plan as text (no values: the current value appears as its fingerprint).
+pub fn plan_text(plan: &RotationPlan, current_fingerprint: &str) -> String {
+    let store = match &plan.store {
+        StoreSpec::Env => "env files only".to_string(),
+        StoreSpec::Redis { service, user } => {
+            format!("redis (service {}, ACL user {user}: dual-password window)", service.as_deref().unwrap_or("?"))
+        }
+        StoreSpec::Mongo { service, user, auth_db } => {
+            format!("mongo (service {}, user {user} in {auth_db}: updateUser)", service.as_deref().unwrap_or("?"))
+        }
+    };
+    let mut text = format!(
+        "rotate {} ({}, current {current_fingerprint})\n  store:     {store}\n",
+        plan.key,
+        plan.kind.name()
+    );
+    for edit in &plan.edits {
+        let how = if edit.embedded { "value embedding the secret" } else { "new value" };
+        text.push_str(&format!("  edit:      {} {} ({how})\n", display_path(&edit.file), edit.key));
+    }
+    if let Some(prev) = &plan.keep_previous {
+        text.push_str(&format!("  keep:      old value under {prev}\n"));
+    }
+    let order = plan.recreate_order();
+    if order.is_empty() {
+        text.push_str("  recreate:  nothing\n");
+    } else {
+        text.push_str(&format!("  recreate:  {} (down + up -d, in this order)\n", order.join(", ")));
+    }
+    text.push_str(&format!("  journal:   {}\n", display_path(&plan.state_dir)));
+    text
+}
+
+/// Prints the plan on stdout (`--dry-run`).
+pub fn rotation_plan(plan: &RotationPlan, current_fingerprint: &str) -> std::io::Result<()> {
+    Console::stdout().write(&plan_text(plan, current_fingerprint))
+}
+
+/// Shows the plan on stderr and asks for confirmation on the terminal. True when the user typed yes.
+pub fn confirm(plan: &RotationPlan, current_fingerprint: &str) -> std::io::Result<bool> {
+    let mut err = std::io::stderr().lock();
+    write!(err, "{}Proceed? [y/N] ", plan_text(plan, current_fingerprint))?;
+    err.flush()?;
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
+}
+
+/// Progress lines on stderr: `[  1.2s] set       redis accepts 3fa9c2d1 ...`.
+pub struct StepPrinter {
+    started: Instant,
+    tty: bool,
+}
+
+impl StepPrinter {
+    /// A printer whose clock starts now.
+    pub fn new() -> Self {
+        StepPrinter { started: Instant::now(), tty: std::io::stderr().is_terminal() }
+    }
+}
+
+impl Default for StepPrinter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Progress for StepPrinter {
+    fn step(&self, step: &str, elapsed: Duration, detail: &str) {
+        let total = self.started.elapsed().as_secs_f64();
+        let mark = if self.tty { "\x1b[32m✓\x1b[0m" } else { "ok" };
+        let line = format!(
+            "[{total:6.1}s] {mark} {step:<17} {:>6.2}s  {}\n",
+            elapsed.as_secs_f64(),
+            sanitize(detail)
+        );
+        let _ = std::io::stderr().write_all(line.as_bytes());
+    }
+
+    fn warn(&self, message: &str) {
+        let line = format!("warning: {}\n", sanitize(message));
+        let _ = std::io::stderr().write_all(line.as_bytes());
+    }
+}
+
+/// Prints how the rotation ended, as text or JSON.
+pub fn rotation_outcome(outcome: &Outcome, json: bool) -> std::io::Result<()> {
+    let console = Console::stdout();
+    if json {
+        return console.json(&serde_json::json!({
+            "key": outcome.key,
+            "store": outcome.store,
+            "old_fingerprint": outcome.old_fingerprint,
+            "new_fingerprint": outcome.new_fingerprint,
+            "services": outcome.services,
+            "duration_ms": outcome.duration.as_millis() as u64,
+            "result": outcome.result,
+        }));
+    }
+    let services = if outcome.services.is_empty() { "none".to_string() } else { outcome.services.join(", ") };
+    console.write(&format!(
+        "{} {}: {} -> {} in {:.1}s (store {}, recreated: {services})\n",
+        if outcome.result == "ok" { console.paint("32", "rotated") } else { console.paint("33", outcome.result) },
+        outcome.key,
+        outcome.old_fingerprint,
+        outcome.new_fingerprint,
+        outcome.duration.as_secs_f64(),
+        outcome.store,
+    ))
+}

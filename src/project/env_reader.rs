@@ -1,0 +1,60 @@
+//! Reads an env file's assignments for the project model, through the `envfile` parser.
+
+use std::path::Path;
+
+use super::ProjectError;
+use crate::envfile::{EnvDocument, Entry};
+
+/// Reads the assignments of an env file in order.
+///
+/// Values are unquoted and unescaped but not interpolated. An escaped dollar (`\$`) in a double-quoted value is
+/// returned as `$$`, which interpolation turns back into a literal `$` (compose never substitutes an escaped dollar).
+pub(crate) fn read_env_file(path: &Path) -> Result<Vec<Entry>, ProjectError> {
+    EnvDocument::read(path).map(|doc| doc.entries().to_vec()).map_err(ProjectError::EnvFile)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::envfile::Quote;
+
+    fn parse(text: &str) -> Result<Vec<Entry>, (usize, String)> {
+        EnvDocument::parse("t.env", text.as_bytes())
+            .map(|d| d.entries().to_vec())
+            .map_err(|e| (e.line().unwrap_or(0), e.to_string()))
+    }
+
+    fn one(text: &str) -> Entry {
+        let entries = parse(text).expect("parses");
+        assert_eq!(entries.len(), 1, "{entries:?}");
+        entries.into_iter().next().expect("one entry")
+    }
+
+    #[test]
+    fn plain_quoted_and_commented_values() {
+        assert_eq!(one("A=a#b").value.as_deref(), Some("a#b"));
+        assert_eq!(one("B=a #b").value.as_deref(), Some("a"));
+        assert_eq!(one("E = spaced  ").value.as_deref(), Some("spaced"));
+        assert_eq!(one("H=\"a # b\" # c").value.as_deref(), Some("a # b"));
+        assert_eq!(one("D='${X} \\n'").value.as_deref(), Some("${X} \\n"));
+        assert_eq!(one("D='${X}'").quote, Quote::Single);
+        assert_eq!(one("C=\"x\\ny\\\"z\\\\w\\$v\"").value.as_deref(), Some("x\ny\"z\\w$$v"));
+        assert_eq!(one("I=").value.as_deref(), Some(""));
+        assert_eq!(one("F:yamlish").value.as_deref(), Some("yamlish"));
+    }
+
+    #[test]
+    fn export_bare_keys_lines_and_multiline() {
+        let entries = parse("# c\n\n  export G=g\nBARE\nN='multi\nline'\nZ=z\n").expect("parses");
+        let keys: Vec<_> = entries.iter().map(|e| (e.key.as_str(), e.line, e.exported)).collect();
+        assert_eq!(keys, [("G", 3, true), ("BARE", 4, false), ("N", 5, false), ("Z", 7, false)]);
+        assert_eq!(entries[1].value, None);
+        assert_eq!(entries[2].value.as_deref(), Some("multi\nline"));
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        assert_eq!(parse("A=1\nB C=2\n").map_err(|e| e.0), Err(2));
+        assert_eq!(parse("A='open\n").map_err(|e| e.0), Err(1));
+    }
+}

@@ -1,0 +1,69 @@
+//! Applying a plan's edits to its env files (commit) and putting the backups back (rollback).
+
+use std::path::{Path, PathBuf};
+
+use super::{Journal, RotationError};
+use crate::envfile::{EnvDocument, backup, write_atomic};
+
+/// The distinct files a plan edits, in edit order.
+pub fn files_of(journal: &Journal) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = Vec::new();
+    for edit in &journal.plan.edits {
+        if !files.contains(&edit.file) {
+            files.push(edit.file.clone());
+        }
+    }
+    files
+}
+
+/// Backs up every file the plan edits (0600, timestamped) and returns the backups in `files_of` order.
+pub fn backup_all(journal: &Journal) -> Result<Vec<PathBuf>, RotationError> {
+    files_of(journal).iter().map(|f| backup(f).map_err(RotationError::EnvFile)).collect()
+}
+
+/// Writes the new value into every edited file, atomically, file by file. Idempotent: a file that already holds
+/// the new value is left as it is, so `--resume` can run it again. A file changed by someone else since the plan
+/// (its hash differs and it does not hold the new value) is refused before anything is written.
+pub fn commit(journal: &Journal) -> Result<(), RotationError> {
+    let mut staged: Vec<(PathBuf, EnvDocument)> = Vec::new();
+    for file in files_of(journal) {
+        let doc = EnvDocument::read(&file).map_err(RotationError::EnvFile)?;
+        let planned = journal.plan.file_hashes.iter().find(|(p, _)| *p == file).map(|(_, h)| h.as_str());
+        let already = doc.get(&journal.plan.key).is_some_and(|e| e.value.as_deref() == Some(journal.new.expose()));
+        if file == journal.plan.primary_file && already {
+            continue;
+        }
+        if planned.is_some_and(|h| h != doc.content_hash()) && !already {
+            return Err(RotationError::ChangedSincePlan(file));
+        }
+        staged.push((file.clone(), edited(journal, &file, doc)?));
+    }
+    for (file, doc) in staged {
+        write_atomic(&file, &doc.to_bytes()).map_err(RotationError::EnvFile)?;
+    }
+    Ok(())
+}
+
+fn edited(journal: &Journal, file: &Path, mut doc: EnvDocument) -> Result<EnvDocument, RotationError> {
+    let (old, new) = (journal.file_old.expose(), journal.new.expose());
+    for edit in journal.plan.edits.iter().filter(|e| e.file == file) {
+        let Some(current) = doc.get(&edit.key).and_then(|e| e.value.clone()) else { continue };
+        let value = if edit.embedded { current.replace(old, new) } else { new.to_string() };
+        if value != current {
+            doc.set(&edit.key, &value).map_err(RotationError::EnvFile)?;
+        }
+    }
+    if let (Some(previous), true) = (&journal.plan.keep_previous, file == journal.plan.primary_file) {
+        doc.set(previous, old).map_err(RotationError::EnvFile)?;
+    }
+    Ok(doc)
+}
+
+/// Puts every backup back over its file, atomically (the files then hold exactly what they held before).
+pub fn restore(journal: &Journal) -> Result<(), RotationError> {
+    for (file, backup) in files_of(journal).iter().zip(&journal.backups) {
+        let bytes = std::fs::read(backup).map_err(|e| RotationError::Io(backup.clone(), e))?;
+        write_atomic(file, &bytes).map_err(RotationError::EnvFile)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,228 @@
+//! The rotation protocol itself (DESIGN §4): stage -> set -> test -> commit -> recreate -> finish, a rollback in
+//! reverse on failure, and `--resume` / `--rollback` of an interrupted rotation, which first find out which
+//! credential the store accepts instead of trusting the journal's last step.
+
+use std::time::{Duration, Instant};
+
+use super::edits;
+use super::step::fault_point;
+use super::{Journal, Progress, Recreator, RotationError, RotationPlan, Step};
+use crate::audit::{AuditEntry, AuditLog};
+use crate::secret::{Secret, generate};
+use crate::stores::{CredentialStore, Probe};
+
+/// How a rotation ended.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub key: String,
+    pub store: String,
+    pub old_fingerprint: String,
+    pub new_fingerprint: String,
+    pub services: Vec<String>,
+    pub duration: Duration,
+    /// `ok` or `rolled-back`.
+    pub result: &'static str,
+}
+
+/// Drives one rotation with a store, a recreator and a progress sink.
+pub struct Engine<'a, S, R, P> {
+    pub store: &'a S,
+    pub recreator: &'a R,
+    pub progress: &'a P,
+    /// Keep the state of a failed rotation for inspection instead of rolling back.
+    pub no_rollback: bool,
+}
+
+impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
+    /// Stages a new rotation of `plan`: generates the new value, writes the journal, backs up the files.
+    /// `old` is the credential the store accepts now; `file_old` the value the env files hold.
+    pub fn stage(&self, plan: RotationPlan, old: Secret, file_old: Secret, operator: &str) -> Result<Journal, RotationError> {
+        let started = Instant::now();
+        let new = generate(plan.kind, plan.length).map_err(|e| RotationError::Recreate(e.to_string()))?;
+        let mut journal = Journal {
+            version: 1,
+            id: format!("{}-{}", time::OffsetDateTime::now_utc().unix_timestamp(), std::process::id()),
+            plan,
+            old,
+            new,
+            file_old,
+            step: Step::Staged,
+            started: super::lock::now_rfc3339(),
+            pid: std::process::id(),
+            host: super::lock::hostname(),
+            operator: operator.to_string(),
+            backups: Vec::new(),
+        };
+        // The journal first: from here on a crash leaves the new value where --resume finds it.
+        journal.save()?;
+        journal.backups = edits::backup_all(&journal)?;
+        journal.save()?;
+        self.progress.step("stage", started.elapsed(), &format!("new value {} (journal written, files backed up)", journal.new));
+        fault_point(Step::Staged);
+        Ok(journal)
+    }
+
+    /// Runs a staged rotation to the end; on failure rolls back (unless `no_rollback`) and returns the error.
+    pub async fn run(&self, mut journal: Journal) -> Result<Outcome, RotationError> {
+        let started = Instant::now();
+        if let Err(err) = self.forward(&mut journal).await {
+            if self.no_rollback {
+                self.progress.warn(&format!("--no-rollback: state kept, journal at {}", Journal::path_in(&journal.plan.state_dir).display()));
+                return Err(err);
+            }
+            self.progress.warn(&format!("{err}; rolling back"));
+            self.undo(&mut journal, started).await?;
+            return Err(err);
+        }
+        self.finish(&journal, started, "ok", journal.plan.recreate_order())
+    }
+
+    /// `--resume`: finds which credential logs in, then completes the rotation.
+    pub async fn resume(&self, mut journal: Journal) -> Result<Outcome, RotationError> {
+        let started = Instant::now();
+        let (new, old) = (self.store.probe(&journal.new).await, self.store.probe(&journal.old).await);
+        self.progress.step("probe", started.elapsed(), &format!("new {}: {new:?}, current {}: {old:?}", journal.new, journal.old));
+        match (&new, &old) {
+            (Probe::Ok, _) => {}
+            // The store never got the new value: redo the rotation from `set`.
+            (Probe::Rejected, Probe::Ok) => journal.step = Step::Staged,
+            (Probe::Unreachable(reason), _) | (_, Probe::Unreachable(reason)) => {
+                return Err(RotationError::Unreachable { store: self.store.describe(), reason: reason.clone() });
+            }
+            _ => return Err(self.no_working_credential(&journal)),
+        }
+        self.forward(&mut journal).await?;
+        self.finish(&journal, started, "ok", journal.plan.recreate_order())
+    }
+
+    /// `--rollback`: finds which credential logs in, then restores the old value everywhere.
+    pub async fn rollback(&self, mut journal: Journal) -> Result<Outcome, RotationError> {
+        let started = Instant::now();
+        self.undo(&mut journal, started).await?;
+        Ok(self.outcome(&journal, started, "rolled-back", Vec::new()))
+    }
+
+    async fn forward(&self, journal: &mut Journal) -> Result<(), RotationError> {
+        let store = self.store.describe();
+        let key = journal.plan.key.clone();
+        if journal.step < Step::Set {
+            let t = Instant::now();
+            if self.store.probe(&journal.new).await != Probe::Ok {
+                self.store.set(&journal.old, &journal.new).await?;
+            }
+            journal.advance(Step::Set)?;
+            let window = if self.store.dual_window() { " beside the current one (dual window)" } else { "" };
+            self.progress.step("set", t.elapsed(), &format!("{store} accepts {}{window}", journal.new));
+            fault_point(Step::Set);
+        }
+        if journal.step < Step::Tested {
+            let t = Instant::now();
+            self.store.test(&journal.new).await.map_err(|_| RotationError::NewRejected { key: key.clone(), store: store.clone() })?;
+            if self.store.dual_window() && self.store.probe(&journal.old).await != Probe::Ok {
+                return Err(RotationError::OldLost { key, store });
+            }
+            journal.advance(Step::Tested)?;
+            self.progress.step("test", t.elapsed(), "fresh login with the new value read and wrote");
+            fault_point(Step::Tested);
+        }
+        if journal.step < Step::Committed {
+            let t = Instant::now();
+            edits::commit(journal)?;
+            journal.advance(Step::Committed)?;
+            let files = edits::files_of(journal).iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ");
+            self.progress.step("commit", t.elapsed(), &format!("wrote {files}"));
+            fault_point(Step::Committed);
+        }
+        if journal.step < Step::Recreated {
+            let t = Instant::now();
+            let order = journal.plan.recreate_order();
+            let expect = vec![(key.clone(), journal.new.clone())];
+            let done = self.recreator.recreate(&order, &expect).await.map_err(RotationError::Recreate)?;
+            journal.advance(Step::Recreated)?;
+            let detail = if done.is_empty() { "no service recreated".to_string() } else { done.join(", ") };
+            self.progress.step("recreate", t.elapsed(), &detail);
+            fault_point(Step::Recreated);
+        }
+        let t = Instant::now();
+        if self.store.dual_window() && self.store.probe(&journal.old).await == Probe::Ok {
+            self.store.finish(&journal.old, &journal.new).await?;
+        }
+        self.progress.step("finish", t.elapsed(), &format!("{} revoked", journal.old));
+        Ok(())
+    }
+
+    /// Restores the old value in the store, the files and the consumers, in reverse order.
+    async fn undo(&self, journal: &mut Journal, started: Instant) -> Result<(), RotationError> {
+        let t = Instant::now();
+        match (self.store.probe(&journal.new).await, self.store.probe(&journal.old).await) {
+            (Probe::Rejected, Probe::Ok) => {}
+            (Probe::Unreachable(reason), _) | (_, Probe::Unreachable(reason)) => {
+                return Err(RotationError::Unreachable { store: self.store.describe(), reason });
+            }
+            (Probe::Ok, _) if !journal.new.is_empty() => self.store.rollback(&journal.old, &journal.new).await?,
+            _ => return Err(self.no_working_credential(journal)),
+        }
+        self.progress.step("rollback store", t.elapsed(), &format!("{} accepted again", journal.old));
+        if journal.step >= Step::Committed || !journal.backups.is_empty() {
+            let t = Instant::now();
+            edits::restore(journal)?;
+            self.progress.step("rollback files", t.elapsed(), "backups restored");
+        }
+        if journal.step >= Step::Committed {
+            let t = Instant::now();
+            let expect = vec![(journal.plan.key.clone(), journal.file_old.clone())];
+            let done = self.recreator.recreate(&journal.plan.recreate_order(), &expect).await.map_err(RotationError::Recreate)?;
+            self.progress.step("rollback recreate", t.elapsed(), &done.join(", "));
+        }
+        let outcome = self.outcome(journal, started, "rolled-back", Vec::new());
+        self.audit(journal, &outcome)?;
+        journal.remove().map_err(|e| RotationError::Io(Journal::path_in(&journal.plan.state_dir), e))?;
+        Ok(())
+    }
+
+    fn finish(&self, journal: &Journal, started: Instant, result: &'static str, services: Vec<String>) -> Result<Outcome, RotationError> {
+        let outcome = self.outcome(journal, started, result, services);
+        self.audit(journal, &outcome)?;
+        journal.remove().map_err(|e| RotationError::Io(Journal::path_in(&journal.plan.state_dir), e))?;
+        fault_point(Step::Finished);
+        Ok(outcome)
+    }
+
+    fn audit(&self, journal: &Journal, outcome: &Outcome) -> Result<(), RotationError> {
+        let entry = AuditEntry {
+            time: super::lock::now_rfc3339(),
+            operator: journal.operator.clone(),
+            host: journal.host.clone(),
+            file: journal.plan.primary_file.display().to_string(),
+            key: journal.plan.key.clone(),
+            store: journal.plan.store.name().to_string(),
+            old_fingerprint: Some(journal.old.fingerprint()),
+            new_fingerprint: journal.new.fingerprint(),
+            services: outcome.services.clone(),
+            duration_ms: outcome.duration.as_millis() as u64,
+            result: outcome.result.to_string(),
+        };
+        AuditLog::append(&journal.plan.primary_file, &entry).map_err(|e| RotationError::Io(journal.plan.primary_file.clone(), e))?;
+        Ok(())
+    }
+
+    fn outcome(&self, journal: &Journal, started: Instant, result: &'static str, services: Vec<String>) -> Outcome {
+        Outcome {
+            key: journal.plan.key.clone(),
+            store: journal.plan.store.name().to_string(),
+            old_fingerprint: journal.old.fingerprint(),
+            new_fingerprint: journal.new.fingerprint(),
+            services,
+            duration: started.elapsed(),
+            result,
+        }
+    }
+
+    fn no_working_credential(&self, journal: &Journal) -> RotationError {
+        RotationError::NoWorkingCredential {
+            key: journal.plan.key.clone(),
+            store: self.store.describe(),
+            journal: Journal::path_in(&journal.plan.state_dir),
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! The write-ahead record of a rotation: written (0600, fsync) before the store changes, so that a crash at any
+//! point leaves the new value where `--resume` finds it. Removed when the rotation ends either way.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::{RotationPlan, Step};
+use crate::envfile::write_atomic;
+use crate::secret::Secret;
+
+/// The journal's file name inside the state directory.
+pub const JOURNAL_FILE: &str = "rotation.journal.json";
+
+/// A rotation in progress. It holds the old and the new value: that is its purpose, and why it is 0600.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Journal {
+    pub version: u32,
+    pub id: String,
+    pub plan: RotationPlan,
+    #[serde(with = "secret_value")]
+    pub old: Secret,
+    #[serde(with = "secret_value")]
+    pub new: Secret,
+    /// The value the env files held when planned; differs from `old` only when the files had drifted from the
+    /// store and the working value came from `--current-from-stdin`.
+    #[serde(with = "secret_value")]
+    pub file_old: Secret,
+    /// The last step completed.
+    pub step: Step,
+    pub started: String,
+    pub pid: u32,
+    pub host: String,
+    pub operator: String,
+    /// Backups of the edited files, in the order of `plan.edits`' files.
+    pub backups: Vec<PathBuf>,
+}
+
+impl std::fmt::Debug for Journal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Journal").field("id", &self.id).field("key", &self.plan.key).field("step", &self.step).finish()
+    }
+}
+
+/// Why a journal could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("cannot write the rotation journal {}: {source}", .path.display())]
+    Write { path: PathBuf, source: crate::envfile::EnvError },
+    #[error("cannot read the rotation journal {}: {source}", .path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("the rotation journal {} is damaged: {source}", .path.display())]
+    Parse { path: PathBuf, source: serde_json::Error },
+}
+
+impl Journal {
+    /// The journal path in `state_dir`.
+    pub fn path_in(state_dir: &Path) -> PathBuf {
+        state_dir.join(JOURNAL_FILE)
+    }
+
+    /// Writes the journal atomically (0600, fsync) in its plan's state directory.
+    pub fn save(&self) -> Result<(), JournalError> {
+        let path = Self::path_in(&self.plan.state_dir);
+        let bytes = serde_json::to_vec_pretty(self)
+            .map_err(|e| JournalError::Parse { path: path.clone(), source: e })?;
+        write_atomic(&path, &bytes).map_err(|source| JournalError::Write { path, source })
+    }
+
+    /// Records that `step` completed.
+    pub fn advance(&mut self, step: Step) -> Result<(), JournalError> {
+        self.step = step;
+        self.save()
+    }
+
+    /// The journal left in `state_dir`, if any.
+    pub fn load(state_dir: &Path) -> Result<Option<Journal>, JournalError> {
+        let path = Self::path_in(state_dir);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(JournalError::Read { path, source }),
+        };
+        serde_json::from_str(&text).map(Some).map_err(|source| JournalError::Parse { path, source })
+    }
+
+    /// Removes the journal: the rotation ended and no value is needed any more.
+    pub fn remove(&self) -> std::io::Result<()> {
+        match std::fs::remove_file(Self::path_in(&self.plan.state_dir)) {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(err),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Serialises a `Secret` as its value: used only by the journal, never by output.
+mod secret_value {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::secret::Secret;
+
+    pub fn serialize<S: Serializer>(secret: &Secret, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(secret.expose())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Secret, D::Error> {
+        String::deserialize(d).map(Secret::new)
+    }
+}

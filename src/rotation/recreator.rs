@@ -1,0 +1,23 @@
+//! How the engine gets consumers onto the new value: down + up of each service, then verification.
+
+use std::future::Future;
+
+use crate::secret::Secret;
+
+/// Recreates services and checks they run with the expected values.
+pub trait Recreator {
+    /// Recreates `services` in order (down + up, never restart), waits until each is healthy, and verifies that a
+    /// new container replaced the old one and that its environment holds each `(key, value)` of `expect` that it
+    /// receives. Returns the services recreated.
+    fn recreate(&self, services: &[String], expect: &[(String, Secret)]) -> impl Future<Output = Result<Vec<String>, String>>;
+}
+
+/// `--no-recreate`: the files change, containers are left alone (first deploys, offline use).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoRecreate;
+
+impl Recreator for NoRecreate {
+    async fn recreate(&self, _services: &[String], _expect: &[(String, Secret)]) -> Result<Vec<String>, String> {
+        Ok(Vec::new())
+    }
+}

