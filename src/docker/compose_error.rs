@@ -9,7 +9,7 @@ pub enum ComposeError {
     )]
     NotFound { docker: String, v2: String, v1: String },
     /// The process could not be started.
-    #[error("cannot run `{command}`: {source}")]
+    #[error("cannot run `{command}`")]
     Spawn { command: String, source: std::io::Error },
     /// Compose ran and failed.
     #[error("`{command}` failed for {services} ({status}):\n{stderr}")]

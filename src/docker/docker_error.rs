@@ -1,4 +1,5 @@
 //! Failures talking to the Docker engine, each with a message that says what we were doing and for which service.
+//! The engine's own error is the `source`, printed as the cause.
 
 /// A failed Docker engine call.
 #[derive(Debug, thiserror::Error)]
@@ -7,23 +8,21 @@ pub enum DockerError {
     #[error("cannot talk to the Docker engine at {host}: unsupported address scheme (use unix://, tcp:// or ssh://)")]
     UnsupportedHost { host: String },
     /// The client could not be set up (bad TLS material, unreadable socket path, ...).
-    #[error("cannot connect to the Docker engine at {host} (context {context}): {source}")]
+    #[error("cannot connect to the Docker engine at {host} (context {context})")]
     Connect { host: String, context: String, source: bollard::errors::Error },
     /// The engine did not answer the version handshake: usually not running, or no permission on the socket.
-    #[error(
-        "the Docker engine at {host} (context {context}) does not answer: {source}; is it running, and may you use it?"
-    )]
+    #[error("the Docker engine at {host} (context {context}) does not answer: is it running, and may you use it?")]
     Unreachable { host: String, context: String, source: bollard::errors::Error },
     /// Listing a project's containers failed.
-    #[error("cannot list the containers of compose project {project:?}: {source}")]
+    #[error("cannot list the containers of compose project {project:?}")]
     List { project: String, source: bollard::errors::Error },
     /// Inspecting a service's container failed.
-    #[error("cannot inspect container {container} of service {service}: {source}")]
+    #[error("cannot inspect container {container} of service {service}")]
     Inspect { service: String, container: String, source: bollard::errors::Error },
     /// Reading a service container's logs failed.
-    #[error("cannot read the logs of container {container} of service {service}: {source}")]
+    #[error("cannot read the logs of container {container} of service {service}")]
     Logs { service: String, container: String, source: bollard::errors::Error },
     /// Stopping a container failed (tests and later rotation steps).
-    #[error("cannot stop container {container} of service {service}: {source}")]
+    #[error("cannot stop container {container} of service {service}")]
     Stop { service: String, container: String, source: bollard::errors::Error },
 }

@@ -1,7 +1,9 @@
 //! Live tests against the real Docker engine: a throwaway compose project per test (redis + app sharing an env
 //! file), driven through the built binary. They run only with `SECOPS_CONTAINER_TESTS=1` (scripts/test.sh sets it
 //! when `docker info` works) and need the local test images (tests/images/build.sh; no registry is used).
+//! `usage` holds the errors that need no engine; those always run.
 
 mod recreate;
 mod stack;
 mod status;
+mod usage;

@@ -36,12 +36,7 @@ impl Stack {
             return None;
         }
         ensure_images();
-        let dir = tempfile::tempdir().expect("tempdir");
-        let fixture = repo_root().join("tests/fixtures/live");
-        for entry in std::fs::read_dir(&fixture).expect("fixture dir") {
-            let path = entry.expect("entry").path();
-            std::fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy fixture file");
-        }
+        let dir = fixture_copy();
         let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
         let n = SEQUENCE.fetch_add(1, Ordering::SeqCst);
         let project = format!("secops-it-{}-{}-{n}-{nanos:x}", test.replace('_', "-"), std::process::id());
@@ -115,6 +110,17 @@ impl Drop for Stack {
             eprintln!("cleanup of {} failed: {}", self.project, lossy(&out.stderr));
         }
     }
+}
+
+/// A copy of tests/fixtures/live in a temporary directory.
+pub fn fixture_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fixture = repo_root().join("tests/fixtures/live");
+    for entry in std::fs::read_dir(&fixture).expect("fixture dir") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy fixture file");
+    }
+    dir
 }
 
 /// Builds the local test images when a tag is missing (cached; no registry needed).
