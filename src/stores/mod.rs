@@ -8,6 +8,8 @@ mod env_only;
 pub mod mongo;
 mod probe;
 pub mod redis;
+mod redis_auth_mode;
+mod redis_store;
 mod store_address;
 mod store_kind;
 
@@ -15,6 +17,8 @@ pub use address_error::AddressError;
 pub use credential_store::{CredentialStore, StoreError};
 pub use env_only::EnvOnly;
 pub use probe::Probe;
+pub use redis_auth_mode::RedisAuthMode;
+pub use redis_store::RedisStore;
 pub use store_address::StoreAddress;
 pub use store_kind::StoreKind;
 

@@ -1,5 +1,7 @@
-//! Redis: the live probe (AUTH with the env files' credential, then PING).
+//! Redis: the live probe (AUTH with the env files' credential, then PING) and the connection it and the
+//! rotation store share.
 
+use redis::aio::MultiplexedConnection;
 use redis::{AsyncConnectionConfig, ConnectionAddr, ErrorKind, IntoConnectionInfo, RedisError, ServerErrorKind};
 
 use super::{CONNECT_TIMEOUT, PROBE_TIMEOUT, Probe, StoreAddress};
@@ -7,19 +9,8 @@ use crate::secret::Secret;
 
 /// Logs in to the Redis at `address` as `user` (the default user when `None`) with `password` and PINGs.
 pub async fn probe(address: &StoreAddress, user: Option<&str>, password: &Secret) -> Probe {
-    let info = match connection_info(address, user, password) {
-        Ok(info) => info,
-        Err(err) => return Probe::Unreachable(describe(&err)),
-    };
-    let client = match redis::Client::open(info) {
-        Ok(client) => client,
-        Err(err) => return Probe::Unreachable(describe(&err)),
-    };
-    let config = AsyncConnectionConfig::new()
-        .set_connection_timeout(Some(CONNECT_TIMEOUT))
-        .set_response_timeout(Some(CONNECT_TIMEOUT));
     let attempt = async {
-        let mut connection = client.get_multiplexed_async_connection_with_config(&config).await?;
+        let mut connection = connect(address, user, password).await?;
         redis::cmd("PING").query_async::<String>(&mut connection).await
     };
     match tokio::time::timeout(PROBE_TIMEOUT, attempt).await {
@@ -27,6 +18,19 @@ pub async fn probe(address: &StoreAddress, user: Option<&str>, password: &Secret
         Ok(Err(err)) => classify(&err),
         Err(_) => Probe::Unreachable(format!("no answer within {}s", PROBE_TIMEOUT.as_secs())),
     }
+}
+
+/// A fresh authenticated connection with short connect and response timeouts.
+pub(crate) async fn connect(
+    address: &StoreAddress,
+    user: Option<&str>,
+    password: &Secret,
+) -> redis::RedisResult<MultiplexedConnection> {
+    let client = redis::Client::open(connection_info(address, user, password)?)?;
+    let config = AsyncConnectionConfig::new()
+        .set_connection_timeout(Some(CONNECT_TIMEOUT))
+        .set_response_timeout(Some(CONNECT_TIMEOUT));
+    client.get_multiplexed_async_connection_with_config(&config).await
 }
 
 /// The connection settings: the address, with the credential under test in place of any in a hand-given URI.
@@ -51,7 +55,7 @@ fn connection_info(
 }
 
 /// Rejected when the server answered and refused the credential; unreachable otherwise.
-fn classify(err: &RedisError) -> Probe {
+pub(crate) fn classify(err: &RedisError) -> Probe {
     let refused_by_server = matches!(err.kind(), ErrorKind::AuthenticationFailed)
         || matches!(err.kind(), ErrorKind::Server(ServerErrorKind::NoPerm))
         || matches!(err.code(), Some("NOAUTH" | "WRONGPASS" | "NOPERM"));
@@ -59,7 +63,7 @@ fn classify(err: &RedisError) -> Probe {
 }
 
 /// A short reason; redis errors never contain the password, but keep only the first line.
-fn describe(err: &RedisError) -> String {
+pub(crate) fn describe(err: &RedisError) -> String {
     let text = if err.is_timeout() {
         format!("no answer within {}s", CONNECT_TIMEOUT.as_secs())
     } else if err.is_connection_refusal() {

@@ -4,6 +4,7 @@
 //! `usage` holds the errors that need no engine; those always run.
 
 mod recreate;
+mod redis_store;
 mod stack;
 mod status;
 mod usage;

@@ -24,9 +24,33 @@ pub struct Stack {
 impl Stack {
     /// Brings the fixture up (waiting until healthy), or returns `None` with a notice when live tests are off.
     pub fn up(test: &str) -> Option<Stack> {
+        Stack::up_services(test, &[])
+    }
+
+    /// Brings up only `services` (all when empty), waiting until healthy.
+    pub fn up_services(test: &str, services: &[&str]) -> Option<Stack> {
         let stack = Stack::copy(test)?;
-        stack.compose_ok(&["up", "-d", "--wait"]);
+        stack.compose_ok(&[&["up", "-d", "--wait"], services].concat());
         Some(stack)
+    }
+
+    /// Where `service`'s container port is published on the host (`127.0.0.1:32768`).
+    pub fn published(&self, service: &str, port: u16) -> (String, u16) {
+        let out = self.compose_ok(&["port", service, &port.to_string()]);
+        let text = lossy(&out.stdout);
+        let (host, port) = text.trim().rsplit_once(':').expect("host:port");
+        (host.to_string(), port.parse().expect("port number"))
+    }
+
+    /// Runs `redis-cli ARGS...` in the redis container, logged in with `password` (passed by environment).
+    pub fn redis_cli(&self, password: &str, args: &str) -> String {
+        let redis = self.container_id("redis");
+        let out = Command::new("docker")
+            .args(["exec", "-e", &format!("REDISCLI_AUTH={password}"), &redis, "sh", "-c"])
+            .arg(format!("redis-cli --no-auth-warning {args}"))
+            .output()
+            .expect("docker exec");
+        lossy(&out.stdout).trim().to_string()
     }
 
     /// Copies the fixture without starting it (`None` when live tests are off).
