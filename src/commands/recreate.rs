@@ -9,7 +9,7 @@ use super::engine;
 use crate::cli::{FormatArg, RecreateArgs};
 use crate::docker::ComposeRunner;
 use crate::exit::Exit;
-use crate::live::{RecreatePlan, Recreator};
+use crate::live::{RecreatePlan, ServiceRecreator};
 use crate::output::RecreateReport;
 use crate::plugin::GlobalFlags;
 
@@ -26,7 +26,7 @@ pub fn run(args: RecreateArgs, global: &GlobalFlags) -> Result<Exit> {
         let running = client.project_containers(&project.name).await?;
         let redactor = engine::redactor(&project, &running);
         let compose = ComposeRunner::detect(global, &flags).await?.with_redactor(redactor.clone());
-        let recreator = Recreator {
+        let recreator = ServiceRecreator {
             client: &client,
             compose: &compose,
             project: &project,
