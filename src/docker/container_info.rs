@@ -22,6 +22,8 @@ pub struct ContainerInfo {
     /// The exit code, once the container has stopped.
     pub exit_code: Option<i64>,
     pub health: Health,
+    /// The output of the last healthcheck run, trimmed (why a container is unhealthy). Not redacted.
+    pub last_health_output: Option<String>,
     /// When the container was created: env files changed after this are not in it.
     pub created: Option<OffsetDateTime>,
     /// When the container last started.
@@ -83,6 +85,14 @@ impl ContainerInfo {
             service: labels.get(LABEL_SERVICE).cloned().unwrap_or_default(),
             state: state.status.map(|s| s.to_string()).unwrap_or_else(|| "unknown".to_string()),
             exit_code: state.exit_code,
+            last_health_output: state
+                .health
+                .as_ref()
+                .and_then(|h| h.log.as_ref())
+                .and_then(|log| log.last())
+                .and_then(|run| run.output.as_deref())
+                .map(|out| out.trim().to_string())
+                .filter(|out| !out.is_empty()),
             health: Health::from_model(state.health.and_then(|h| h.status)),
             created: inspect.created,
             started,
@@ -125,7 +135,8 @@ mod tests {
             "Name": "/shop-redis-1",
             "Created": "2024-05-01T10:00:00.123456789Z",
             "State": {"Status": "running", "ExitCode": 0, "StartedAt": "2024-05-01T10:00:01Z",
-                      "Health": {"Status": "healthy", "FailingStreak": 0}},
+                      "Health": {"Status": "healthy", "FailingStreak": 0,
+                                 "Log": [{"ExitCode": 1, "Output": "old\n"}, {"ExitCode": 0, "Output": "healthy: PONG\n"}]}},
             "Config": {"Image": "secops-test/redis:7", "Env": ["REDIS_PASSWORD=s3cr3t-value", "PATH=/bin", "EMPTY="],
                        "Labels": {"com.docker.compose.service": "redis", "com.docker.compose.config-hash": "abc"}},
             "NetworkSettings": {
@@ -143,6 +154,7 @@ mod tests {
         assert_eq!((info.name.as_str(), info.service.as_str()), ("shop-redis-1", "redis"));
         assert!(info.is_running());
         assert_eq!(info.health, Health::Healthy);
+        assert_eq!(info.last_health_output.as_deref(), Some("healthy: PONG"));
         assert_eq!(info.created.map(|t| t.year()), Some(2024));
         assert_eq!(info.config_hash.as_deref(), Some("abc"));
         assert_eq!(info.env["REDIS_PASSWORD"].expose(), "s3cr3t-value");

@@ -20,6 +20,8 @@ pub struct RecreateOutcome {
     pub failure: Option<RecreateFailure>,
     /// The new container's last log lines (secret values redacted), when it failed.
     pub logs: Vec<String>,
+    /// The output of its last healthcheck (secret values redacted), when it failed.
+    pub health_output: Option<String>,
 }
 
 impl RecreateOutcome {

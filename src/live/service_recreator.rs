@@ -62,6 +62,7 @@ impl ServiceRecreator<'_> {
             readiness: None,
             failure: None,
             logs: Vec::new(),
+            health_output: None,
         };
         let created = self.client.service_containers(&self.project.name, &name).await?;
         let Some(fresh) = created.iter().find(|c| !outcome.old_ids.contains(&c.id)).or(created.first()) else {
@@ -82,6 +83,7 @@ impl ServiceRecreator<'_> {
         if outcome.failure.is_some() {
             let logs = self.client.logs_tail(&info.id, &name, LOG_LINES).await?;
             outcome.logs = logs.iter().map(|line| self.redactor.redact(line)).collect();
+            outcome.health_output = info.last_health_output.as_deref().map(|out| self.redactor.redact(out));
         }
         outcome.readiness = Some(readiness);
         outcome.new = Some(info);
@@ -116,6 +118,9 @@ impl crate::rotation::Recreator for ServiceRecreator<'_> {
             let outcome = self.recreate_expecting(service, expect, false).await.map_err(|err| err.to_string())?;
             if let Some(failure) = outcome.failure {
                 let mut text = format!("service {name}: {failure}");
+                if let Some(health) = &outcome.health_output {
+                    text.push_str(&format!("; last healthcheck: {health}"));
+                }
                 if !outcome.logs.is_empty() {
                     text.push_str(&format!("; its last {} log lines:", outcome.logs.len()));
                     for line in &outcome.logs {

@@ -23,7 +23,8 @@ use crate::live::RecreateOutcome;
 ///     "health": "healthy",             healthy | running (no healthcheck) | unhealthy | exited ... | timed out ...
 ///     "ok": true,
 ///     "failure": null,                 why the service does not count as done (text; fingerprints only)
-///     "logs": []                       last 20 log lines of a failed service, secret values redacted
+///     "logs": [],                      last 20 log lines of a failed service, secret values redacted
+///     "health_output": null            output of its last healthcheck when it failed (redacted)
 ///   }],
 ///   "not_attempted": ["worker"]        services left alone after a failure
 /// }
@@ -47,6 +48,7 @@ pub struct RecreatedServiceJson {
     pub ok: bool,
     pub failure: Option<String>,
     pub logs: Vec<String>,
+    pub health_output: Option<String>,
 }
 
 /// Prints a recreate as it goes (human) or at the end (JSON).
@@ -84,6 +86,7 @@ impl RecreateReport {
                 ok: failure.is_none(),
                 failure,
                 logs: outcome.logs.iter().map(|l| sanitize(l)).collect(),
+                health_output: outcome.health_output.as_deref().map(sanitize),
             });
             return Ok(());
         }
@@ -105,6 +108,9 @@ impl RecreateReport {
         self.console.write(&line)?;
         if let Some(failure) = failure {
             let mut text = format!("docker-secops: service {}: {}\n", outcome.service, sanitize(&failure));
+            if let Some(health) = &outcome.health_output {
+                text.push_str(&format!("last healthcheck: {}\n", sanitize(health)));
+            }
             if let Some(container) = &outcome.new {
                 text.push_str(&format!("last {} log lines of {}:\n", outcome.logs.len(), container.name));
                 for line in &outcome.logs {

@@ -69,6 +69,7 @@ fn recreate_of_a_service_that_never_gets_healthy_exits_2_with_its_logs() {
     assert_eq!(out.status.code(), Some(2), "stdout {stdout} stderr {stderr}");
     assert!(stdout.lines().any(|l| l.starts_with("app  ") && l.ends_with("unhealthy")), "{stdout}");
     assert!(stderr.contains("service app: did not come up: unhealthy"), "{stderr}");
+    assert!(stderr.contains("last healthcheck: unhealthy: APP_FAIL_HEALTH=1"), "{stderr}");
     assert!(stderr.contains("log lines of"), "{stderr}");
     assert!(stderr.contains("secops-test-app: starting"), "the app's own log lines are shown: {stderr}");
     assert!(!stderr.contains("fixture-redis-pass"), "a secret leaked: {stderr}");
