@@ -39,7 +39,11 @@ impl Check for SecretReused {
         for file in &cx.env_files {
             for (entry, value) in file.secrets(&cx.rule) {
                 if value.len() >= MIN_LEN {
-                    by_value.entry(value).or_default().push(Use { path: &file.path, key: &entry.key, line: entry.line });
+                    by_value.entry(value).or_default().push(Use {
+                        path: &file.path,
+                        key: &entry.key,
+                        line: entry.line,
+                    });
                 }
             }
         }

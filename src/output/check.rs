@@ -28,7 +28,11 @@ pub fn check_human(report: &Report, project_dir: &Path) -> std::io::Result<()> {
         };
         let line = f.line.map(|l| format!("{l:>4}")).unwrap_or_else(|| "   -".to_string());
         let fp = f.fingerprint.as_deref().map(|fp| console.dim(&format!("  [{fp}]"))).unwrap_or_default();
-        text.push_str(&format!("{line}  {severity}  {}  {}{fp}\n", console.dim(f.check.as_str()), sanitize(&f.message)));
+        text.push_str(&format!(
+            "{line}  {severity}  {}  {}{fp}\n",
+            console.dim(f.check.as_str()),
+            sanitize(&f.message)
+        ));
     }
     let s = &report.summary;
     if !report.findings.is_empty() {
@@ -54,7 +58,12 @@ pub fn check_list(checks: &[Box<dyn Check>]) -> std::io::Result<()> {
     let console = Console::stdout();
     let mut text = String::new();
     for check in checks {
-        text.push_str(&format!("{:24} {:8} {}\n", console.bold(check.name().as_str()), check.severity().as_str(), check.help()));
+        text.push_str(&format!(
+            "{:24} {:8} {}\n",
+            console.bold(check.name().as_str()),
+            check.severity().as_str(),
+            check.help()
+        ));
     }
     console.write(&text)
 }
