@@ -12,7 +12,7 @@ use super::{CheckName, Severity};
 pub struct Finding {
     pub check: CheckName,
     pub severity: Severity,
-    /// The file the finding is about, relative to the project directory when below it.
+    /// The file the finding is about, relative to the git work tree (else the project directory) when below it.
     pub file: Option<PathBuf>,
     pub line: Option<usize>,
     pub service: Option<String>,
