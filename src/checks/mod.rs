@@ -87,11 +87,8 @@ pub fn run(cx: &Context, selection: &Selection) -> Report {
         check.run(cx, &mut findings);
     }
     let base = cx.base_dir();
-    let mut findings: Vec<Finding> = findings
-        .into_iter()
-        .map(|f| f.finish(base))
-        .filter(|f| !selection.baseline.contains(&f.id))
-        .collect();
+    let mut findings: Vec<Finding> =
+        findings.into_iter().map(|f| f.finish(base)).filter(|f| !selection.baseline.contains(&f.id)).collect();
     findings.sort_by(|a, b| (&a.file, a.line, a.check, &a.key).cmp(&(&b.file, b.line, b.check, &b.key)));
     findings.dedup_by(|a, b| a.id == b.id);
     Report::new(findings)

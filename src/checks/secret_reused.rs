@@ -38,7 +38,7 @@ impl Check for SecretReused {
         let mut by_value: BTreeMap<&str, Vec<Use>> = BTreeMap::new();
         for file in &cx.env_files {
             for (entry, value) in file.secrets(&cx.rule) {
-                if value.len() >= MIN_LEN {
+                if value.len() >= MIN_LEN && crate::secret::placeholder_word(value).is_none() {
                     by_value.entry(value).or_default().push(Use {
                         path: &file.path,
                         key: &entry.key,

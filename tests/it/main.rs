@@ -4,4 +4,5 @@
 mod check;
 mod cli;
 mod compose_oracle;
+mod snapshots;
 mod support;
