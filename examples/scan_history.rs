@@ -8,7 +8,9 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use docker_secops::git::GitRepo;
 
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
 fn run(repo: &Path, needles_file: &Path) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(needles_file)?;
     let needles: Vec<&[u8]> = text.lines().filter(|line| !line.is_empty()).map(str::as_bytes).collect();
+    let sampler = AnonSampler::start();
     let started = Instant::now();
     let repo = GitRepo::discover(repo)?.ok_or_else(|| anyhow::anyhow!("no git repository at {}", repo.display()))?;
     let scan = repo.scan_history_with_stats(&needles)?;
@@ -57,5 +60,42 @@ fn run(repo: &Path, needles_file: &Path) -> anyhow::Result<()> {
         writeln!(out, "needle {:>2}  {}  {}", hit.needle, &hit.commit[..12], hit.path.display())?;
     }
     writeln!(out, "needles found: {:?}", scan.needles_found())?;
+    writeln!(
+        out,
+        "peak RSS {} MiB (file-backed pack mappings included), peak anonymous memory {} MiB (sampled every 2 ms)",
+        status_kib("VmHWM:") / 1024,
+        sampler.peak_kib() / 1024
+    )?;
     Ok(())
+}
+
+/// A value of /proc/self/status in KiB (0 where there is no such file).
+fn status_kib(key: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let line = status.lines().find(|line| line.starts_with(key)).unwrap_or_default();
+    line.split_whitespace().nth(1).and_then(|kib| kib.parse().ok()).unwrap_or(0)
+}
+
+/// Samples `RssAnon` (heap, seen-sets, buffers, caches: what the scan allocates, as opposed to the mmapped pack
+/// files that the kernel counts in RSS and can drop at will) on a background thread.
+struct AnonSampler {
+    peak: Arc<AtomicU64>,
+}
+
+impl AnonSampler {
+    fn start() -> Self {
+        let peak = Arc::new(AtomicU64::new(0));
+        let shared = Arc::clone(&peak);
+        std::thread::spawn(move || {
+            loop {
+                shared.fetch_max(status_kib("RssAnon:"), Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        });
+        AnonSampler { peak }
+    }
+
+    fn peak_kib(&self) -> u64 {
+        self.peak.fetch_max(status_kib("RssAnon:"), Ordering::Relaxed).max(status_kib("RssAnon:"))
+    }
 }
