@@ -4,4 +4,4 @@ mod audit_entry;
 mod audit_log;
 
 pub use audit_entry::AuditEntry;
-pub use audit_log::{AuditLog, AUDIT_DIR, AUDIT_FILE};
+pub use audit_log::{AUDIT_DIR, AUDIT_FILE, AuditLog};

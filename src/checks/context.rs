@@ -65,6 +65,12 @@ impl Context {
         Ok(Context { project, rule, env_files, templates, git, audit, options })
     }
 
+    /// The directory finding paths are relative to: the git work tree when the project is in one (what SARIF
+    /// consumers expect), else the project directory.
+    pub fn base_dir(&self) -> &Path {
+        self.git.as_ref().map(|g| g.workdir()).unwrap_or(&self.project.directory)
+    }
+
     /// The env file at `path`, when the audit knows it.
     pub fn env_file(&self, path: &Path) -> Option<&EnvFileInfo> {
         self.env_files.iter().find(|f| f.path == path)

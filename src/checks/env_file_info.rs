@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::envfile::{EnvDocument, EnvError, Entry};
+use crate::envfile::{Entry, EnvDocument, EnvError};
 use crate::inventory::SecretRule;
 
 /// One env file with what the audit needs to know about it.
@@ -40,7 +40,8 @@ impl EnvFileInfo {
                 let (doc, errors) = EnvDocument::parse_lenient(path, &bytes);
                 info.doc = Some(doc);
                 info.syntax_errors = errors;
-                info.mode = std::fs::metadata(path).ok().map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()));
+                info.mode =
+                    std::fs::metadata(path).ok().map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()));
             }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
             Err(err) => info.read_error = Some(err.to_string()),

@@ -27,7 +27,9 @@ impl Check for EnvMismatch {
             .project
             .services
             .iter()
-            .flat_map(|s| s.env_files.iter().filter_map(move |b| env_of(&b.path).map(|e| (s.name.as_str(), b.path.as_path(), e))))
+            .flat_map(|s| {
+                s.env_files.iter().filter_map(move |b| env_of(&b.path).map(|e| (s.name.as_str(), b.path.as_path(), e)))
+            })
             .collect();
         let target = cx
             .options

@@ -12,7 +12,8 @@ const ALIASES: &[(&str, &[&str])] = &[
 /// The canonical environment named by `path`'s file name, when it names one.
 pub fn env_of(path: &Path) -> Option<&'static str> {
     let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-    let words: Vec<&str> = name.split(['.', '-', '_']).filter(|w| !w.is_empty() && *w != "env" && *w != "example").collect();
+    let words: Vec<&str> =
+        name.split(['.', '-', '_']).filter(|w| !w.is_empty() && *w != "env" && *w != "example").collect();
     words.iter().find_map(|w| canonical(w))
 }
 

@@ -27,10 +27,13 @@ impl Check for ExampleHasSecret {
                 });
                 if looks_real {
                     findings.push(
-                        self.finding(format!("{} in the template looks like a real secret, not a placeholder", entry.key))
-                            .at(&template.path, Some(entry.line))
-                            .key(&entry.key)
-                            .fingerprint(fingerprint(value)),
+                        self.finding(format!(
+                            "{} in the template looks like a real secret, not a placeholder",
+                            entry.key
+                        ))
+                        .at(&template.path, Some(entry.line))
+                        .key(&entry.key)
+                        .fingerprint(fingerprint(value)),
                     );
                 }
             }

@@ -12,7 +12,7 @@ use super::{CheckName, Severity};
 pub struct Finding {
     pub check: CheckName,
     pub severity: Severity,
-    /// The file the finding is about, relative to the project directory when below it.
+    /// The file the finding is about, relative to the git work tree (else the project directory) when below it.
     pub file: Option<PathBuf>,
     pub line: Option<usize>,
     pub service: Option<String>,
@@ -68,10 +68,8 @@ impl Finding {
 
     /// Makes `file` relative to `base` and computes the stable id. Called once per finding by the runner.
     pub fn finish(mut self, base: &Path) -> Self {
-        if let Some(file) = &self.file {
-            if let Ok(relative) = file.strip_prefix(base) {
-                self.file = Some(relative.to_path_buf());
-            }
+        if let Some(relative) = self.file.as_ref().and_then(|f| f.strip_prefix(base).ok()) {
+            self.file = Some(relative.to_path_buf());
         }
         let mut hasher = Sha256::new();
         for part in [

@@ -86,11 +86,9 @@ pub fn run(cx: &Context, selection: &Selection) -> Report {
         }
         check.run(cx, &mut findings);
     }
-    let mut findings: Vec<Finding> = findings
-        .into_iter()
-        .map(|f| f.finish(&cx.project.directory))
-        .filter(|f| !selection.baseline.contains(&f.id))
-        .collect();
+    let base = cx.base_dir();
+    let mut findings: Vec<Finding> =
+        findings.into_iter().map(|f| f.finish(base)).filter(|f| !selection.baseline.contains(&f.id)).collect();
     findings.sort_by(|a, b| (&a.file, a.line, a.check, &a.key).cmp(&(&b.file, b.line, b.check, &b.key)));
     findings.dedup_by(|a, b| a.id == b.id);
     Report::new(findings)

@@ -23,10 +23,13 @@ impl Check for SecretDollar {
             for (entry, value) in file.secrets(&cx.rule) {
                 if entry.is_interpolated() && has_interpolation(value) {
                     findings.push(
-                        self.finding(format!("{} contains `$` and is not single-quoted: compose will change it", entry.key))
-                            .at(&file.path, Some(entry.line))
-                            .key(&entry.key)
-                            .fingerprint(fingerprint(value)),
+                        self.finding(format!(
+                            "{} contains `$` and is not single-quoted: compose will change it",
+                            entry.key
+                        ))
+                        .at(&file.path, Some(entry.line))
+                        .key(&entry.key)
+                        .fingerprint(fingerprint(value)),
                     );
                 }
             }

@@ -30,15 +30,16 @@ impl Check for SecretInGitHistory {
         let mut places: BTreeMap<&str, Vec<(&std::path::Path, &str, usize)>> = BTreeMap::new();
         for file in &cx.env_files {
             for (entry, value) in file.secrets(&cx.rule) {
-                if value.len() >= MIN_NEEDLE_LEN {
+                // Template filler (`changeme`) in history is no leak: weak-secret reports it where it is used.
+                if value.len() >= MIN_NEEDLE_LEN && crate::secret::placeholder_word(value).is_none() {
                     places.entry(value).or_default().push((&file.path, &entry.key, entry.line));
                 }
             }
         }
         let values: Vec<&str> = places.keys().copied().collect();
         let needles: Vec<&[u8]> = values.iter().map(|v| v.as_bytes()).collect();
-        let hits = match git.scan_history(&needles) {
-            Ok(hits) => hits,
+        let scan = match git.scan_history_with_stats(&needles) {
+            Ok(scan) => scan,
             Err(err) => {
                 let mut f = self.finding(format!("git history could not be scanned: {err}"));
                 f.severity = Severity::Info;
@@ -46,7 +47,8 @@ impl Check for SecretInGitHistory {
                 return;
             }
         };
-        for hit in hits {
+        // One finding per secret, at the commit that first introduced it: later copies add nothing to do.
+        for hit in scan.first_hit_per_needle() {
             let value = values[hit.needle];
             let short = &hit.commit[..hit.commit.len().min(12)];
             for (path, key, line) in &places[value] {

@@ -38,8 +38,12 @@ impl Check for SecretReused {
         let mut by_value: BTreeMap<&str, Vec<Use>> = BTreeMap::new();
         for file in &cx.env_files {
             for (entry, value) in file.secrets(&cx.rule) {
-                if value.len() >= MIN_LEN {
-                    by_value.entry(value).or_default().push(Use { path: &file.path, key: &entry.key, line: entry.line });
+                if value.len() >= MIN_LEN && crate::secret::placeholder_word(value).is_none() {
+                    by_value.entry(value).or_default().push(Use {
+                        path: &file.path,
+                        key: &entry.key,
+                        line: entry.line,
+                    });
                 }
             }
         }

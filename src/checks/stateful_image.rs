@@ -31,7 +31,9 @@ impl StatefulImage {
         let repo = image.split('@').next().unwrap_or(image);
         let name = repo.rsplit('/').next().unwrap_or(repo);
         let name = name.split(':').next().unwrap_or(name).to_ascii_lowercase();
-        KNOWN.iter().copied().find(|k| name == k.family || name.starts_with(&format!("{}-", k.family)) || name.ends_with(&format!("-{}", k.family)))
+        // The last `-` word decides: `percona-server-mongodb` is a MongoDB, `redis-commander` is not a Redis.
+        let last = name.rsplit('-').next().unwrap_or(&name);
+        KNOWN.iter().copied().find(|k| last == k.family || last.strip_suffix("db") == Some(k.family))
     }
 
     /// True when a mount at `target` persists this image's data (the data path itself or a parent of it).

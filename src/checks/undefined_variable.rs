@@ -20,9 +20,12 @@ impl Check for UndefinedVariable {
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
         for undefined in &cx.project.undefined_variables {
             findings.push(
-                self.finding(format!("${{{}}} is not set and has no default: it becomes an empty string", undefined.name))
-                    .at(&undefined.file, undefined.line)
-                    .key(&undefined.name),
+                self.finding(format!(
+                    "${{{}}} is not set and has no default: it becomes an empty string",
+                    undefined.name
+                ))
+                .at(&undefined.file, undefined.line)
+                .key(&undefined.name),
             );
         }
     }

@@ -31,7 +31,7 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
     let cx = Context::build(project, check_options)?;
     let report = checks::run(&cx, &Selection { only: args.only.clone(), skip: args.skip.clone(), baseline });
     match args.format {
-        CheckFormatArg::Human => output::check_human(&report, &cx.project.directory)?,
+        CheckFormatArg::Human => output::check_human(&report)?,
         CheckFormatArg::Json => output::check_json(&report)?,
         CheckFormatArg::Sarif => output::check_sarif(&report, &checks::registry())?,
     }

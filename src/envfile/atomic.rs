@@ -46,23 +46,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), EnvError> {
 }
 
 /// `write_atomic`, failing on purpose at `fail_at` (tests only pass `Some`).
-pub(crate) fn write_atomic_failing_at(
-    path: &Path,
-    bytes: &[u8],
-    fail_at: Option<Step>,
-) -> Result<(), EnvError> {
-    let fail = |step: Step, source: io::Error| EnvError::Write {
-        path: path.to_path_buf(),
-        step: step.name(),
-        source,
-    };
+pub(crate) fn write_atomic_failing_at(path: &Path, bytes: &[u8], fail_at: Option<Step>) -> Result<(), EnvError> {
+    let fail = |step: Step, source: io::Error| EnvError::Write { path: path.to_path_buf(), step: step.name(), source };
     let check = |step: Step| match fail_at {
         Some(failing) if failing == step => Err(io::Error::other("injected failure")),
         _ => Ok(()),
     };
-    let target = resolve(path)
-        .and_then(|t| check(Step::Resolve).map(|()| t))
-        .map_err(|e| fail(Step::Resolve, e))?;
+    let target = resolve(path).and_then(|t| check(Step::Resolve).map(|()| t)).map_err(|e| fail(Step::Resolve, e))?;
     let dir = match target.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => PathBuf::from("."),
@@ -70,19 +60,13 @@ pub(crate) fn write_atomic_failing_at(
     let existing = fs::metadata(&target).ok();
     let (temp_path, mut file) = create_temp(&dir, &target).map_err(|e| fail(Step::Create, e))?;
     let result = (|| {
-        file.write_all(bytes)
-            .and_then(|()| check(Step::Write))
-            .map_err(|e| (Step::Write, e))?;
+        file.write_all(bytes).and_then(|()| check(Step::Write)).map_err(|e| (Step::Write, e))?;
         copy_ownership(&file, existing.as_ref())
             .and_then(|()| check(Step::Permissions))
             .map_err(|e| (Step::Permissions, e))?;
-        file.sync_all()
-            .and_then(|()| check(Step::Fsync))
-            .map_err(|e| (Step::Fsync, e))?;
+        file.sync_all().and_then(|()| check(Step::Fsync)).map_err(|e| (Step::Fsync, e))?;
         drop(file);
-        check(Step::Rename)
-            .and_then(|()| fs::rename(&temp_path, &target))
-            .map_err(|e| (Step::Rename, e))
+        check(Step::Rename).and_then(|()| fs::rename(&temp_path, &target)).map_err(|e| (Step::Rename, e))
     })();
     if let Err((step, source)) = result {
         // Best effort: the error being reported matters more than a leftover we could not remove.
@@ -106,26 +90,13 @@ fn resolve(path: &Path) -> io::Result<PathBuf> {
 /// Creates a uniquely named 0600 file beside `target` with O_EXCL, retrying on a name collision.
 fn create_temp(dir: &Path, target: &Path) -> io::Result<(PathBuf, File)> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
     let mut attempt = 0;
     loop {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let temp = dir.join(format!(
-            ".{name}.secops-tmp.{}.{nanos}.{n}",
-            std::process::id()
-        ));
-        match OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&temp)
-        {
+        let temp = dir.join(format!(".{name}.secops-tmp.{}.{nanos}.{n}", std::process::id()));
+        match OpenOptions::new().write(true).create_new(true).mode(0o600).open(&temp) {
             Ok(file) => return Ok((temp, file)),
             Err(err) if err.kind() == io::ErrorKind::AlreadyExists && attempt < 16 => attempt += 1,
             Err(err) => return Err(err),
@@ -244,12 +215,7 @@ mod tests {
         let link = dir.path().join(".env");
         std::os::unix::fs::symlink("real/app.env", &link).expect("symlink");
         write_atomic(&link, b"A=2\n").expect("write_atomic");
-        assert!(
-            fs::symlink_metadata(&link)
-                .expect("lstat")
-                .file_type()
-                .is_symlink()
-        );
+        assert!(fs::symlink_metadata(&link).expect("lstat").file_type().is_symlink());
         assert_eq!(fs::read(&real).expect("read"), b"A=2\n");
         assert_eq!(names(&dir.path().join("real")), ["app.env"]);
     }

@@ -18,23 +18,13 @@ use super::EnvError;
 /// same secrets but must never widen who can read them. The copy is written to a temporary file, fsynced,
 /// then hard-linked to its final name, which fails rather than replace an existing backup.
 pub fn backup(path: &Path) -> Result<PathBuf, EnvError> {
-    let fail = |step: &'static str| {
-        move |source| EnvError::Backup {
-            path: path.to_path_buf(),
-            step,
-            source,
-        }
-    };
+    let fail = |step: &'static str| move |source| EnvError::Backup { path: path.to_path_buf(), step, source };
     let bytes = fs::read(path).map_err(fail("read original"))?;
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.join(".secops").join("backups"),
         _ => PathBuf::from(".secops").join("backups"),
     };
-    DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(&dir)
-        .map_err(fail("create backup directory"))?;
+    DirBuilder::new().recursive(true).mode(0o700).create(&dir).map_err(fail("create backup directory"))?;
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))
@@ -42,9 +32,7 @@ pub fn backup(path: &Path) -> Result<PathBuf, EnvError> {
         .to_string_lossy()
         .into_owned();
     let stamp = OffsetDateTime::now_utc()
-        .format(format_description!(
-            "[year][month][day]T[hour][minute][second]Z"
-        ))
+        .format(format_description!("[year][month][day]T[hour][minute][second]Z"))
         .map_err(|e| io::Error::other(e.to_string()))
         .map_err(fail("format timestamp"))?;
 
@@ -64,30 +52,21 @@ pub fn backup(path: &Path) -> Result<PathBuf, EnvError> {
     let linked = link_unique(&temp, &dir, &format!("{name}.{stamp}"));
     let _ = fs::remove_file(&temp);
     let target = linked.map_err(fail("name backup"))?;
-    fs::File::open(&dir)
-        .and_then(|d| d.sync_all())
-        .map_err(fail("fsync backup directory"))?;
+    fs::File::open(&dir).and_then(|d| d.sync_all()).map_err(fail("fsync backup directory"))?;
     Ok(target)
 }
 
 /// Hard-links `temp` to `dir/base`, or `dir/base.1`, `dir/base.2`, ...: the first name not yet taken.
 fn link_unique(temp: &Path, dir: &Path, base: &str) -> io::Result<PathBuf> {
     for n in 0..10_000u32 {
-        let candidate = if n == 0 {
-            dir.join(base)
-        } else {
-            dir.join(format!("{base}.{n}"))
-        };
+        let candidate = if n == 0 { dir.join(base) } else { dir.join(format!("{base}.{n}")) };
         match fs::hard_link(temp, &candidate) {
             Ok(()) => return Ok(candidate),
             Err(err) if err.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(err) => return Err(err),
         }
     }
-    Err(io::Error::new(
-        io::ErrorKind::AlreadyExists,
-        "too many backups in the same second",
-    ))
+    Err(io::Error::new(io::ErrorKind::AlreadyExists, "too many backups in the same second"))
 }
 
 #[cfg(test)]
@@ -110,9 +89,7 @@ mod tests {
         assert_eq!(mode(&copy), 0o600);
         assert_eq!(mode(&dir.path().join(".secops/backups")), 0o700);
         assert_eq!(mode(&dir.path().join(".secops")), 0o700);
-        let leftovers: Vec<_> = fs::read_dir(dir.path().join(".secops/backups"))
-            .expect("ls")
-            .collect();
+        let leftovers: Vec<_> = fs::read_dir(dir.path().join(".secops/backups")).expect("ls").collect();
         assert_eq!(leftovers.len(), 1, "no temporary file left");
     }
 
@@ -122,20 +99,10 @@ mod tests {
         let path = dir.path().join(".env");
         fs::write(&path, "A=1\n").expect("write");
         let copy = backup(&path).expect("backup");
-        assert_eq!(
-            copy.parent(),
-            Some(dir.path().join(".secops/backups").as_path())
-        );
-        let name = copy
-            .file_name()
-            .expect("name")
-            .to_string_lossy()
-            .into_owned();
+        assert_eq!(copy.parent(), Some(dir.path().join(".secops/backups").as_path()));
+        let name = copy.file_name().expect("name").to_string_lossy().into_owned();
         let stamp = name.strip_prefix(".env.").expect("prefix");
-        let shape = stamp
-            .chars()
-            .map(|c| if c.is_ascii_digit() { '9' } else { c })
-            .collect::<String>();
+        let shape = stamp.chars().map(|c| if c.is_ascii_digit() { '9' } else { c }).collect::<String>();
         assert_eq!(shape, "99999999T999999Z", "{name}");
     }
 

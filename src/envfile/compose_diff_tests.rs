@@ -20,15 +20,9 @@ fn expected(doc: &EnvDocument, key: &str) -> Option<Option<String>> {
 }
 
 /// The service environment `docker compose config` resolves for `env_file`, with `$$` read back as `$`.
-fn compose_environment(
-    dir: &Path,
-    env_file: &Path,
-) -> Result<serde_json::Map<String, Value>, String> {
+fn compose_environment(dir: &Path, env_file: &Path) -> Result<serde_json::Map<String, Value>, String> {
     let compose = dir.join("compose.yaml");
-    let yaml = format!(
-        "services:\n  s:\n    image: busybox\n    env_file: {}\n",
-        env_file.display()
-    );
+    let yaml = format!("services:\n  s:\n    image: busybox\n    env_file: {}\n", env_file.display());
     std::fs::write(&compose, yaml).map_err(|e| e.to_string())?;
     let out = Command::new("docker")
         .args(["compose", "-f"])
@@ -43,14 +37,8 @@ fn compose_environment(
         return Err(String::from_utf8_lossy(&out.stderr).into_owned());
     }
     let json: Value = serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
-    let env = json["services"]["s"]["environment"]
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
-    let unescape = |v: Value| {
-        v.as_str()
-            .map_or(v.clone(), |s| Value::from(s.replace("$$", "$")))
-    };
+    let env = json["services"]["s"]["environment"].as_object().cloned().unwrap_or_default();
+    let unescape = |v: Value| v.as_str().map_or(v.clone(), |s| Value::from(s.replace("$$", "$")));
     Ok(env.into_iter().map(|(k, v)| (k, unescape(v))).collect())
 }
 
@@ -65,24 +53,12 @@ fn check(dir: &Path, name: &str, doc: &EnvDocument) -> bool {
     for entry in doc.entries() {
         match expected(doc, &entry.key) {
             Some(None) => {}
-            Some(Some(value)) => assert_eq!(
-                env.get(&entry.key),
-                Some(&Value::from(value)),
-                "{name}: {}",
-                entry.key
-            ),
-            None => assert!(
-                !env.contains_key(&entry.key),
-                "{name}: bare {} should be unset",
-                entry.key
-            ),
+            Some(Some(value)) => assert_eq!(env.get(&entry.key), Some(&Value::from(value)), "{name}: {}", entry.key),
+            None => assert!(!env.contains_key(&entry.key), "{name}: bare {} should be unset", entry.key),
         }
     }
     let extra: Vec<_> = env.keys().filter(|k| doc.get(k).is_none()).collect();
-    assert!(
-        extra.is_empty(),
-        "{name}: compose saw keys we did not: {extra:?}"
-    );
+    assert!(extra.is_empty(), "{name}: compose saw keys we did not: {extra:?}");
     true
 }
 
@@ -91,34 +67,20 @@ fn matches_docker_compose_config() {
     if std::env::var_os("SECOPS_COMPOSE_DIFF").is_none() {
         return;
     }
-    let cases = std::env::var("SECOPS_COMPOSE_DIFF_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(100);
+    let cases = std::env::var("SECOPS_COMPOSE_DIFF_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(100);
     let dir = tempfile::tempdir().expect("tempdir");
     let mut runner = TestRunner::deterministic();
     let mut compared = 0;
     for n in 0..cases {
-        let input = document()
-            .new_tree(&mut runner)
-            .expect("document")
-            .current();
+        let input = document().new_tree(&mut runner).expect("document").current();
         let mut doc = EnvDocument::parse("diff.env", &input).expect("generated documents parse");
         compared += usize::from(check(dir.path(), &format!("{n}.env"), &doc));
         let keys: Vec<String> = doc.entries().iter().map(|e| e.key.clone()).collect();
-        let key = if n % 5 == 0 || keys.is_empty() {
-            "NEW_KEY".to_owned()
-        } else {
-            keys[n % keys.len()].clone()
-        };
+        let key = if n % 5 == 0 || keys.is_empty() { "NEW_KEY".to_owned() } else { keys[n % keys.len()].clone() };
         let value = new_value().new_tree(&mut runner).expect("value").current();
         doc.set(&key, &value).expect("set");
         compared += usize::from(check(dir.path(), &format!("{n}-set.env"), &doc));
     }
     // A few generated values hold malformed `${` references compose rejects; a missing CLI rejects all.
-    assert!(
-        compared * 10 >= cases * 2 * 9,
-        "docker compose accepted only {compared} of {} files",
-        cases * 2
-    );
+    assert!(compared * 10 >= cases * 2 * 9, "docker compose accepted only {compared} of {} files", cases * 2);
 }

@@ -26,8 +26,7 @@ impl EnvDocument {
     pub fn parse(path: impl Into<PathBuf>, bytes: &[u8]) -> Result<EnvDocument, EnvError> {
         let path = path.into();
         let lines = LineIndex::new(bytes);
-        let text = std::str::from_utf8(bytes)
-            .map_err(|err| invalid_utf8(&path, &lines, bytes, err.valid_up_to()))?;
+        let text = std::str::from_utf8(bytes).map_err(|err| invalid_utf8(&path, &lines, bytes, err.valid_up_to()))?;
         let parser = Parser::new(&path, text, &lines);
         let (mut entries, mut slots) = (Vec::new(), Vec::new());
         let mut pos = parser.body_start();
@@ -93,10 +92,7 @@ impl EnvDocument {
 
     /// Reads the file at `path` and parses it strictly.
     pub fn read(path: &Path) -> Result<EnvDocument, EnvError> {
-        let bytes = std::fs::read(path).map_err(|source| EnvError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let bytes = std::fs::read(path).map_err(|source| EnvError::Read { path: path.to_path_buf(), source })?;
         EnvDocument::parse(path, &bytes)
     }
 
@@ -121,10 +117,7 @@ impl EnvDocument {
     /// The last occurrence of `key` that has a value: what compose uses when the variable of a later bare
     /// `KEY` line is not set in its environment (a bare line never unsets an earlier value).
     pub fn get_assigned(&self, key: &str) -> Option<&Entry> {
-        self.entries
-            .iter()
-            .rev()
-            .find(|entry| entry.key == key && entry.value.is_some())
+        self.entries.iter().rev().find(|entry| entry.key == key && entry.value.is_some())
     }
 
     /// Sets `key` to the exact bytes of `value`, editing only its effective (last) occurrence.
@@ -137,51 +130,28 @@ impl EnvDocument {
         let index = self.entries.iter().rposition(|entry| entry.key == key);
         let line = index.map_or_else(|| self.appended_line(), |i| self.entries[i].line);
         if !is_valid_key(key) {
-            return Err(EnvError::InvalidKeyName {
-                path: self.path.clone(),
-                line,
-                key: key.to_owned(),
-            });
+            return Err(EnvError::InvalidKeyName { path: self.path.clone(), line, key: key.to_owned() });
         }
         if value.contains('\0') {
-            return Err(EnvError::UnrepresentableValue {
-                path: self.path.clone(),
-                line,
-                key: key.to_owned(),
-            });
+            return Err(EnvError::UnrepresentableValue { path: self.path.clone(), line, key: key.to_owned() });
         }
         let (range, replacement) = match index {
             Some(i) => {
                 let slot = self.slots[i];
                 let tail = self.line_tail(slot.end);
-                let current = self.entries[i]
-                    .value
-                    .as_ref()
-                    .map(|_| self.entries[i].quote);
-                let quote = current
-                    .filter(|quote| quote.fits(value, &tail))
-                    .unwrap_or_else(|| Quote::minimal(value, &tail));
+                let current = self.entries[i].value.as_ref().map(|_| self.entries[i].quote);
+                let quote =
+                    current.filter(|quote| quote.fits(value, &tail)).unwrap_or_else(|| Quote::minimal(value, &tail));
                 let token = quote.render(value);
-                (
-                    slot.range(),
-                    if slot.bare {
-                        format!("={token}")
-                    } else {
-                        token
-                    },
-                )
+                (slot.range(), if slot.bare { format!("={token}") } else { token })
             }
             None => {
                 let eol = self.line_ending();
-                let needs_break = !self.bytes.is_empty()
-                    && self.bytes != "\u{feff}".as_bytes()
-                    && !self.bytes.ends_with(b"\n");
+                let needs_break =
+                    !self.bytes.is_empty() && self.bytes != "\u{feff}".as_bytes() && !self.bytes.ends_with(b"\n");
                 let token = Quote::minimal(value, "").render(value);
                 let len = self.bytes.len();
-                (
-                    len..len,
-                    format!("{}{key}={token}{eol}", if needs_break { eol } else { "" }),
-                )
+                (len..len, format!("{}{key}={token}{eol}", if needs_break { eol } else { "" }))
             }
         };
         let mut bytes = self.bytes.clone();
@@ -191,11 +161,7 @@ impl EnvDocument {
         if edited.entries.len() != self.entries.len() + added
             || edited.get(key).and_then(Entry::literal).as_deref() != Some(value)
         {
-            return Err(EnvError::EditVerification {
-                path: self.path.clone(),
-                line,
-                key: key.to_owned(),
-            });
+            return Err(EnvError::EditVerification { path: self.path.clone(), line, key: key.to_owned() });
         }
         self.bytes = bytes;
         self.entries = edited.entries;
@@ -237,39 +203,22 @@ impl EnvDocument {
     /// The line a newly appended assignment lands on.
     fn appended_line(&self) -> usize {
         let last = LineIndex::new(&self.bytes).line(self.bytes.len());
-        if self.bytes.is_empty() || self.bytes.ends_with(b"\n") {
-            last
-        } else {
-            last + 1
-        }
+        if self.bytes.is_empty() || self.bytes.ends_with(b"\n") { last } else { last + 1 }
     }
 }
 
 /// Debug output names the keys only: values are usually secrets.
 impl fmt::Debug for EnvDocument {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let keys: Vec<&str> = self
-            .entries
-            .iter()
-            .map(|entry| entry.key.as_str())
-            .collect();
-        f.debug_struct("EnvDocument")
-            .field("path", &self.path)
-            .field("keys", &keys)
-            .finish_non_exhaustive()
+        let keys: Vec<&str> = self.entries.iter().map(|entry| entry.key.as_str()).collect();
+        f.debug_struct("EnvDocument").field("path", &self.path).field("keys", &keys).finish_non_exhaustive()
     }
 }
 
 impl EnvDocument {
     fn new(path: PathBuf, bytes: &[u8], entries: Vec<Entry>, slots: Vec<ValueSlot>) -> EnvDocument {
         let hash = hex::encode(Sha256::digest(bytes));
-        EnvDocument {
-            path,
-            bytes: bytes.to_vec(),
-            hash,
-            entries,
-            slots,
-        }
+        EnvDocument { path, bytes: bytes.to_vec(), hash, entries, slots }
     }
 }
 
@@ -277,11 +226,7 @@ impl EnvDocument {
 fn invalid_utf8(path: &Path, lines: &LineIndex, bytes: &[u8], at: usize) -> EnvError {
     let start = lines.line_start(at);
     let column = String::from_utf8_lossy(&bytes[start..at]).chars().count() + 1;
-    EnvError::InvalidUtf8 {
-        path: path.to_path_buf(),
-        line: lines.line(at),
-        column,
-    }
+    EnvError::InvalidUtf8 { path: path.to_path_buf(), line: lines.line(at), column }
 }
 
 /// Overwrites `range` with a `#` comment of the same length (keeping any LF), for lenient parsing.

@@ -55,36 +55,18 @@ mod tests {
     use super::*;
 
     fn entry(value: &str, quote: Quote) -> Entry {
-        Entry {
-            key: "K".into(),
-            value: Some(value.into()),
-            line: 1,
-            quote,
-            exported: false,
-        }
+        Entry { key: "K".into(), value: Some(value.into()), line: 1, quote, exported: false }
     }
 
     #[test]
     fn literal_reads_dollar_escapes_and_refuses_references() {
-        assert_eq!(
-            entry("a$$b", Quote::Double).literal().as_deref(),
-            Some("a$b")
-        );
+        assert_eq!(entry("a$$b", Quote::Double).literal().as_deref(), Some("a$b"));
         assert_eq!(entry("a$$b", Quote::None).literal().as_deref(), Some("a$b"));
-        assert_eq!(
-            entry("a$$b", Quote::Single).literal().as_deref(),
-            Some("a$$b")
-        );
-        assert_eq!(
-            entry("${HOME}", Quote::Single).literal().as_deref(),
-            Some("${HOME}")
-        );
+        assert_eq!(entry("a$$b", Quote::Single).literal().as_deref(), Some("a$$b"));
+        assert_eq!(entry("${HOME}", Quote::Single).literal().as_deref(), Some("${HOME}"));
         assert_eq!(entry("${HOME}", Quote::Double).literal(), None);
         assert_eq!(entry("tail$", Quote::None).literal(), None);
-        let bare = Entry {
-            value: None,
-            ..entry("", Quote::None)
-        };
+        let bare = Entry { value: None, ..entry("", Quote::None) };
         assert_eq!(bare.literal(), None);
     }
 }

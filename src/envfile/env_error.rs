@@ -17,56 +17,30 @@ pub enum EnvError {
 
     /// A line is not valid UTF-8.
     #[error("{}:{line}:{column}: invalid UTF-8", path.display())]
-    InvalidUtf8 {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-    },
+    InvalidUtf8 { path: PathBuf, line: usize, column: usize },
 
     /// A key holds a character compose rejects (compose accepts letters, digits, `_`, `.`, `-`, `[`, `]`).
     #[error("{}:{line}:{column}: unexpected character {character:?} in variable name", path.display())]
-    InvalidKeyChar {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-        character: char,
-    },
+    InvalidKeyChar { path: PathBuf, line: usize, column: usize, character: char },
 
     /// A key contains whitespace (`FOO BAR=1`).
     #[error("{}:{line}:{column}: variable name cannot contain whitespace", path.display())]
-    KeyWithSpace {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-    },
+    KeyWithSpace { path: PathBuf, line: usize, column: usize },
 
     /// An assignment without a name (`=value`, or `export` alone).
     #[error("{}:{line}:{column}: missing variable name", path.display())]
-    EmptyKey {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-    },
+    EmptyKey { path: PathBuf, line: usize, column: usize },
 
     /// A quoted value never closes; compose fails on the whole file.
     #[error("{}:{line}:{column}: unterminated {} quoted value", path.display(), quote_name(*quote))]
-    UnterminatedQuote {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-        quote: Quote,
-    },
+    UnterminatedQuote { path: PathBuf, line: usize, column: usize, quote: Quote },
 
     /// Text after a closing quote that is neither blank nor a `#` comment.
     ///
     /// Compose would silently read it as the start of another statement (`A="x" B=1` sets `B` too); we
     /// treat it as the typo it almost always is.
     #[error("{}:{line}:{column}: unexpected text after the closing quote", path.display())]
-    TrailingText {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-    },
+    TrailingText { path: PathBuf, line: usize, column: usize },
 
     /// A bare `KEY` on the last line with no final newline: compose misreads it as a value with an empty
     /// name and never passes `KEY` through, so the line does not do what it says.
@@ -75,52 +49,28 @@ pub enum EnvError {
          add a newline",
         path.display()
     )]
-    BareKeyAtEof {
-        path: PathBuf,
-        line: usize,
-        key: String,
-    },
+    BareKeyAtEof { path: PathBuf, line: usize, key: String },
 
     /// `set` was given a name compose would not accept as a key.
     #[error("{}:{line}: {key:?} is not a valid variable name", path.display())]
-    InvalidKeyName {
-        path: PathBuf,
-        line: usize,
-        key: String,
-    },
+    InvalidKeyName { path: PathBuf, line: usize, key: String },
 
     /// `set` was given a value no process environment can carry (a NUL byte).
     #[error("{}:{line}: the new value of {key:?} contains a NUL byte", path.display())]
-    UnrepresentableValue {
-        path: PathBuf,
-        line: usize,
-        key: String,
-    },
+    UnrepresentableValue { path: PathBuf, line: usize, key: String },
 
     /// An edit did not read back as intended; the document was left unchanged. A bug: please report it.
     #[error("{}:{line}: internal error: editing {key:?} would not read back as written", path.display())]
-    EditVerification {
-        path: PathBuf,
-        line: usize,
-        key: String,
-    },
+    EditVerification { path: PathBuf, line: usize, key: String },
 
     /// Writing the file atomically failed at `step`; the original file is untouched unless `step` is
     /// `"fsync directory"` (the rename happened, only its durability is unknown).
     #[error("{}: cannot write env file ({step}): {source}", path.display())]
-    Write {
-        path: PathBuf,
-        step: &'static str,
-        source: io::Error,
-    },
+    Write { path: PathBuf, step: &'static str, source: io::Error },
 
     /// Making a backup copy failed at `step`.
     #[error("{}: cannot back up env file ({step}): {source}", path.display())]
-    Backup {
-        path: PathBuf,
-        step: &'static str,
-        source: io::Error,
-    },
+    Backup { path: PathBuf, step: &'static str, source: io::Error },
 }
 
 impl EnvError {
@@ -162,18 +112,8 @@ mod tests {
             column: 10,
             quote: Quote::Double,
         };
-        assert_eq!(
-            err.to_string(),
-            "envs/app.env:3:10: unterminated double quoted value"
-        );
-        let err = EnvError::BareKeyAtEof {
-            path: PathBuf::from(".env"),
-            line: 7,
-            key: "DEBUG".into(),
-        };
-        assert!(
-            err.to_string()
-                .starts_with(".env:7: bare variable \"DEBUG\"")
-        );
+        assert_eq!(err.to_string(), "envs/app.env:3:10: unterminated double quoted value");
+        let err = EnvError::BareKeyAtEof { path: PathBuf::from(".env"), line: 7, key: "DEBUG".into() };
+        assert!(err.to_string().starts_with(".env:7: bare variable \"DEBUG\""));
     }
 }

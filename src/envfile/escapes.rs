@@ -77,12 +77,7 @@ fn decode_pair(after: &str) -> (Option<String>, usize) {
 /// `\0` followed by up to three digits: Go reads the digits as an octal byte value when there are exactly
 /// three octal digits worth at most 255, and keeps the whole match as written otherwise.
 fn decode_octal(after: &str) -> (Option<String>, usize) {
-    let digits = after
-        .bytes()
-        .skip(1)
-        .take(3)
-        .take_while(u8::is_ascii_digit)
-        .count();
+    let digits = after.bytes().skip(1).take(3).take_while(u8::is_ascii_digit).count();
     let used = 1 + digits;
     let octal = &after[1..used];
     let value = (digits == 3 && octal.bytes().all(|b| b < b'8'))
@@ -116,10 +111,7 @@ mod tests {
 
     #[test]
     fn single_quotes_keep_pairs_but_drop_backslash_before_quote() {
-        assert_eq!(
-            scan_quoted(r"a\'b\nc'", b'\''),
-            Some(("a'b\\nc".to_owned(), 7))
-        );
+        assert_eq!(scan_quoted(r"a\'b\nc'", b'\''), Some(("a'b\\nc".to_owned(), 7)));
         assert_eq!(scan_quoted(r"a\\'", b'\''), Some(("a\\\\".to_owned(), 3)));
         assert_eq!(scan_quoted(r"a\'", b'\''), None);
     }

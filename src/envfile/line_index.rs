@@ -10,13 +10,7 @@ impl LineIndex {
     /// Indexes `bytes`; only `\n` ends a line (a CR before it is part of the line, as in compose).
     pub(crate) fn new(bytes: &[u8]) -> LineIndex {
         let mut starts = vec![0];
-        starts.extend(
-            bytes
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| **b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        starts.extend(bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1));
         LineIndex { starts }
     }
 
@@ -33,10 +27,7 @@ impl LineIndex {
     /// 1-based line and column (in characters) of `offset` in `text`, which must be the indexed text.
     pub(crate) fn position(&self, text: &str, offset: usize) -> (usize, usize) {
         let start = self.line_start(offset);
-        let column = text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count())
-            + 1;
+        let column = text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
         (self.line(offset), column)
     }
 
@@ -60,11 +51,7 @@ mod tests {
         assert_eq!(index.line(0), 1);
         assert_eq!(index.line(4), 1, "the LF itself belongs to its line");
         assert_eq!(index.line(5), 2);
-        assert_eq!(
-            index.position(text, 8),
-            (2, 3),
-            "columns count characters, not bytes"
-        );
+        assert_eq!(index.position(text, 8), (2, 3), "columns count characters, not bytes");
         assert_eq!(index.line(11), 3);
         assert_eq!(index.line_range(12, text.len()), 12..13);
         assert_eq!(index.line_range(0, text.len()), 0..4);

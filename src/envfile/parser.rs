@@ -27,10 +27,7 @@ pub(crate) struct Parser<'a> {
 
 /// Compose's `isSpace`: horizontal blanks, including CR, NEL and NBSP, but not LF.
 fn is_blank(c: char) -> bool {
-    matches!(
-        c,
-        '\t' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{85}' | '\u{a0}'
-    )
+    matches!(c, '\t' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{85}' | '\u{a0}')
 }
 
 /// A character compose accepts in a variable name (`[A-Za-z0-9_.\-\[\]]`, Unicode letters and digits).
@@ -50,11 +47,7 @@ impl<'a> Parser<'a> {
 
     /// Offset of the first byte after a UTF-8 byte order mark (compose skips it).
     pub(crate) fn body_start(&self) -> usize {
-        if self.text.starts_with('\u{feff}') {
-            '\u{feff}'.len_utf8()
-        } else {
-            0
-        }
+        if self.text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 }
     }
 
     /// The start of the next statement at or after `pos`, skipping blanks, line breaks and `#` comment
@@ -73,8 +66,8 @@ impl<'a> Parser<'a> {
     pub(crate) fn statement(&self, start: usize) -> Result<Parsed, EnvError> {
         let text = self.text;
         let mut pos = start;
-        let exported = text[pos..].starts_with("export")
-            && text[pos + 6..].starts_with(['\t', '\n', '\u{c}', '\r', ' ']);
+        let exported =
+            text[pos..].starts_with("export") && text[pos + 6..].starts_with(['\t', '\n', '\u{c}', '\r', ' ']);
         if exported {
             pos += 6;
             pos = self.skip_blanks(pos);
@@ -91,12 +84,7 @@ impl<'a> Parser<'a> {
                 character => {
                     let (line, column) = self.position(key_start + i);
                     let path = self.path.to_path_buf();
-                    return Err(EnvError::InvalidKeyChar {
-                        path,
-                        line,
-                        column,
-                        character,
-                    });
+                    return Err(EnvError::InvalidKeyChar { path, line, column, character });
                 }
             }
         }
@@ -104,51 +92,25 @@ impl<'a> Parser<'a> {
         let key = text[key_start..key_end].trim_end();
         if key.is_empty() {
             let (line, column) = self.position(key_start);
-            return Err(EnvError::EmptyKey {
-                path: self.path.to_path_buf(),
-                line,
-                column,
-            });
+            return Err(EnvError::EmptyKey { path: self.path.to_path_buf(), line, column });
         }
         if let Some(blank) = key.find(char::is_whitespace) {
             let (line, column) = self.position(key_start + blank);
-            return Err(EnvError::KeyWithSpace {
-                path: self.path.to_path_buf(),
-                line,
-                column,
-            });
+            return Err(EnvError::KeyWithSpace { path: self.path.to_path_buf(), line, column });
         }
         let key_end = key_start + key.len();
         let line = self.lines.line(key_start);
-        let entry = |value, quote| Entry {
-            key: key.to_owned(),
-            value,
-            line,
-            quote,
-            exported,
-        };
+        let entry = |value, quote| Entry { key: key.to_owned(), value, line, quote, exported };
         match terminator {
-            None => Err(EnvError::BareKeyAtEof {
-                path: self.path.to_path_buf(),
-                line,
-                key: key.to_owned(),
-            }),
+            None => Err(EnvError::BareKeyAtEof { path: self.path.to_path_buf(), line, key: key.to_owned() }),
             Some((at, '\n')) => Ok(Parsed {
                 entry: entry(None, Quote::None),
-                slot: ValueSlot {
-                    start: key_end,
-                    end: key_end,
-                    bare: true,
-                },
+                slot: ValueSlot { start: key_end, end: key_end, bare: true },
                 next: at + 1,
             }),
             Some((at, _)) => {
                 let (value, quote, slot, next) = self.value(at + 1)?;
-                Ok(Parsed {
-                    entry: entry(Some(value), quote),
-                    slot,
-                    next,
-                })
+                Ok(Parsed { entry: entry(Some(value), quote), slot, next })
             }
         }
     }
@@ -165,60 +127,28 @@ impl<'a> Parser<'a> {
                 let raw = &text[start..line_end];
                 let value = raw.find(" #").map_or(raw, |cut| &raw[..cut]).trim_end();
                 // An empty value's slot sits right after `=`, so an edit lands before any blanks or CR.
-                let slot_start = if value.is_empty() {
-                    after_separator
-                } else {
-                    start
-                };
-                let slot = ValueSlot {
-                    start: slot_start,
-                    end: slot_start + value.len(),
-                    bare: false,
-                };
+                let slot_start = if value.is_empty() { after_separator } else { start };
+                let slot = ValueSlot { start: slot_start, end: slot_start + value.len(), bare: false };
                 return Ok((value.to_owned(), Quote::None, slot, line_end));
             }
         };
         let quote_byte = text.as_bytes()[start];
         let Some((raw, close)) = scan_quoted(&text[start + 1..], quote_byte) else {
             let (line, column) = self.position(start);
-            return Err(EnvError::UnterminatedQuote {
-                path: self.path.to_path_buf(),
-                line,
-                column,
-                quote,
-            });
+            return Err(EnvError::UnterminatedQuote { path: self.path.to_path_buf(), line, column, quote });
         };
         let end = start + 1 + close + 1;
         let after = self.skip_blanks(end);
         if !(after == text.len() || text[after..].starts_with(['\n', '#'])) {
             let (line, column) = self.position(after);
-            return Err(EnvError::TrailingText {
-                path: self.path.to_path_buf(),
-                line,
-                column,
-            });
+            return Err(EnvError::TrailingText { path: self.path.to_path_buf(), line, column });
         }
-        let value = if quote == Quote::Double {
-            expand_escapes(&raw)
-        } else {
-            raw
-        };
-        Ok((
-            value,
-            quote,
-            ValueSlot {
-                start,
-                end,
-                bare: false,
-            },
-            end,
-        ))
+        let value = if quote == Quote::Double { expand_escapes(&raw) } else { raw };
+        Ok((value, quote, ValueSlot { start, end, bare: false }, end))
     }
 
     fn skip_blanks(&self, pos: usize) -> usize {
-        self.text[pos..]
-            .find(|c| !is_blank(c))
-            .map_or(self.text.len(), |i| pos + i)
+        self.text[pos..].find(|c| !is_blank(c)).map_or(self.text.len(), |i| pos + i)
     }
 
     fn position(&self, offset: usize) -> (usize, usize) {

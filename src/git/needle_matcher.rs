@@ -1,13 +1,20 @@
 //! Finds which of many needles occur in a haystack, in one pass (Aho-Corasick), for the history scan.
 
-use aho_corasick::{AhoCorasick, BuildError};
+use aho_corasick::{AhoCorasick, BuildError, Input, MatchKind};
 
 /// All needles compiled into one automaton, so a blob is searched once whatever the number of secrets.
+///
+/// Two automata over the same needles: `first` (leftmost semantics, which lets aho-corasick use its SIMD "Teddy"
+/// prefilter) runs over every haystack and stops at the first occurrence of any needle — for the vast majority of
+/// blobs, which hold no secret, that is the one and only pass, at several GB/s. Only from that first occurrence on
+/// does `every` (standard semantics, overlapping search: slower, no prefilter) list all the needles present, so a
+/// needle that overlaps or contains another is still reported.
 ///
 /// Identical needles are merged (each original index is still reported) and empty needles are dropped: an empty
 /// secret would "occur" in every blob and is never a finding.
 pub(crate) struct NeedleMatcher {
-    automaton: AhoCorasick,
+    first: AhoCorasick,
+    every: AhoCorasick,
     /// For each distinct pattern of the automaton, the indices of the caller's needles equal to it.
     owners: Vec<Vec<usize>>,
     /// Scratch flags, one per distinct pattern, reset for every haystack.
@@ -31,8 +38,9 @@ impl NeedleMatcher {
                 }
             }
         }
-        let automaton = AhoCorasick::new(&patterns)?;
-        Ok(NeedleMatcher { automaton, found: vec![false; owners.len()], owners })
+        let first = AhoCorasick::builder().match_kind(MatchKind::LeftmostFirst).build(&patterns)?;
+        let every = AhoCorasick::new(&patterns)?;
+        Ok(NeedleMatcher { first, every, found: vec![false; owners.len()], owners })
     }
 
     /// True when there is nothing to look for, so the caller can skip reading history at all.
@@ -45,9 +53,11 @@ impl NeedleMatcher {
     /// Overlapping search, so a needle that is a substring of another (or overlaps it) is still reported.
     pub(crate) fn find_all(&mut self, haystack: &[u8], out: &mut Vec<usize>) {
         out.clear();
+        // Leftmost semantics: no occurrence of any needle starts before this one.
+        let Some(first) = self.first.find(haystack) else { return };
         self.found.fill(false);
         let mut remaining = self.found.len();
-        for m in self.automaton.find_overlapping_iter(haystack) {
+        for m in self.every.find_overlapping_iter(Input::new(haystack).span(first.start()..haystack.len())) {
             let flag = &mut self.found[m.pattern().as_usize()];
             if !*flag {
                 *flag = true;
@@ -84,6 +94,10 @@ mod tests {
     #[test]
     fn overlapping_and_nested_needles_are_all_reported() {
         assert_eq!(find(&[b"abcdef", b"cde", b"efgh"], b"xxabcdefghxx"), vec![0, 1, 2]);
+        // Leftmost-first alone would stop at the shorter prefix and miss the longer needle (and vice versa).
+        assert_eq!(find(&[b"secret", b"secret123"], b"v=secret123"), vec![0, 1]);
+        assert_eq!(find(&[b"secret123", b"secret"], b"v=secret123"), vec![0, 1]);
+        assert_eq!(find(&[b"later", b"x"], b"x ... later"), vec![0, 1]);
     }
 
     #[test]

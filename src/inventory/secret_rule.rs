@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::envfile::{EnvDocument, Entry};
+use crate::envfile::{Entry, EnvDocument};
 use crate::project::{EnvVar, Origin, Project, Service};
 use crate::secret::is_secret_key;
 

@@ -1,15 +1,13 @@
 //! Printing a check report: grouped by file for humans, the documented JSON, and the list of checks.
 
-use std::path::Path;
-
 use super::{Console, sanitize};
 use crate::checks::{Check, Report, Severity};
 
 /// Prints `report` for a human: findings grouped by file, then one summary line.
-pub fn check_human(report: &Report, project_dir: &Path) -> std::io::Result<()> {
+pub fn check_human(report: &Report) -> std::io::Result<()> {
     let console = Console::stdout();
     let mut text = String::new();
-    let mut current: Option<Option<&Path>> = None;
+    let mut current: Option<Option<&std::path::Path>> = None;
     for f in &report.findings {
         let file = f.file.as_deref();
         if current != Some(file) {
@@ -28,7 +26,11 @@ pub fn check_human(report: &Report, project_dir: &Path) -> std::io::Result<()> {
         };
         let line = f.line.map(|l| format!("{l:>4}")).unwrap_or_else(|| "   -".to_string());
         let fp = f.fingerprint.as_deref().map(|fp| console.dim(&format!("  [{fp}]"))).unwrap_or_default();
-        text.push_str(&format!("{line}  {severity}  {}  {}{fp}\n", console.dim(f.check.as_str()), sanitize(&f.message)));
+        text.push_str(&format!(
+            "{line}  {severity}  {}  {}{fp}\n",
+            console.dim(f.check.as_str()),
+            sanitize(&f.message)
+        ));
     }
     let s = &report.summary;
     if !report.findings.is_empty() {
@@ -40,7 +42,8 @@ pub fn check_human(report: &Report, project_dir: &Path) -> std::io::Result<()> {
         summary.push_str(&format!(", {}", plural(s.infos, "info")));
     }
     summary.push_str(&format!(" in {}", plural(s.files, "file")));
-    text.push_str(&format!("{summary} ({})\n", console.dim(&sanitize(&project_dir.display().to_string()))));
+    text.push_str(&summary);
+    text.push('\n');
     console.write(&text)
 }
 
@@ -54,7 +57,12 @@ pub fn check_list(checks: &[Box<dyn Check>]) -> std::io::Result<()> {
     let console = Console::stdout();
     let mut text = String::new();
     for check in checks {
-        text.push_str(&format!("{:24} {:8} {}\n", console.bold(check.name().as_str()), check.severity().as_str(), check.help()));
+        text.push_str(&format!(
+            "{:24} {:8} {}\n",
+            console.bold(check.name().as_str()),
+            check.severity().as_str(),
+            check.help()
+        ));
     }
     console.write(&text)
 }

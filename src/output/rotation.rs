@@ -17,11 +17,8 @@ pub fn plan_text(plan: &RotationPlan, current_fingerprint: &str) -> String {
             format!("mongo (service {}, user {user} in {auth_db}: updateUser)", service.as_deref().unwrap_or("?"))
         }
     };
-    let mut text = format!(
-        "rotate {} ({}, current {current_fingerprint})\n  store:     {store}\n",
-        plan.key,
-        plan.kind.name()
-    );
+    let mut text =
+        format!("rotate {} ({}, current {current_fingerprint})\n  store:     {store}\n", plan.key, plan.kind.name());
     for edit in &plan.edits {
         let how = if edit.embedded { "value embedding the secret" } else { "new value" };
         text.push_str(&format!("  edit:      {} {} ({how})\n", display_path(&edit.file), edit.key));
@@ -77,11 +74,7 @@ impl Progress for StepPrinter {
     fn step(&self, step: &str, elapsed: Duration, detail: &str) {
         let total = self.started.elapsed().as_secs_f64();
         let mark = if self.tty { "\x1b[32m✓\x1b[0m" } else { "ok" };
-        let line = format!(
-            "[{total:6.1}s] {mark} {step:<17} {:>6.2}s  {}\n",
-            elapsed.as_secs_f64(),
-            sanitize(detail)
-        );
+        let line = format!("[{total:6.1}s] {mark} {step:<17} {:>6.2}s  {}\n", elapsed.as_secs_f64(), sanitize(detail));
         let _ = std::io::stderr().write_all(line.as_bytes());
     }
 

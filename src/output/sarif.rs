@@ -35,7 +35,8 @@ pub fn sarif_log(report: &Report, checks: &[Box<dyn Check>]) -> Value {
                 "partialFingerprints": { "secopsFindingId/v1": f.id },
             });
             if let Some(file) = &f.file {
-                let mut location = json!({ "artifactLocation": { "uri": file.display().to_string(), "uriBaseId": "%SRCROOT%" } });
+                let mut location =
+                    json!({ "artifactLocation": { "uri": file.display().to_string(), "uriBaseId": "%SRCROOT%" } });
                 if let Some(line) = f.line {
                     location["region"] = json!({ "startLine": line });
                 }

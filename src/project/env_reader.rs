@@ -3,14 +3,19 @@
 use std::path::Path;
 
 use super::ProjectError;
-use crate::envfile::{EnvDocument, Entry};
+use crate::envfile::{Entry, EnvDocument};
 
 /// Reads the assignments of an env file in order.
+///
+/// Leniently: a line compose would reject is skipped here rather than failing the whole project, so that
+/// `check` can load the project and report the line (`env-syntax`); commands that edit a file parse it strictly.
 ///
 /// Values are unquoted and unescaped but not interpolated. An escaped dollar (`\$`) in a double-quoted value is
 /// returned as `$$`, which interpolation turns back into a literal `$` (compose never substitutes an escaped dollar).
 pub(crate) fn read_env_file(path: &Path) -> Result<Vec<Entry>, ProjectError> {
-    EnvDocument::read(path).map(|doc| doc.entries().to_vec()).map_err(ProjectError::EnvFile)
+    let bytes = std::fs::read(path).map_err(|source| ProjectError::Read { path: path.to_path_buf(), source })?;
+    let (doc, _errors) = EnvDocument::parse_lenient(path, &bytes);
+    Ok(doc.entries().to_vec())
 }
 
 #[cfg(test)]

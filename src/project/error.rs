@@ -24,8 +24,6 @@ pub enum ProjectError {
     Interpolation { file: PathBuf, line: Option<usize>, key: String, source: InterpolationError },
     #[error("{file}:{line}: cannot interpolate `{key}`: {source}")]
     EnvFileInterpolation { file: PathBuf, line: usize, key: String, source: InterpolationError },
-    #[error(transparent)]
-    EnvFile(crate::envfile::EnvError),
     #[error("{file}:{line}: {message}")]
     EnvFileSyntax { file: PathBuf, line: usize, message: String },
     #[error("env file {path} not found")]

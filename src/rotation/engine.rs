@@ -36,7 +36,13 @@ pub struct Engine<'a, S, R, P> {
 impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
     /// Stages a new rotation of `plan`: generates the new value, writes the journal, backs up the files.
     /// `old` is the credential the store accepts now; `file_old` the value the env files hold.
-    pub fn stage(&self, plan: RotationPlan, old: Secret, file_old: Secret, operator: &str) -> Result<Journal, RotationError> {
+    pub fn stage(
+        &self,
+        plan: RotationPlan,
+        old: Secret,
+        file_old: Secret,
+        operator: &str,
+    ) -> Result<Journal, RotationError> {
         let started = Instant::now();
         let new = generate(plan.kind, plan.length).map_err(|e| RotationError::Recreate(e.to_string()))?;
         let mut journal = Journal {
@@ -57,7 +63,11 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
         journal.save()?;
         journal.backups = edits::backup_all(&journal)?;
         journal.save()?;
-        self.progress.step("stage", started.elapsed(), &format!("new value {} (journal written, files backed up)", journal.new));
+        self.progress.step(
+            "stage",
+            started.elapsed(),
+            &format!("new value {} (journal written, files backed up)", journal.new),
+        );
         fault_point(Step::Staged);
         Ok(journal)
     }
@@ -67,7 +77,10 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
         let started = Instant::now();
         if let Err(err) = self.forward(&mut journal).await {
             if self.no_rollback {
-                self.progress.warn(&format!("--no-rollback: state kept, journal at {}", Journal::path_in(&journal.plan.state_dir).display()));
+                self.progress.warn(&format!(
+                    "--no-rollback: state kept, journal at {}",
+                    Journal::path_in(&journal.plan.state_dir).display()
+                ));
                 return Err(err);
             }
             self.progress.warn(&format!("{err}; rolling back"));
@@ -81,7 +94,11 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
     pub async fn resume(&self, mut journal: Journal) -> Result<Outcome, RotationError> {
         let started = Instant::now();
         let (new, old) = (self.store.probe(&journal.new).await, self.store.probe(&journal.old).await);
-        self.progress.step("probe", started.elapsed(), &format!("new {}: {new:?}, current {}: {old:?}", journal.new, journal.old));
+        self.progress.step(
+            "probe",
+            started.elapsed(),
+            &format!("new {}: {new:?}, current {}: {old:?}", journal.new, journal.old),
+        );
         match (&new, &old) {
             (Probe::Ok, _) => {}
             // The store never got the new value: redo the rotation from `set`.
@@ -117,7 +134,10 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
         }
         if journal.step < Step::Tested {
             let t = Instant::now();
-            self.store.test(&journal.new).await.map_err(|_| RotationError::NewRejected { key: key.clone(), store: store.clone() })?;
+            self.store
+                .test(&journal.new)
+                .await
+                .map_err(|_| RotationError::NewRejected { key: key.clone(), store: store.clone() })?;
             if self.store.dual_window() && self.store.probe(&journal.old).await != Probe::Ok {
                 return Err(RotationError::OldLost { key, store });
             }
@@ -171,7 +191,11 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
         if journal.step >= Step::Committed {
             let t = Instant::now();
             let expect = vec![(journal.plan.key.clone(), journal.file_old.clone())];
-            let done = self.recreator.recreate(&journal.plan.recreate_order(), &expect).await.map_err(RotationError::Recreate)?;
+            let done = self
+                .recreator
+                .recreate(&journal.plan.recreate_order(), &expect)
+                .await
+                .map_err(RotationError::Recreate)?;
             self.progress.step("rollback recreate", t.elapsed(), &done.join(", "));
         }
         let outcome = self.outcome(journal, started, "rolled-back", Vec::new());
@@ -180,7 +204,13 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
         Ok(())
     }
 
-    fn finish(&self, journal: &Journal, started: Instant, result: &'static str, services: Vec<String>) -> Result<Outcome, RotationError> {
+    fn finish(
+        &self,
+        journal: &Journal,
+        started: Instant,
+        result: &'static str,
+        services: Vec<String>,
+    ) -> Result<Outcome, RotationError> {
         let outcome = self.outcome(journal, started, result, services);
         self.audit(journal, &outcome)?;
         journal.remove().map_err(|e| RotationError::Io(Journal::path_in(&journal.plan.state_dir), e))?;
@@ -202,7 +232,8 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
             duration_ms: outcome.duration.as_millis() as u64,
             result: outcome.result.to_string(),
         };
-        AuditLog::append(&journal.plan.primary_file, &entry).map_err(|e| RotationError::Io(journal.plan.primary_file.clone(), e))?;
+        AuditLog::append(&journal.plan.primary_file, &entry)
+            .map_err(|e| RotationError::Io(journal.plan.primary_file.clone(), e))?;
         Ok(())
     }
 

@@ -62,8 +62,8 @@ impl Journal {
     /// Writes the journal atomically (0600, fsync) in its plan's state directory.
     pub fn save(&self) -> Result<(), JournalError> {
         let path = Self::path_in(&self.plan.state_dir);
-        let bytes = serde_json::to_vec_pretty(self)
-            .map_err(|e| JournalError::Parse { path: path.clone(), source: e })?;
+        let bytes =
+            serde_json::to_vec_pretty(self).map_err(|e| JournalError::Parse { path: path.clone(), source: e })?;
         write_atomic(&path, &bytes).map_err(|source| JournalError::Write { path, source })
     }
 

@@ -115,11 +115,8 @@ fn build(
         }
     }
     let files: BTreeSet<&Path> = edits.iter().map(|e| e.file.as_path()).collect();
-    let file_hashes = docs
-        .iter()
-        .filter(|d| files.contains(d.path()))
-        .map(|d| (d.path().to_path_buf(), d.content_hash()))
-        .collect();
+    let file_hashes =
+        docs.iter().filter(|d| files.contains(d.path())).map(|d| (d.path().to_path_buf(), d.content_hash())).collect();
     let kind = kind_of(decl, file_old.expose());
     let plan = RotationPlan {
         key: decl.key.clone(),
@@ -139,10 +136,19 @@ fn build(
 }
 
 /// The key and store behind `target`.
-fn resolve(project: &Project, decls: &[SecretDecl], docs: &[EnvDocument], target: &Target) -> Result<(SecretDecl, StoreSpec), PlanError> {
+fn resolve(
+    project: &Project,
+    decls: &[SecretDecl],
+    docs: &[EnvDocument],
+    target: &Target,
+) -> Result<(SecretDecl, StoreSpec), PlanError> {
     let by_store = |store: &str| decls.iter().find(|d| d.store.as_deref() == Some(store)).cloned();
     let decl = match target {
-        Target::Key(key) => decls.iter().find(|d| &d.key == key).cloned().unwrap_or(SecretDecl { key: key.clone(), ..Default::default() }),
+        Target::Key(key) => decls
+            .iter()
+            .find(|d| &d.key == key)
+            .cloned()
+            .unwrap_or(SecretDecl { key: key.clone(), ..Default::default() }),
         Target::Redis => match by_store("redis") {
             Some(d) => d,
             None => SecretDecl { key: redis_key(project, docs)?, store: Some("redis".into()), ..Default::default() },
@@ -156,7 +162,11 @@ fn resolve(project: &Project, decls: &[SecretDecl], docs: &[EnvDocument], target
                 .into_iter()
                 .find(|k| docs.iter().any(|d| d.get(k).is_some()))
                 .ok_or(PlanError::NoJwt)?;
-            decls.iter().find(|d| d.key == key).cloned().unwrap_or(SecretDecl { key: key.to_string(), ..Default::default() })
+            decls
+                .iter()
+                .find(|d| d.key == key)
+                .cloned()
+                .unwrap_or(SecretDecl { key: key.to_string(), ..Default::default() })
         }
     };
     let store = match decl.store.as_deref() {
@@ -213,7 +223,13 @@ fn mongo_spec(project: &Project, docs: &[EnvDocument], decl: &SecretDecl) -> Sto
         .user
         .clone()
         .or_else(|| docs.iter().rev().find_map(|d| d.get(&user_key).and_then(|e| e.value.clone())))
-        .or_else(|| service.as_deref().and_then(|s| project.service(s)).and_then(|s| s.env(&user_key)).and_then(|v| v.value.clone()))
+        .or_else(|| {
+            service
+                .as_deref()
+                .and_then(|s| project.service(s))
+                .and_then(|s| s.env(&user_key))
+                .and_then(|v| v.value.clone())
+        })
         .unwrap_or_else(|| "root".to_string());
     StoreSpec::Mongo { service, user, auth_db: decl.auth_db.clone().unwrap_or_else(|| "admin".to_string()) }
 }
@@ -244,7 +260,9 @@ fn primary_file(project: &Project, docs: &[EnvDocument], key: &str) -> Result<Pa
     for var in project.services.iter().flat_map(|s| &s.environment) {
         match &var.origin {
             Origin::EnvFile { file, .. } if var.key == key => return Ok(file.clone()),
-            Origin::Interpolated { variables, source: Some((file, _)), .. } if variables.first().is_some_and(|v| v == key) => {
+            Origin::Interpolated { variables, source: Some((file, _)), .. }
+                if variables.first().is_some_and(|v| v == key) =>
+            {
                 return Ok(file.clone());
             }
             _ => {}
@@ -268,7 +286,11 @@ fn value_in(docs: &[EnvDocument], file: &Path, key: &str) -> Result<Secret, Plan
 
 /// True when the service's container receives `value`, alone or inside another value, under any key.
 fn carries(service: &Service, value: &str) -> bool {
-    service.environment.iter().filter_map(|v| v.value.as_deref()).any(|v| v == value || (value.len() >= MIN_EMBEDDED_LEN && v.contains(value)))
+    service
+        .environment
+        .iter()
+        .filter_map(|v| v.value.as_deref())
+        .any(|v| v == value || (value.len() >= MIN_EMBEDDED_LEN && v.contains(value)))
         || service.command.iter().flatten().any(|w| w.contains(value))
 }
 
@@ -299,9 +321,14 @@ fn guard_data(project: &Project, name: &str) -> Result<(), PlanError> {
     let Some(service) = project.service(name) else { return Ok(()) };
     let Some(image) = service.image.as_deref().and_then(StatefulImage::of) else { return Ok(()) };
     let persisted = service.volumes.iter().any(|v| {
-        matches!(v.kind, crate::project::VolumeKind::Named | crate::project::VolumeKind::Bind) && image.persists(&v.target)
+        matches!(v.kind, crate::project::VolumeKind::Named | crate::project::VolumeKind::Bind)
+            && image.persists(&v.target)
     });
-    if persisted { Ok(()) } else { Err(PlanError::DataNotPersisted { service: name.to_string(), family: image.family }) }
+    if persisted {
+        Ok(())
+    } else {
+        Err(PlanError::DataNotPersisted { service: name.to_string(), family: image.family })
+    }
 }
 
 fn kind_of(decl: &SecretDecl, old: &str) -> SecretKind {

@@ -9,7 +9,11 @@ pub trait Recreator {
     /// Recreates `services` in order (down + up, never restart), waits until each is healthy, and verifies that a
     /// new container replaced the old one and that its environment holds each `(key, value)` of `expect` that it
     /// receives. Returns the services recreated.
-    fn recreate(&self, services: &[String], expect: &[(String, Secret)]) -> impl Future<Output = Result<Vec<String>, String>>;
+    fn recreate(
+        &self,
+        services: &[String],
+        expect: &[(String, Secret)],
+    ) -> impl Future<Output = Result<Vec<String>, String>>;
 }
 
 /// `--no-recreate`: the files change, containers are left alone (first deploys, offline use).

@@ -22,7 +22,8 @@ pub enum Step {
 
 impl Step {
     /// Every step, in order.
-    pub const ALL: [Step; 6] = [Step::Staged, Step::Set, Step::Tested, Step::Committed, Step::Recreated, Step::Finished];
+    pub const ALL: [Step; 6] =
+        [Step::Staged, Step::Set, Step::Tested, Step::Committed, Step::Recreated, Step::Finished];
 
     /// The lowercase name.
     pub fn as_str(self) -> &'static str {

@@ -12,4 +12,4 @@ pub use generator::{GenerateError, generate};
 pub use key_class::is_secret_key;
 pub use kind::SecretKind;
 pub use secret::Secret;
-pub use strength::{Strength, Weakness};
+pub use strength::{Strength, Weakness, placeholder_word};

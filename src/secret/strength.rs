@@ -85,8 +85,8 @@ impl Strength {
             weaknesses.push(Weakness::LowEntropy { bits: entropy_bits });
         }
         let lower = value.to_lowercase();
-        if let Some(word) = PLACEHOLDERS.iter().find(|w| lower.contains(**w)) {
-            weaknesses.push(Weakness::Placeholder { word: (*word).to_string() });
+        if let Some(word) = placeholder_word(value) {
+            weaknesses.push(Weakness::Placeholder { word: word.to_string() });
         }
         for name in std::iter::once(key).chain(user) {
             if !name.is_empty() && lower == name.to_lowercase() {
@@ -113,6 +113,12 @@ impl Strength {
     pub fn is_strong(&self) -> bool {
         self.weaknesses.is_empty()
     }
+}
+
+/// The placeholder word `value` contains (`changeme`, `example`, `xxx`, ...), when it looks like template filler.
+pub fn placeholder_word(value: &str) -> Option<&'static str> {
+    let lower = value.to_lowercase();
+    PLACEHOLDERS.iter().find(|w| lower.contains(**w)).copied()
 }
 
 /// Bits from length and alphabet: length * log2(size of the character classes used), with repeated characters

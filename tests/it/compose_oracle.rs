@@ -290,3 +290,45 @@ fn compose_available() -> bool {
         ok
     })
 }
+
+/// The same oracle through the CLI: the keys per service in `docker secops inventory --format json` equal the
+/// environment keys `docker compose config` gives, for every case.
+#[test]
+fn inventory_json_keys_match_docker_compose_config() {
+    if !compose_available() {
+        return;
+    }
+    let mut failures = Vec::new();
+    for case in CASES {
+        let cwd = fixture_dir(case.fixture).join(case.cwd);
+        let label = format!("{} (cwd {:?}, flags {:?})", case.fixture, case.cwd, case.flags);
+        // Our sub-commands take compose's global flags after the sub-command name.
+        let out = Command::new(env!("CARGO_BIN_EXE_docker-secops"))
+            .args(["inventory", "--format", "json"])
+            .args(case.flags)
+            .current_dir(&cwd)
+            .env_clear()
+            .envs(environment(case))
+            .output()
+            .expect("inventory runs");
+        if !out.status.success() {
+            failures.push(format!("{label}: inventory failed: {}", String::from_utf8_lossy(&out.stderr)));
+            continue;
+        }
+        let ours: Value = serde_json::from_slice(&out.stdout).expect("inventory json");
+        let theirs = compose_json(case, &cwd, &[]).expect("compose config");
+        assert_eq!(ours["project"], theirs["name"], "{label}");
+        let their_services = theirs["services"].as_object().cloned().unwrap_or_default();
+        for service in ours["services"].as_array().expect("services") {
+            let name = service["name"].as_str().expect("name");
+            let our_keys: Vec<&str> =
+                service["environment"].as_array().expect("env").iter().filter_map(|k| k["key"].as_str()).collect();
+            let their_keys: Vec<String> = compose_environment(&their_services[name]).into_keys().collect();
+            if our_keys != their_keys {
+                failures.push(format!("{label}: {name}: inventory {our_keys:?} vs compose {their_keys:?}"));
+            }
+        }
+        assert_eq!(ours["services"].as_array().map(Vec::len), Some(their_services.len()), "{label}");
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -5,4 +5,5 @@ mod check;
 mod cli;
 mod compose_oracle;
 mod live;
+mod snapshots;
 mod support;
