@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use time::OffsetDateTime;
+
 use super::{Drift, ProbeResult};
 
 /// A key as `status` reports it. Values appear only as fingerprints.
@@ -18,6 +20,8 @@ pub struct KeyStatus {
     pub drift: Drift,
     /// The live login with this value, for store credentials (absent with `--no-probe` or for other keys).
     pub probe: Option<ProbeResult>,
+    /// The last successful rotation of this key in this file, from the audit log beside it.
+    pub last_rotated: Option<OffsetDateTime>,
 }
 
 impl KeyStatus {

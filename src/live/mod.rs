@@ -4,6 +4,7 @@
 mod drift;
 mod env_mismatch;
 mod key_status;
+mod pending_rotation;
 mod plan_error;
 mod probe_result;
 mod recreate_error;
@@ -19,6 +20,7 @@ mod store_target;
 pub use drift::{Drift, value_file, value_line};
 pub use env_mismatch::EnvMismatch;
 pub use key_status::KeyStatus;
+pub use pending_rotation::PendingRotation;
 pub use plan_error::PlanError;
 pub use probe_result::ProbeResult;
 pub use recreate_error::RecreateError;

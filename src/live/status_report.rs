@@ -1,9 +1,12 @@
 //! `status`: every service's container and secret keys against the project, with live store logins.
 
+use std::path::Path;
+
 use futures_util::future::join_all;
 
 use super::drift::{value_file, value_line};
-use super::{Drift, KeyStatus, ProbeResult, ServiceStatus, StatusOptions, StoreTarget};
+use super::{Drift, KeyStatus, PendingRotation, ProbeResult, ServiceStatus, StatusOptions, StoreTarget};
+use crate::audit::AuditLog;
 use crate::docker::{ContainerInfo, DockerClient, DockerError};
 use crate::inventory::SecretRule;
 use crate::project::{Project, Service};
@@ -17,6 +20,8 @@ pub struct StatusReport {
     pub services: Vec<ServiceStatus>,
     /// False with `--no-probe`.
     pub probed: bool,
+    /// A rotation journal left in the project's `.secops/`: a rotation is running or crashed.
+    pub pending_rotation: Option<PendingRotation>,
 }
 
 /// One distinct login to try (several keys may share it).
@@ -69,6 +74,7 @@ impl StatusReport {
                     line: value_line(&var.origin),
                     drift,
                     probe: None,
+                    last_rotated: None,
                 });
             }
             services.push(ServiceStatus {
@@ -83,12 +89,27 @@ impl StatusReport {
         for (service, key, job) in wanted {
             services[service].keys[key].probe = Some(results[job].clone());
         }
-        Ok(StatusReport { project: project.name.clone(), services, probed: options.probe })
+        let dirs: Vec<&Path> = services
+            .iter()
+            .flat_map(|s| &s.keys)
+            .filter_map(|k| k.file.parent())
+            .chain([project.directory.as_path()])
+            .collect();
+        let audit = AuditLog::read_dirs(&dirs);
+        for key in services.iter_mut().flat_map(|s| s.keys.iter_mut()) {
+            key.last_rotated = audit.last_rotation(&key.file, &key.key);
+        }
+        Ok(StatusReport {
+            project: project.name.clone(),
+            services,
+            probed: options.probe,
+            pending_rotation: PendingRotation::find(&project.directory),
+        })
     }
 
-    /// True when anything is stale, missing, rejected or unreachable.
+    /// True when anything is stale, missing, rejected or unreachable, or a rotation is pending.
     pub fn has_problems(&self) -> bool {
-        self.services.iter().any(ServiceStatus::is_problem)
+        self.pending_rotation.is_some() || self.services.iter().any(ServiceStatus::is_problem)
     }
 }
 

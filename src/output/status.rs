@@ -5,7 +5,7 @@ use time::macros::format_description;
 
 use super::{Console, StatusJson, display_path, sanitize};
 use crate::docker::{ContainerInfo, Health};
-use crate::live::{Drift, KeyStatus, ServiceStatus, StatusReport};
+use crate::live::{Drift, KeyStatus, PendingRotation, ServiceStatus, StatusReport};
 use crate::stores::Probe;
 
 /// Prints `report` as JSON or as human text.
@@ -15,12 +15,15 @@ pub fn status(report: &StatusReport, json: bool) -> std::io::Result<()> {
         return console.json(&StatusJson::of(report));
     }
     let mut text = format!("{} {}\n", console.bold("project"), sanitize(&report.project));
+    if let Some(pending) = &report.pending_rotation {
+        text.push_str(&pending_line(&console, pending));
+    }
     for service in &report.services {
         text.push('\n');
         text.push_str(&service_line(&console, service));
         let width = service.keys.iter().map(|k| k.key.len()).max().unwrap_or(0);
         for key in &service.keys {
-            text.push_str(&key_line(&console, &service.service, key, width));
+            text.push_str(&key_line(&console, service, key, width));
         }
         if service.keys.is_empty() {
             text.push_str(&console.dim("  no secret keys\n"));
@@ -62,7 +65,8 @@ fn health_word(console: &Console, c: &ContainerInfo) -> String {
     }
 }
 
-fn key_line(console: &Console, service: &str, key: &KeyStatus, width: usize) -> String {
+fn key_line(console: &Console, status: &ServiceStatus, key: &KeyStatus, width: usize) -> String {
+    let service = &status.service;
     let drift = match &key.drift {
         Drift::InSync => console.paint("32", "in sync"),
         Drift::Stale { file, changed_after_created: true } => console.paint(
@@ -81,7 +85,11 @@ fn key_line(console: &Console, service: &str, key: &KeyStatus, width: usize) -> 
                 key.fingerprint
             ),
         ),
-        Drift::Missing => console.paint("31", "missing: the container does not have it"),
+        Drift::Missing if status.container.is_none() => {
+            console.paint("31", &format!("missing: no container; run docker secops recreate {service}"))
+        }
+        Drift::Missing => console
+            .paint("31", &format!("missing: the container does not have it; run docker secops recreate {service}")),
     };
     let probe = match &key.probe {
         None => String::new(),
@@ -95,7 +103,26 @@ fn key_line(console: &Console, service: &str, key: &KeyStatus, width: usize) -> 
             format!("  {} login {word} (service {}{at})", p.kind, p.store_service)
         }
     };
-    format!("  {:width$}  {}  {drift}{probe}\n", key.key, console.paint("36", &key.fingerprint))
+    let rotated = key.last_rotated.map(|t| console.dim(&format!("  rotated {}", when(t)))).unwrap_or_default();
+    format!("  {:width$}  {}  {drift}{probe}{rotated}\n", key.key, console.paint("36", &key.fingerprint))
+}
+
+fn pending_line(console: &Console, pending: &PendingRotation) -> String {
+    let what = match (&pending.key, &pending.error) {
+        (Some(key), _) => format!(
+            "a rotation of {key} is pending (last step {}, started {} by {})",
+            pending.step.as_deref().unwrap_or("?"),
+            pending.started.as_deref().unwrap_or("?"),
+            pending.operator.as_deref().unwrap_or("?")
+        ),
+        (None, error) => format!("a rotation journal is unreadable: {}", error.as_deref().unwrap_or("?")),
+    };
+    let hint = format!(
+        "{}; unless it is still running, run docker secops rotate --resume or --rollback ({})",
+        sanitize(&what),
+        display_path(&pending.journal)
+    );
+    format!("{}\n", console.paint("31", &hint))
 }
 
 fn summary(report: &StatusReport) -> String {

@@ -14,6 +14,8 @@ use crate::live::{Drift, KeyStatus, ServiceStatus, StatusReport};
 ///   "project": "shop",                       compose project name
 ///   "ok": false,                             true when every key is in sync and every probe ok (exit 0)
 ///   "probed": true,                          false with --no-probe
+///   "pending_rotation": null,                a rotation journal left in .secops/ (running or crashed):
+///                                            {"journal", "key", "step", "started", "operator", "error"}
 ///   "services": [{
 ///     "service": "api",
 ///     "image": "example/api:1",              as the compose file names it (null: build only)
@@ -34,6 +36,7 @@ use crate::live::{Drift, KeyStatus, ServiceStatus, StatusReport};
 ///       "line": 3,                           its line (null: unknown)
 ///       "drift": "in_sync",                  in_sync | stale | missing
 ///       "file_changed_after_created": null,  for stale keys: was the file modified after the container's creation
+///       "last_rotated": null,                last successful rotation (RFC 3339) from the audit log beside the file
 ///       "probe": {                           null: not a store credential, or --no-probe
 ///         "store": "redis",                  redis | mongo
 ///         "service": "redis",                the compose service running the store
@@ -50,7 +53,19 @@ pub struct StatusJson {
     pub project: String,
     pub ok: bool,
     pub probed: bool,
+    pub pending_rotation: Option<PendingJson>,
     pub services: Vec<ServiceJson>,
+}
+
+/// A left-over rotation journal in [`StatusJson`].
+#[derive(Debug, Serialize)]
+pub struct PendingJson {
+    pub journal: PathBuf,
+    pub key: Option<String>,
+    pub step: Option<String>,
+    pub started: Option<String>,
+    pub operator: Option<String>,
+    pub error: Option<String>,
 }
 
 /// One service in [`StatusJson`].
@@ -84,6 +99,7 @@ pub struct KeyJson {
     pub line: Option<usize>,
     pub drift: &'static str,
     pub file_changed_after_created: Option<bool>,
+    pub last_rotated: Option<String>,
     pub probe: Option<ProbeJson>,
 }
 
@@ -104,6 +120,14 @@ impl StatusJson {
             project: report.project.clone(),
             ok: !report.has_problems(),
             probed: report.probed,
+            pending_rotation: report.pending_rotation.as_ref().map(|p| PendingJson {
+                journal: p.journal.clone(),
+                key: p.key.clone(),
+                step: p.step.clone(),
+                started: p.started.clone(),
+                operator: p.operator.clone(),
+                error: p.error.clone(),
+            }),
             services: report.services.iter().map(service).collect(),
         }
     }
@@ -138,6 +162,7 @@ fn key(k: &KeyStatus) -> KeyJson {
             Drift::Stale { changed_after_created, .. } => Some(*changed_after_created),
             _ => None,
         },
+        last_rotated: k.last_rotated.and_then(|t| t.format(&Rfc3339).ok()),
         probe: k.probe.as_ref().map(|p| ProbeJson {
             store: p.kind.as_str(),
             service: p.store_service.clone(),

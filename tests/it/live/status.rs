@@ -87,3 +87,31 @@ fn probe_is_unreachable_when_redis_is_stopped() {
     let (_, status) = stack.status_json(&["--redis-uri", "redis://127.0.0.1:1"]);
     assert_eq!(key(&status, "app", "REDIS_PASSWORD")["probe"]["address"], "redis://127.0.0.1:1");
 }
+
+#[test]
+fn status_reports_the_last_rotation_and_a_left_over_journal() {
+    let Some(stack) = Stack::up_services("status_audit", &["redis"]) else { return };
+    let state = stack.dir().join(".secops");
+    std::fs::create_dir_all(&state).expect("mkdir .secops");
+    let entry = serde_json::json!({
+        "time": "2024-05-01T10:00:00Z", "operator": "ops", "host": "h", "file": stack.env_file().display().to_string(),
+        "key": "REDIS_PASSWORD", "store": "redis", "old_fingerprint": "aaaa1111", "new_fingerprint": "bbbb2222",
+        "services": ["redis"], "duration_ms": 1, "result": "ok"
+    });
+    std::fs::write(state.join("audit.jsonl"), format!("{entry}\n")).expect("audit log");
+    let (code, status) = stack.status_json(&["--no-probe"]);
+    assert_eq!(key(&status, "redis", "REDIS_PASSWORD")["last_rotated"], "2024-05-01T10:00:00Z", "{status:#}");
+    assert!(key(&status, "redis", "JWT_SECRET_KEY")["last_rotated"].is_null());
+    assert!(status["pending_rotation"].is_null());
+    // app was not started: its keys are missing, which is a finding on its own.
+    assert_eq!(code, Some(1));
+    assert_eq!(key(&status, "app", "REDIS_PASSWORD")["drift"], "missing");
+
+    std::fs::write(state.join("rotation.journal.json"), "{damaged").expect("journal");
+    let (code, status) = stack.status_json(&["--no-probe"]);
+    assert_eq!(code, Some(1));
+    let pending = &status["pending_rotation"];
+    assert!(pending["error"].as_str().is_some_and(|e| e.contains("damaged")), "{pending}");
+    let out = stack.secops(&["status", "--no-probe"]);
+    assert!(lossy(&out.stdout).contains("run docker secops rotate --resume or --rollback"), "{}", lossy(&out.stdout));
+}
