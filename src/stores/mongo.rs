@@ -1,4 +1,5 @@
-//! MongoDB: the live probe (SCRAM login with the env files' credential in the user's auth database, then `ping`).
+//! MongoDB: the live probe (SCRAM login with the env files' credential in the user's auth database, then `ping`),
+//! and the client it and the rotation store share.
 
 use mongodb::Client;
 use mongodb::bson::doc;
@@ -18,8 +19,7 @@ const AUTHENTICATION_FAILED: i32 = 18;
 pub async fn probe(address: &StoreAddress, user: &str, password: &Secret, auth_db: Option<&str>) -> Probe {
     let auth_db = auth_db.filter(|db| !db.is_empty()).unwrap_or(DEFAULT_AUTH_DB);
     let attempt = async {
-        let options = client_options(address, user, password, auth_db).await?;
-        let client = Client::with_options(options)?;
+        let client = client(address, user, password, auth_db).await?;
         let result = client.database(auth_db).run_command(doc! { "ping": 1 }).await;
         client.shutdown().await;
         result
@@ -29,6 +29,16 @@ pub async fn probe(address: &StoreAddress, user: &str, password: &Secret, auth_d
         Ok(Err(err)) => classify(&err),
         Err(_) => Probe::Unreachable(format!("no answer within {}s", (PROBE_TIMEOUT + CONNECT_TIMEOUT).as_secs())),
     }
+}
+
+/// A client logged in as `user` with `password` against `auth_db`, with short timeouts.
+pub(crate) async fn client(
+    address: &StoreAddress,
+    user: &str,
+    password: &Secret,
+    auth_db: &str,
+) -> mongodb::error::Result<Client> {
+    Client::with_options(client_options(address, user, password, auth_db).await?)
 }
 
 /// Options with short timeouts and the credential under test (replacing any in a hand-given URI).
@@ -62,7 +72,7 @@ async fn client_options(
 }
 
 /// Rejected when the server refused the login; unreachable otherwise.
-fn classify(err: &MongoError) -> Probe {
+pub(crate) fn classify(err: &MongoError) -> Probe {
     let rejected = match err.kind.as_ref() {
         ErrorKind::Authentication { .. } => true,
         ErrorKind::Command(command) => command.code == AUTHENTICATION_FAILED,
@@ -73,7 +83,8 @@ fn classify(err: &MongoError) -> Probe {
     if rejected { Probe::Rejected } else { Probe::Unreachable(first_line(&err.to_string())) }
 }
 
-fn first_line(text: &str) -> String {
+/// The first line of a driver error, without the topology dump.
+pub(crate) fn first_line(text: &str) -> String {
     let line = text.lines().next().unwrap_or_default();
     // Server selection errors append the whole topology description; the first clause is what a user needs.
     line.split(", Topology:").next().unwrap_or(line).to_string()

@@ -6,8 +6,8 @@ use std::fmt;
 use super::{AddressError, StoreKind};
 use crate::docker::ContainerInfo;
 
-/// The address a probe connects to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The address a probe connects to. `Debug` and `Display` never show a user or password of a URI.
+#[derive(Clone, PartialEq, Eq)]
 pub enum StoreAddress {
     /// `--redis-uri` / `--mongo-uri`. Credentials in it are ignored: the probe tests the env files' credential.
     Uri(String),
@@ -83,6 +83,15 @@ impl fmt::Display for StoreAddress {
             StoreAddress::Uri(uri) => f.write_str(&without_userinfo(uri)),
             StoreAddress::Tcp { host, port, .. } if host.contains(':') => write!(f, "[{host}]:{port}"),
             StoreAddress::Tcp { host, port, .. } => write!(f, "{host}:{port}"),
+        }
+    }
+}
+
+impl fmt::Debug for StoreAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreAddress::Uri(_) => write!(f, "Uri({self})"),
+            StoreAddress::Tcp { via, .. } => write!(f, "Tcp({self} via {via})"),
         }
     }
 }

@@ -66,6 +66,7 @@ fn uri_override_wins_and_never_displays_credentials() {
     let a = StoreAddress::resolve(StoreKind::Redis, "redis", None, "shop", LOCAL, Some("redis://u:hunter2@h:1/0"))
         .expect("uri");
     assert_eq!(a.to_string(), "redis://h:1/0");
+    assert_eq!(format!("{a:?}"), "Uri(redis://h:1/0)");
     let err = StoreAddress::from_uri(StoreKind::Mongo, "http://u:hunter2@h").unwrap_err();
     assert!(!err.to_string().contains("hunter2"), "{err}");
     assert!(StoreAddress::from_uri(StoreKind::Mongo, "mongodb+srv://cluster.example").is_ok());
