@@ -33,6 +33,8 @@ pub enum Command {
     Recreate(RecreateArgs),
     /// Audit the project offline: env files, templates, weak or reused secrets, secrets in git, data volumes.
     Check(CheckArgs),
+    /// Rotate a credential end to end: generate, change it in the store, write the env files, recreate consumers.
+    Rotate(RotateArgs),
     /// Print the version.
     Version,
 }
@@ -142,6 +144,64 @@ pub struct CheckArgs {
     /// List the checks and exit.
     #[arg(long)]
     pub list: bool,
+}
+
+/// `rotate`.
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    /// `redis`, `mongo`, `jwt`, or any env key.
+    #[arg(value_name = "TARGET", required_unless_present_any = ["all", "resume", "rollback"])]
+    pub target: Option<String>,
+    /// Rotate every declared or detected secret (redis, mongo, jwt and x-secops keys), one after the other.
+    #[arg(long, conflicts_with_all = ["target", "resume", "rollback"])]
+    pub all: bool,
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Do it without asking (required when stdin is not a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Print the plan and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Change the files (and the store) but recreate no container.
+    #[arg(long)]
+    pub no_recreate: bool,
+    /// On failure, keep the state (journal, store, files) for inspection instead of rolling back.
+    #[arg(long)]
+    pub no_rollback: bool,
+    /// Finish an interrupted rotation (its journal names it).
+    #[arg(long, conflicts_with_all = ["rollback", "target"])]
+    pub resume: bool,
+    /// Undo an interrupted rotation.
+    #[arg(long, conflicts_with = "target")]
+    pub rollback: bool,
+    /// Read the credential the store really accepts from stdin (no echo), when the env file's has drifted.
+    #[arg(long)]
+    pub current_from_stdin: bool,
+    /// Also write the old value to this key, for apps that accept both during a grace period.
+    #[arg(long, value_name = "KEY")]
+    pub keep_previous: Option<String>,
+    /// Length of the new value (the kind's default otherwise).
+    #[arg(long)]
+    pub length: Option<usize>,
+    /// Who rotates, for the audit log (default: $SUDO_USER or $USER, and git user.name).
+    #[arg(long)]
+    pub operator: Option<String>,
+    /// MongoDB: change the password as this admin user (its password is read from stdin) instead of as the user.
+    #[arg(long, value_name = "USER")]
+    pub admin_user: Option<String>,
+    /// Reach Redis here instead of finding it through Docker.
+    #[arg(long, value_name = "URI")]
+    pub redis_uri: Option<String>,
+    /// Reach MongoDB here instead of finding it through Docker.
+    #[arg(long, value_name = "URI")]
+    pub mongo_uri: Option<String>,
+    /// Seconds to wait for each recreated service to become healthy.
+    #[arg(long, value_name = "SECS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+    /// Output format of the result.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
 }
 
 /// `check --format`.

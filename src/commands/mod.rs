@@ -6,6 +6,7 @@ mod generate;
 mod inventory;
 mod project_options;
 mod recreate;
+mod rotate;
 mod status;
 mod version;
 
@@ -25,6 +26,7 @@ pub fn dispatch(cli: Cli, global: GlobalFlags) -> Result<Exit> {
         Command::Inventory(args) => inventory::run(args),
         Command::Status(args) => status::run(args, &global),
         Command::Recreate(args) => recreate::run(args, &global),
+        Command::Rotate(args) => rotate::run(args, &global),
         Command::Version => version::run(),
     }
 }

@@ -24,6 +24,11 @@ impl Redactor {
         Redactor { secrets }
     }
 
+    /// This redactor hiding `more` values as well.
+    pub fn with(self, more: impl IntoIterator<Item = Secret>) -> Self {
+        Redactor::new(self.secrets.into_iter().chain(more))
+    }
+
     /// `text` with every known value replaced by `<redacted:FINGERPRINT>`.
     pub fn redact(&self, text: &str) -> String {
         let mut out = text.to_string();

@@ -8,7 +8,7 @@ use super::edits;
 use super::step::fault_point;
 use super::{Journal, Progress, Recreator, RotationError, RotationPlan, Step};
 use crate::audit::{AuditEntry, AuditLog};
-use crate::secret::{Secret, generate};
+use crate::secret::Secret;
 use crate::stores::{CredentialStore, Probe};
 
 /// How a rotation ended.
@@ -24,6 +24,16 @@ pub struct Outcome {
     pub result: &'static str,
 }
 
+/// The three values a rotation handles.
+pub struct Credentials {
+    /// What the store accepts now.
+    pub old: Secret,
+    /// What the env files hold now (differs from `old` only after drift).
+    pub file_old: Secret,
+    /// The new value.
+    pub new: Secret,
+}
+
 /// Drives one rotation with a store, a recreator and a progress sink.
 pub struct Engine<'a, S, R, P> {
     pub store: &'a S,
@@ -34,17 +44,15 @@ pub struct Engine<'a, S, R, P> {
 }
 
 impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
-    /// Stages a new rotation of `plan`: generates the new value, writes the journal, backs up the files.
-    /// `old` is the credential the store accepts now; `file_old` the value the env files hold.
+    /// Stages a new rotation of `plan` with `credentials`: writes the journal, then backs up the files.
     pub fn stage(
         &self,
         plan: RotationPlan,
-        old: Secret,
-        file_old: Secret,
+        credentials: Credentials,
         operator: &str,
     ) -> Result<Journal, RotationError> {
         let started = Instant::now();
-        let new = generate(plan.kind, plan.length).map_err(|e| RotationError::Recreate(e.to_string()))?;
+        let Credentials { old, file_old, new } = credentials;
         let mut journal = Journal {
             version: 1,
             id: format!("{}-{}", time::OffsetDateTime::now_utc().unix_timestamp(), std::process::id()),
@@ -129,7 +137,12 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
             }
             journal.advance(Step::Set)?;
             let window = if self.store.dual_window() { " beside the current one (dual window)" } else { "" };
-            self.progress.step("set", t.elapsed(), &format!("{store} accepts {}{window}", journal.new));
+            let detail = if self.store.external() {
+                format!("{store} accepts {}{window}", journal.new)
+            } else {
+                "nothing to change outside the env files".to_string()
+            };
+            self.progress.step("set", t.elapsed(), &detail);
             fault_point(Step::Set);
         }
         if journal.step < Step::Tested {
@@ -142,7 +155,8 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
                 return Err(RotationError::OldLost { key, store });
             }
             journal.advance(Step::Tested)?;
-            self.progress.step("test", t.elapsed(), "fresh login with the new value read and wrote");
+            let detail = if self.store.external() { "fresh login with the new value read and wrote" } else { "-" };
+            self.progress.step("test", t.elapsed(), detail);
             fault_point(Step::Tested);
         }
         if journal.step < Step::Committed {

@@ -13,13 +13,13 @@ mod secret_decl;
 mod step;
 mod target;
 
-pub use engine::{Engine, Outcome};
+pub use engine::{Credentials, Engine, Outcome};
 pub use journal::{JOURNAL_FILE, Journal, JournalError};
 pub use lock::{LockError, LockHolder, RotationLock, hostname, now_rfc3339};
 pub use plan::{EnvEdit, RotationPlan, StoreSpec};
 pub use planner::{PlanError, PlanOptions, Planned, plan_offline, plan_project};
 pub use progress::Progress;
-pub use recreator::{NoRecreate, Recreator};
+pub use recreator::{AnyRecreator, NoRecreate, Recreator};
 pub use rotation_error::RotationError;
 pub use secret_decl::SecretDecl;
 pub use step::Step;

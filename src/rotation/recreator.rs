@@ -25,3 +25,18 @@ impl Recreator for NoRecreate {
         Ok(Vec::new())
     }
 }
+
+/// A recreator chosen at run time: the real one, or none (`--no-recreate`, offline).
+pub enum AnyRecreator<R> {
+    Real(R),
+    None,
+}
+
+impl<R: Recreator> Recreator for AnyRecreator<R> {
+    async fn recreate(&self, services: &[String], expect: &[(String, Secret)]) -> Result<Vec<String>, String> {
+        match self {
+            AnyRecreator::Real(r) => r.recreate(services, expect).await,
+            AnyRecreator::None => NoRecreate.recreate(services, expect).await,
+        }
+    }
+}

@@ -23,6 +23,11 @@ pub trait CredentialStore {
     /// rejection during the switch.
     fn dual_window(&self) -> bool;
 
+    /// False for a store that is only the env files: there is nothing outside them to set or test.
+    fn external(&self) -> bool {
+        true
+    }
+
     /// Tries to log in with `secret`.
     fn probe(&self, secret: &Secret) -> impl Future<Output = Probe>;
 

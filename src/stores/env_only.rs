@@ -16,6 +16,10 @@ impl CredentialStore for EnvOnly {
         false
     }
 
+    fn external(&self) -> bool {
+        false
+    }
+
     async fn probe(&self, secret: &Secret) -> Probe {
         if secret.is_empty() { Probe::Rejected } else { Probe::Ok }
     }

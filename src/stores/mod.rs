@@ -3,6 +3,7 @@
 //! env-only secrets); `status` uses their live probes.
 
 mod address_error;
+mod any_store;
 mod credential_store;
 mod env_only;
 pub mod mongo;
@@ -15,6 +16,7 @@ mod store_address;
 mod store_kind;
 
 pub use address_error::AddressError;
+pub use any_store::AnyStore;
 pub use credential_store::{CredentialStore, StoreError};
 pub use env_only::EnvOnly;
 pub use mongo_store::{MongoAdmin, MongoStore};
