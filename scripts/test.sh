@@ -10,4 +10,4 @@ if docker info >/dev/null 2>&1; then
 else
   echo "notice: docker info failed: container tests are skipped" >&2
 fi
-cargo test --locked --all-targets
+cargo test --locked --all-targets --features fault-injection

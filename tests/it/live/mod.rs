@@ -5,6 +5,7 @@
 
 mod recreate;
 mod redis_store;
+mod rotate;
 mod stack;
 mod status;
 mod usage;

@@ -1,0 +1,172 @@
+//! `docker secops rotate redis` on a live stack (redis + app + worker sharing stack.env): data kept, dual window,
+//! consumers recreated, automatic rollback, the lock, and (with the `fault-injection` feature) a crash at every
+//! step boundary followed by `--resume` or `--rollback`.
+
+use std::process::Output;
+
+use super::stack::{Stack, lossy};
+
+const ORIGINAL: &str = "fixture-redis-pass-7f3a9c2e41";
+const FILES: [&str; 4] = ["-f", "compose.yaml", "-f", "rotate.yaml"];
+
+fn up(test: &str, profiles: &[&str]) -> Option<Stack> {
+    let stack = Stack::copy(test)?;
+    let mut args: Vec<&str> = FILES.to_vec();
+    for p in profiles {
+        args.extend(["--profile", p]);
+    }
+    args.extend(["up", "-d", "--wait"]);
+    stack.compose_ok(&args);
+    Some(stack)
+}
+
+fn rotate(stack: &Stack, extra: &[&str]) -> Output {
+    stack.secops(&[&["rotate"], extra, &FILES[..]].concat())
+}
+
+fn env_value(stack: &Stack, key: &str) -> String {
+    let text = std::fs::read_to_string(stack.env_file()).expect("env file");
+    text.lines().find_map(|l| l.strip_prefix(&format!("{key}="))).expect("key in env file").to_string()
+}
+
+fn id(stack: &Stack, service: &str) -> String {
+    let out = stack.compose_ok(&[&FILES[..], &["ps", "-q", service]].concat());
+    lossy(&out.stdout).trim().to_string()
+}
+
+fn journal_exists(stack: &Stack) -> bool {
+    stack.dir().join(".secops/rotation.journal.json").exists()
+}
+
+#[test]
+fn rotate_redis_keeps_data_recreates_consumers_and_revokes_the_old_password() {
+    let Some(stack) = up("rotate_redis", &[]) else { return };
+    assert_eq!(stack.redis_cli(ORIGINAL, "set survivor yes"), "OK");
+    let before = std::fs::read_to_string(stack.env_file()).expect("env");
+    let (app, worker, redis) = (id(&stack, "app"), id(&stack, "worker"), id(&stack, "redis"));
+
+    let out = rotate(&stack, &["redis", "--yes"]);
+    assert!(out.status.success(), "rotate failed: {}", lossy(&out.stderr));
+    let new = env_value(&stack, "REDIS_PASSWORD");
+    assert_ne!(new, ORIGINAL);
+    assert_eq!(new.len(), 32);
+    // The secret never reaches our output.
+    for text in [lossy(&out.stdout), lossy(&out.stderr)] {
+        assert!(!text.contains(&new) && !text.contains(ORIGINAL), "a secret was printed: {text}");
+    }
+    // Data kept, new accepted, old rejected.
+    assert_eq!(stack.redis_cli(&new, "get survivor"), "yes");
+    assert!(
+        stack.redis_cli(ORIGINAL, "get survivor").contains("WRONGPASS")
+            || stack.redis_cli(ORIGINAL, "get survivor").contains("NOAUTH")
+    );
+    // Every consumer and the store were recreated, and run with the new value.
+    assert_ne!(id(&stack, "app"), app);
+    assert_ne!(id(&stack, "worker"), worker);
+    assert_ne!(id(&stack, "redis"), redis);
+    let (code, status) = stack.status_json(&FILES);
+    assert_eq!(code, Some(0), "status after rotation: {status}");
+    // Only the value's bytes changed in the env file.
+    let after = std::fs::read_to_string(stack.env_file()).expect("env");
+    assert_eq!(after, before.replace(ORIGINAL, &new));
+    // A backup (0600) with the old content, an audit entry, no journal left.
+    let backups: Vec<_> = std::fs::read_dir(stack.dir().join(".secops/backups")).expect("backups").collect();
+    assert_eq!(backups.len(), 1);
+    let backup = backups[0].as_ref().expect("entry").path();
+    assert_eq!(std::fs::read_to_string(&backup).expect("backup"), before);
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&backup).expect("meta").permissions().mode() & 0o777, 0o600);
+    let audit = std::fs::read_to_string(stack.dir().join(".secops/audit.jsonl")).expect("audit");
+    let entry: serde_json::Value = serde_json::from_str(audit.lines().last().expect("line")).expect("json");
+    assert_eq!(entry["key"], "REDIS_PASSWORD");
+    assert_eq!(entry["result"], "ok");
+    assert_eq!(entry["store"], "redis");
+    assert!(!audit.contains(&new) && !audit.contains(ORIGINAL));
+    assert!(!journal_exists(&stack));
+}
+
+#[test]
+fn a_consumer_that_fails_with_the_new_value_rolls_everything_back() {
+    let Some(stack) = up("rotate_rollback", &["brittle"]) else { return };
+    let before = std::fs::read_to_string(stack.env_file()).expect("env");
+    let out =
+        stack.secops(&[&["rotate", "redis", "--yes", "--timeout", "20", "--profile", "brittle"], &FILES[..]].concat());
+    assert_eq!(out.status.code(), Some(2), "stderr: {}", lossy(&out.stderr));
+    let stderr = lossy(&out.stderr);
+    assert!(stderr.contains("brittle") && stderr.contains("rolling back"), "{stderr}");
+    // The old value is back everywhere and logs in; the new one is gone.
+    assert_eq!(std::fs::read_to_string(stack.env_file()).expect("env"), before);
+    assert_eq!(stack.redis_cli(ORIGINAL, "ping"), "PONG");
+    let audit = std::fs::read_to_string(stack.dir().join(".secops/audit.jsonl")).expect("audit");
+    assert!(audit.contains("\"result\":\"rolled-back\""));
+    assert!(!journal_exists(&stack));
+    let (code, status) = stack.status_json(&[&FILES[..], &["--profile", "brittle"]].concat());
+    assert_eq!(code, Some(0), "status after rollback: {status}");
+}
+
+#[test]
+fn a_second_rotation_refuses_while_one_holds_the_lock() {
+    let Some(stack) = Stack::copy("rotate_lock") else { return };
+    // A live process (this test) holds the lock: no engine needed, the lock is taken before anything else.
+    std::fs::create_dir_all(stack.dir().join(".secops")).expect("mkdir");
+    let holder = serde_json::json!({
+        "pid": std::process::id(), "host": docker_secops::rotation::hostname(),
+        "started": "2026-11-25T10:00:00Z", "key": "REDIS_PASSWORD"
+    });
+    std::fs::write(stack.dir().join(".secops/rotation.lock"), holder.to_string()).expect("lock");
+    let out = secops_offline(&stack, &["rotate", "JWT_SECRET_KEY", "--yes", "--no-recreate"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = lossy(&out.stderr);
+    assert!(stderr.contains(&format!("pid {}", std::process::id())) && stderr.contains("REDIS_PASSWORD"), "{stderr}");
+    assert!(std::fs::read_to_string(stack.env_file()).expect("env").contains("fixture-jwt-secret"));
+}
+
+fn secops_offline(stack: &Stack, args: &[&str]) -> Output {
+    crate::support::secops(stack.dir()).args(args).args(FILES).output().expect("runs")
+}
+
+/// Crashes after each step, then `--resume` (or `--rollback`): the env file's value must log in, data must be
+/// intact, and at no point may Redis accept only a credential that neither the env file nor the journal holds.
+#[cfg(feature = "fault-injection")]
+#[test]
+fn a_crash_at_every_step_is_recovered_by_resume_and_by_rollback() {
+    use docker_secops::rotation::Step;
+    for mode in ["--resume", "--rollback"] {
+        let Some(stack) = up(&format!("crash{mode}"), &[]) else { return };
+        assert_eq!(stack.redis_cli(ORIGINAL, "set survivor yes"), "OK");
+        for step in Step::ALL {
+            let before = env_value(&stack, "REDIS_PASSWORD");
+            let crashed = crate::support::secops(stack.dir())
+                .args([&["rotate", "redis", "--yes", "-p", &stack.project][..], &FILES[..]].concat())
+                .env("SECOPS_FAULT_AT", step.as_str())
+                .output()
+                .expect("runs");
+            assert!(!crashed.status.success(), "{mode} {step:?}: the fault did not fire");
+            // Invariant: what Redis accepts is known to the env file or to the journal.
+            let file_now = env_value(&stack, "REDIS_PASSWORD");
+            let journal =
+                std::fs::read_to_string(stack.dir().join(".secops/rotation.journal.json")).unwrap_or_default();
+            let accepted = [&before, &file_now].into_iter().any(|p| stack.redis_cli(p, "ping") == "PONG")
+                || journal_secrets(&journal).iter().any(|p| stack.redis_cli(p, "ping") == "PONG");
+            assert!(accepted, "{mode} after {step:?}: no known credential logs in");
+            if journal_exists(&stack) {
+                let out = stack.secops(&[&["rotate", mode, "--yes"], &FILES[..]].concat());
+                assert!(out.status.success(), "{mode} after {step:?}: {}", lossy(&out.stderr));
+            }
+            let value = env_value(&stack, "REDIS_PASSWORD");
+            assert_eq!(stack.redis_cli(&value, "get survivor"), "yes", "{mode} after {step:?}");
+            if mode == "--rollback" && step < Step::Finished {
+                assert_eq!(value, before, "rollback after {step:?} restores the old value");
+            }
+            assert!(!journal_exists(&stack), "{mode} after {step:?}: journal left");
+            let (code, status) = stack.status_json(&FILES);
+            assert_eq!(code, Some(0), "{mode} after {step:?}: {status}");
+        }
+    }
+}
+
+#[cfg(feature = "fault-injection")]
+fn journal_secrets(journal: &str) -> Vec<String> {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(journal) else { return Vec::new() };
+    ["old", "new", "file_old"].iter().filter_map(|k| value[k].as_str().map(str::to_string)).collect()
+}
