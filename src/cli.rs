@@ -181,6 +181,9 @@ pub struct RotateArgs {
     /// Also write the old value to this key, for apps that accept both during a grace period.
     #[arg(long, value_name = "KEY")]
     pub keep_previous: Option<String>,
+    /// Archive each revoked value encrypted to this age X25519 recipient (age1...), in .secops/archive/.
+    #[arg(long, value_name = "AGE_PUBKEY", env = "SECOPS_ARCHIVE_RECIPIENT")]
+    pub archive_recipient: Option<String>,
     /// Length of the new value (the kind's default otherwise).
     #[arg(long)]
     pub length: Option<usize>,

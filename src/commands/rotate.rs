@@ -31,8 +31,15 @@ enum Scope {
 /// Plans, confirms, and runs (or resumes, or rolls back) a rotation.
 pub fn run(args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
     let scope = scope(&args)?;
-    let options =
-        PlanOptions { length: args.length, keep_previous: args.keep_previous.clone(), no_recreate: args.no_recreate };
+    if let Some(recipient) = &args.archive_recipient {
+        crate::audit::parse_recipient(recipient)?;
+    }
+    let options = PlanOptions {
+        length: args.length,
+        keep_previous: args.keep_previous.clone(),
+        no_recreate: args.no_recreate,
+        archive_recipient: args.archive_recipient.clone(),
+    };
     let targets: Vec<Target> = match (&args.target, args.all, &scope) {
         (Some(word), _, _) => vec![Target::parse(word)],
         (None, true, Scope::Project(project)) => all_targets(project),

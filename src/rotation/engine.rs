@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use super::edits;
 use super::step::fault_point;
 use super::{Journal, Progress, Recreator, RotationError, RotationPlan, Step};
-use crate::audit::{AuditEntry, AuditLog};
+use crate::audit::{AuditEntry, AuditLog, archive_revoked};
 use crate::secret::Secret;
 use crate::stores::{CredentialStore, Probe};
 
@@ -226,6 +226,16 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
         services: Vec<String>,
     ) -> Result<Outcome, RotationError> {
         let outcome = self.outcome(journal, started, result, services);
+        if let Some(recipient) = &journal.plan.archive_recipient {
+            // The rotation itself succeeded: a failed archive is reported, not undone.
+            match archive_revoked(&journal.plan.primary_file, &journal.plan.key, &journal.old, recipient) {
+                Ok(path) => {
+                    let detail = format!("{} encrypted to {}", journal.old, path.display());
+                    self.progress.step("archive", Duration::ZERO, &detail);
+                }
+                Err(err) => self.progress.warn(&format!("the revoked value was not archived: {err}")),
+            }
+        }
         self.audit(journal, &outcome)?;
         journal.remove().map_err(|e| RotationError::Io(Journal::path_in(&journal.plan.state_dir), e))?;
         fault_point(Step::Finished);

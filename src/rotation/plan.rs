@@ -71,6 +71,9 @@ pub struct RotationPlan {
     pub state_dir: PathBuf,
     /// The compose project name, when there is a project.
     pub project: Option<String>,
+    /// An age X25519 recipient: the revoked value is archived encrypted to it (`--archive-recipient`).
+    #[serde(default)]
+    pub archive_recipient: Option<String>,
 }
 
 impl RotationPlan {

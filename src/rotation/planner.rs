@@ -39,6 +39,7 @@ pub struct PlanOptions {
     pub length: Option<usize>,
     pub keep_previous: Option<String>,
     pub no_recreate: bool,
+    pub archive_recipient: Option<String>,
 }
 
 /// A plan and the value the files hold now.
@@ -131,6 +132,7 @@ fn build(
         keep_previous: options.keep_previous.clone(),
         state_dir,
         project,
+        archive_recipient: options.archive_recipient.clone(),
     };
     Ok(Planned { plan, file_old })
 }

@@ -5,5 +5,6 @@ mod check;
 mod cli;
 mod compose_oracle;
 mod live;
+mod rotate_offline;
 mod snapshots;
 mod support;
