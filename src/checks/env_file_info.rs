@@ -50,11 +50,13 @@ impl EnvFileInfo {
     }
 
     /// The effective entries (last one wins for duplicates) that hold secrets under `rule`, with their values.
+    /// A value built from `${...}` references holds no secret of its own: the referenced keys are judged instead.
     pub fn secrets<'a>(&'a self, rule: &SecretRule) -> Vec<(&'a Entry, &'a str)> {
         let Some(doc) = &self.doc else { return Vec::new() };
         rule.secret_entries(doc)
             .into_iter()
             .filter(|e| doc.get(&e.key).is_some_and(|last| last.line == e.line))
+            .filter(|e| !(e.is_interpolated() && e.value.as_deref().is_some_and(|v| v.contains("${"))))
             .filter_map(|e| e.value.as_deref().filter(|v| !v.is_empty()).map(|v| (e, v)))
             .collect()
     }

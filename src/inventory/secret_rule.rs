@@ -48,6 +48,15 @@ impl SecretRule {
         rule
     }
 
+    /// True when `value` is a URL with a password in it (`mongodb://user:pass@host`).
+    pub fn has_url_password(value: &str) -> bool {
+        let Some((_, rest)) = value.split_once("://") else { return false };
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+        authority
+            .rsplit_once('@')
+            .is_some_and(|(userinfo, _)| userinfo.split_once(':').is_some_and(|(_, p)| !p.is_empty()))
+    }
+
     /// True when `key` names a secret: by its name, a declaration, or because it feeds a secret key.
     pub fn is_secret_name(&self, key: &str) -> bool {
         is_secret_key(key) || self.declared.contains(key) || self.feeds.contains(key)
@@ -59,6 +68,9 @@ impl SecretRule {
             return true;
         }
         let Some(value) = var.value.as_deref() else { return false };
+        if Self::has_url_password(value) {
+            return true;
+        }
         service.environment.iter().any(|other| {
             other.key != var.key
                 && self.is_secret_by_name(other)
@@ -73,6 +85,7 @@ impl SecretRule {
             .iter()
             .filter(|e| {
                 named.iter().any(|n| n.line == e.line)
+                    || e.value.as_deref().is_some_and(Self::has_url_password)
                     || e.value.as_deref().is_some_and(|value| {
                         named.iter().any(|n| n.value.as_deref().is_some_and(|secret| embeds(value, secret)))
                     })
@@ -91,4 +104,18 @@ impl SecretRule {
 /// True when `value` contains `secret` without being it.
 fn embeds(value: &str, secret: &str) -> bool {
     secret.len() >= MIN_EMBEDDED_LEN && value != secret && value.contains(secret)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SecretRule;
+
+    #[test]
+    fn urls_with_passwords_are_secrets() {
+        assert!(SecretRule::has_url_password("mongodb://admin:pw@mongo:27017/app?authSource=admin"));
+        assert!(SecretRule::has_url_password("redis://:pw@redis:6379/0"));
+        assert!(!SecretRule::has_url_password("redis://redis:6379/0"));
+        assert!(!SecretRule::has_url_password("https://user@example.com/a:b@c"));
+        assert!(!SecretRule::has_url_password("plain:value@x"));
+    }
 }

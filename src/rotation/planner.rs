@@ -101,7 +101,9 @@ fn build(
 ) -> Result<Planned, PlanError> {
     let file_old = value_in(docs, primary, &decl.key)?;
     let mut edits = vec![EnvEdit { file: primary.to_path_buf(), key: decl.key.clone(), embedded: false }];
-    for doc in docs {
+    // A template placeholder (`changeme`) shared by several keys is no shared credential: rotate the key alone.
+    let shared = crate::secret::placeholder_word(file_old.expose()).is_none();
+    for doc in docs.iter().filter(|_| shared) {
         for entry in doc.entries() {
             let Some(value) = entry.value.as_deref() else { continue };
             if doc.get(&entry.key).is_none_or(|last| last.line != entry.line) {
