@@ -1,7 +1,7 @@
 //! `redis-no-auth`: a Redis that accepts anyone.
 
-use super::stateful_image::StatefulImage;
 use super::{Check, CheckName, Context, Finding, Severity};
+use crate::stores::StoreKind;
 
 /// A redis service started with neither `--requirepass`, an ACL file, a config file, nor the image's password
 /// variable (`REDIS_PASSWORD` for bitnami).
@@ -21,7 +21,7 @@ impl Check for RedisNoAuth {
     }
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
         for service in &cx.project.services {
-            if service.image.as_deref().and_then(StatefulImage::of).is_none_or(|i| i.family != "redis") {
+            if service.image.as_deref().and_then(StoreKind::from_image) != Some(StoreKind::Redis) {
                 continue;
             }
             let words = service.command.as_deref().unwrap_or_default();

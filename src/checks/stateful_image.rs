@@ -12,6 +12,7 @@ pub struct StatefulImage {
 const KNOWN: &[StatefulImage] = &[
     StatefulImage { family: "mongo", data_paths: &["/data/db", "/bitnami/mongodb"], port: 27017 },
     StatefulImage { family: "redis", data_paths: &["/data", "/bitnami/redis/data"], port: 6379 },
+    StatefulImage { family: "valkey", data_paths: &["/data", "/bitnami/valkey/data"], port: 6379 },
     StatefulImage {
         family: "postgres",
         data_paths: &["/var/lib/postgresql/data", "/var/lib/postgresql", "/bitnami/postgresql"],

@@ -101,7 +101,7 @@ fn scope(args: &RotateArgs) -> Result<Scope> {
 
 /// Every secret worth rotating: the x-secops declarations, else redis, mongo and jwt where the project has them.
 fn all_targets(project: &Project) -> Vec<Target> {
-    let declared = crate::rotation::SecretDecl::all(project);
+    let declared = crate::project::SecretDecl::all(project);
     if !declared.is_empty() {
         return declared.into_iter().map(|d| Target::Key(d.key)).collect();
     }

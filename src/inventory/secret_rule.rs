@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use crate::envfile::{Entry, EnvDocument};
-use crate::project::{EnvVar, Origin, Project, Service};
+use crate::project::{EnvVar, Origin, Project, SecretDecl, Service};
 use crate::secret::is_secret_key;
 
 /// Embedded values shorter than this are not matched: short strings occur everywhere by chance.
@@ -23,15 +23,7 @@ pub struct SecretRule {
 impl SecretRule {
     /// The rule with the project's `x-secops` declarations and interpolation feeds.
     pub fn for_project(project: &Project) -> Self {
-        let declared = project
-            .x_secops
-            .as_ref()
-            .and_then(|x| x.get("secrets"))
-            .and_then(|s| s.as_array())
-            .into_iter()
-            .flatten()
-            .filter_map(|entry| entry.get("key").and_then(|k| k.as_str()).map(str::to_string))
-            .collect();
+        let declared = SecretDecl::all(project).into_iter().map(|d| d.key).collect();
         let mut rule = SecretRule { declared, feeds: BTreeSet::new() };
         let feeds: BTreeSet<String> = project
             .services

@@ -4,7 +4,7 @@
 //! `auth_db`), else recognised by convention: `REDIS_PASSWORD` for a service whose image is a Redis, and
 //! `MONGO_INITDB_ROOT_PASSWORD` (with `MONGO_INITDB_ROOT_USERNAME`, auth db `admin`) for a MongoDB.
 
-use crate::project::Project;
+use crate::project::{Project, SecretDecl};
 use crate::stores::StoreKind;
 
 /// A key whose value logs in to a store service.
@@ -49,23 +49,19 @@ impl StoreTarget {
 
 /// The `x-secops.secrets[]` entries with a known `store:`.
 fn declared(project: &Project) -> Vec<StoreTarget> {
-    let entries = project.x_secops.as_ref().and_then(|x| x.get("secrets")).and_then(|s| s.as_array());
-    let text = |entry: &serde_json::Value, field: &str| entry.get(field).and_then(|v| v.as_str()).map(str::to_string);
-    entries
+    SecretDecl::all(project)
         .into_iter()
-        .flatten()
         .filter_map(|entry| {
-            let kind = StoreKind::parse(entry.get("store")?.as_str()?)?;
-            let key = text(entry, "key")?;
-            let store_service = text(entry, "service")
-                .filter(|s| project.service(s).is_some())
-                .or_else(|| store_service(project, kind))?;
-            let user_keys = match (text(entry, "user_key"), kind) {
+            let kind = StoreKind::parse(entry.store.as_deref()?)?;
+            let key = entry.key;
+            let store_service =
+                entry.service.filter(|s| project.service(s).is_some()).or_else(|| store_service(project, kind))?;
+            let user_keys = match (entry.user_key, kind) {
                 (Some(user_key), _) => vec![user_key],
                 (None, StoreKind::Redis) => vec!["REDIS_USER".to_string(), "REDIS_USERNAME".to_string()],
                 (None, StoreKind::Mongo) => vec!["MONGO_INITDB_ROOT_USERNAME".to_string()],
             };
-            let auth_db = text(entry, "auth_db").or_else(|| (kind == StoreKind::Mongo).then(|| "admin".to_string()));
+            let auth_db = entry.auth_db.or_else(|| (kind == StoreKind::Mongo).then(|| "admin".to_string()));
             Some(StoreTarget { kind, store_service, key, user_keys, auth_db })
         })
         .collect()

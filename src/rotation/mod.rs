@@ -9,7 +9,6 @@ mod planner;
 mod progress;
 mod recreator;
 mod rotation_error;
-mod secret_decl;
 mod step;
 mod target;
 
@@ -21,6 +20,5 @@ pub use planner::{PlanError, PlanOptions, Planned, plan_offline, plan_project};
 pub use progress::Progress;
 pub use recreator::{AnyRecreator, NoRecreate, Recreator};
 pub use rotation_error::RotationError;
-pub use secret_decl::SecretDecl;
 pub use step::Step;
 pub use target::Target;

@@ -4,10 +4,10 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::{EnvEdit, RotationPlan, SecretDecl, StoreSpec, Target};
+use super::{EnvEdit, RotationPlan, StoreSpec, Target};
 use crate::checks::StatefulImage;
 use crate::envfile::EnvDocument;
-use crate::project::{Origin, Project, Service};
+use crate::project::{Origin, Project, SecretDecl, Service};
 use crate::secret::{Secret, SecretKind};
 
 /// Values shorter than this are not searched inside other values (a URL embedding the secret).
@@ -183,7 +183,11 @@ fn resolve(
 }
 
 fn family_service<'p>(project: &'p Project, family: &str) -> Option<&'p Service> {
-    project.services.iter().find(|s| s.image.as_deref().and_then(StatefulImage::of).is_some_and(|i| i.family == family))
+    let kind = crate::stores::StoreKind::parse(family);
+    project
+        .services
+        .iter()
+        .find(|s| kind.is_some() && s.image.as_deref().and_then(crate::stores::StoreKind::from_image) == kind)
 }
 
 /// The key a redis service takes its password from: `--requirepass $X` / `${X}` in its command, else the key

@@ -45,14 +45,11 @@ impl StoreKind {
 
     /// Guesses the kind from an image reference (`redis:7`, `bitnami/mongodb:6`, `secops-test/redis:7`).
     pub fn from_image(image: &str) -> Option<Self> {
-        let name = image.rsplit('/').next().unwrap_or(image);
-        let name = name.split([':', '@']).next().unwrap_or(name).to_ascii_lowercase();
-        if name.contains("redis") || name.contains("valkey") {
-            Some(StoreKind::Redis)
-        } else if name.contains("mongo") {
-            Some(StoreKind::Mongo)
-        } else {
-            None
+        // One notion of "which image is which database" for check, status and rotate.
+        match crate::checks::StatefulImage::of(image)?.family {
+            "redis" | "valkey" => Some(StoreKind::Redis),
+            "mongo" => Some(StoreKind::Mongo),
+            _ => None,
         }
     }
 }
@@ -75,6 +72,9 @@ mod tests {
         assert_eq!(StoreKind::from_image("mongo@sha256:abc"), Some(StoreKind::Mongo));
         // A registry host or an org called "redis" does not make an image a Redis server.
         assert_eq!(StoreKind::from_image("redis.example.com:5000/api:1"), None);
+        // A Redis GUI is not a Redis server.
+        assert_eq!(StoreKind::from_image("rediscommander/redis-commander"), None);
+        assert_eq!(StoreKind::from_image("valkey/valkey:8"), Some(StoreKind::Redis));
         assert_eq!(StoreKind::parse("MongoDB"), Some(StoreKind::Mongo));
         assert_eq!(StoreKind::parse("postgres"), None);
     }

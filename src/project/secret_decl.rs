@@ -16,7 +16,7 @@
 
 use serde::Deserialize;
 
-use crate::project::Project;
+use super::Project;
 
 /// One declared secret.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
