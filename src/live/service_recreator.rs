@@ -43,17 +43,49 @@ impl ServiceRecreator<'_> {
         expect: &[(String, Secret)],
         require_all: bool,
     ) -> Result<RecreateOutcome, RecreateError> {
-        let name = service.name.clone();
+        let mut outcomes = self.recreate_batch(&[service], expect, require_all).await?;
+        Ok(outcomes.remove(0))
+    }
+
+    /// Recreates `services` together: one `rm` and one `up` for all of them, then waits for each concurrently.
+    /// The services must not depend on one another (see [`batches`]). One outcome per service, in order.
+    pub async fn recreate_batch(
+        &self,
+        services: &[&Service],
+        expect: &[(String, Secret)],
+        require_all: bool,
+    ) -> Result<Vec<RecreateOutcome>, RecreateError> {
         let started = Instant::now();
-        let old_ids: Vec<String> =
-            self.client.service_containers(&self.project.name, &name).await?.into_iter().map(|c| c.id).collect();
-        let names = [name.clone()];
-        let compose_err = |source| RecreateError::Compose { service: name.clone(), source };
-        // Nothing to remove for a service that has no container (and compose would not find it).
-        if !old_ids.is_empty() {
-            self.compose.down(&names).await.map_err(compose_err)?;
+        let mut old_ids = Vec::with_capacity(services.len());
+        for service in services {
+            let ids = self.client.service_containers(&self.project.name, &service.name).await?;
+            old_ids.push(ids.into_iter().map(|c| c.id).collect::<Vec<String>>());
         }
+        let first = services.first().map(|s| s.name.clone()).unwrap_or_default();
+        let compose_err = |source| RecreateError::Compose { service: first.clone(), source };
+        // Nothing to remove for a service that has no container (and compose would not find it).
+        let existing: Vec<String> =
+            services.iter().zip(&old_ids).filter(|(_, ids)| !ids.is_empty()).map(|(s, _)| s.name.clone()).collect();
+        if !existing.is_empty() {
+            self.compose.down(&existing).await.map_err(compose_err)?;
+        }
+        let names: Vec<String> = services.iter().map(|s| s.name.clone()).collect();
         self.compose.up(&names).await.map_err(compose_err)?;
+        let waits =
+            services.iter().zip(old_ids).map(|(service, old)| self.settle(service, old, expect, require_all, started));
+        futures_util::future::join_all(waits).await.into_iter().collect()
+    }
+
+    /// Waits for the new container of `service` and judges it.
+    async fn settle(
+        &self,
+        service: &Service,
+        old_ids: Vec<String>,
+        expect: &[(String, Secret)],
+        require_all: bool,
+        started: Instant,
+    ) -> Result<RecreateOutcome, RecreateError> {
+        let name = service.name.clone();
         let mut outcome = RecreateOutcome {
             service: name.clone(),
             old_ids,
@@ -91,6 +123,22 @@ impl ServiceRecreator<'_> {
     }
 }
 
+/// Splits `services` (in dependency order) into consecutive batches that can be recreated together: a service
+/// joins the current batch unless it depends on a member or a member depends on it.
+pub fn batches<'s>(services: &[&'s Service]) -> Vec<Vec<&'s Service>> {
+    let mut out: Vec<Vec<&Service>> = Vec::new();
+    for &service in services {
+        let joins = out.last().is_some_and(|batch| {
+            batch.iter().all(|m| !service.depends_on.contains(&m.name) && !m.depends_on.contains(&service.name))
+        });
+        match out.last_mut() {
+            Some(batch) if joins => batch.push(service),
+            _ => out.push(vec![service]),
+        }
+    }
+    out
+}
+
 /// The expected keys the container lacks (when `require_all`) or holds with another value.
 fn mismatches(expect: &[(String, Secret)], require_all: bool, container: &ContainerInfo) -> Vec<EnvMismatch> {
     expect
@@ -113,10 +161,20 @@ fn mismatches(expect: &[(String, Secret)], require_all: bool, container: &Contai
 impl crate::rotation::Recreator for ServiceRecreator<'_> {
     async fn recreate(&self, services: &[String], expect: &[(String, Secret)]) -> Result<Vec<String>, String> {
         let mut done = Vec::with_capacity(services.len());
+        let mut resolved = Vec::with_capacity(services.len());
         for name in services {
-            let service = self.project.service(name).ok_or_else(|| format!("no service {name} in the project"))?;
-            let outcome = self.recreate_expecting(service, expect, false).await.map_err(|err| err.to_string())?;
-            if let Some(failure) = outcome.failure {
+            resolved.push(self.project.service(name).ok_or_else(|| format!("no service {name} in the project"))?);
+        }
+        // Consumers that do not depend on one another come up together, like `up` does; the store they depend on
+        // stays in a batch of its own after them.
+        for batch in batches(&resolved) {
+            let outcomes = self.recreate_batch(&batch, expect, false).await.map_err(|err| err.to_string())?;
+            for outcome in outcomes {
+                let name = outcome.service.clone();
+                let Some(failure) = outcome.failure else {
+                    done.push(name);
+                    continue;
+                };
                 let mut text = format!("service {name}: {failure}");
                 if let Some(health) = &outcome.health_output {
                     text.push_str(&format!("; last healthcheck: {health}"));
@@ -130,7 +188,6 @@ impl crate::rotation::Recreator for ServiceRecreator<'_> {
                 }
                 return Err(text);
             }
-            done.push(name.clone());
         }
         Ok(done)
     }
@@ -161,5 +218,28 @@ mod tests {
             (b.expected.as_str(), b.actual.as_deref()),
             (Secret::new("new").fingerprint().as_str(), Some(Secret::new("old").fingerprint().as_str()))
         );
+    }
+
+    #[test]
+    fn batches_keep_dependencies_apart_and_siblings_together() {
+        let svc = |name: &str, deps: &[&str]| Service {
+            name: name.into(),
+            image: None,
+            env_files: vec![],
+            environment: vec![],
+            volumes: vec![],
+            ports: vec![],
+            command: None,
+            depends_on: deps.iter().map(|d| d.to_string()).collect(),
+            has_healthcheck: true,
+            declared_in: "compose.yaml".into(),
+        };
+        let (app, worker, redis, web) =
+            (svc("app", &["redis"]), svc("worker", &["redis"]), svc("redis", &[]), svc("web", &["app"]));
+        let names = |b: Vec<Vec<&Service>>| {
+            b.iter().map(|x| x.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(",")).collect::<Vec<_>>()
+        };
+        assert_eq!(names(batches(&[&app, &worker, &redis])), ["app,worker", "redis"]);
+        assert_eq!(names(batches(&[&redis, &app, &worker, &web])), ["redis", "app,worker", "web"]);
     }
 }
