@@ -26,7 +26,7 @@ impl Check for RedisNoAuth {
             }
             let words = service.command.as_deref().unwrap_or_default();
             let configured = words.iter().any(|w| {
-                w.contains("--requirepass") || w.contains("--aclfile") || w.contains("--user") || w.ends_with(".conf")
+                w.contains("requirepass") || w.contains("--aclfile") || w.contains("--user") || w.ends_with(".conf")
             });
             let by_env = service.env("REDIS_PASSWORD").and_then(|v| v.value.as_deref()).is_some_and(|v| !v.is_empty());
             if !configured && !by_env {

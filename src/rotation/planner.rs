@@ -190,12 +190,15 @@ fn family_service<'p>(project: &'p Project, family: &str) -> Option<&'p Service>
         .find(|s| kind.is_some() && s.image.as_deref().and_then(crate::stores::StoreKind::from_image) == kind)
 }
 
-/// The key a redis service takes its password from: `--requirepass $X` / `${X}` in its command, else the key
+/// The key a redis service takes its password from: `[--]requirepass $X` / `${X}` in its command, else the key
 /// whose value its command holds, else `REDIS_PASSWORD`.
 fn redis_key(project: &Project, docs: &[EnvDocument]) -> Result<String, PlanError> {
     let service = family_service(project, "redis").ok_or(PlanError::NoStoreService("redis"))?;
     let words: Vec<&str> = service.command.iter().flatten().flat_map(|w| w.split_whitespace()).collect();
-    if let Some(arg) = words.iter().position(|w| *w == "--requirepass").and_then(|i| words.get(i + 1)) {
+    // `--requirepass X` on the command line, or `requirepass X` in config fed on stdin (`redis-server - <<EOF`).
+    if let Some(arg) =
+        words.iter().position(|w| *w == "--requirepass" || *w == "requirepass").and_then(|i| words.get(i + 1))
+    {
         let arg = arg.trim_matches(|c| c == '"' || c == '\'');
         let name = arg.trim_start_matches('$').trim_start_matches('{').trim_end_matches('}');
         if arg.starts_with('$') && !name.is_empty() {

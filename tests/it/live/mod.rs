@@ -3,6 +3,7 @@
 //! when `docker info` works) and need the local test images (tests/images/build.sh; no registry is used).
 //! `usage` holds the errors that need no engine; those always run.
 
+mod exposure;
 mod mongo;
 mod recreate;
 mod redis_store;
