@@ -56,7 +56,7 @@ if [ -z "${SECOPS:-}" ]; then
     SECOPS="$OUT/bin/docker-secops"
     BUILT_FROM="$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')"
 else
-    BUILT_FROM="given as SECOPS=$SECOPS"
+    BUILT_FROM="SECOPS=$SECOPS"
 fi
 {
     echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -244,18 +244,23 @@ section_rotation() {
         row rotation "rotate redis" "-" "-" "compose recreate" "-" "skipped: $(cat "$OUT/testbed.skip")"
         return
     fi
-    local c="$TB/compose.yaml" B specs=()
+    local c="$TB/compose.yaml" B specs
     B="docker compose -f $c up -d --force-recreate --no-deps app1 app2 app3"
+    local rotate_ok=0
     if rotate_built; then
-        specs+=("rotate=$SECOPS rotate redis --yes -f $c")
+        rotate_ok=1
     else
         echo "rotation: skipped (rotate not built yet)" >&2
     fi
-    specs+=("recreate=$B" "recreate-wait=$B --wait")
     rm -rf "$OUT/logs/rotation"
-    measure --runs "$RUNS" --warmup 1 --log-dir "$OUT/logs/rotation" --json "$OUT/rotation.json" \
-        --between "bash $LIB/testbed.sh wait $TB && sleep 1" "${specs[@]}"
-    if rotate_built; then
+    specs=("recreate=$B" "recreate-wait=$B --wait")
+    if [ "$rotate_ok" = 1 ] && ! measure --runs "$RUNS" --warmup 1 --log-dir "$OUT/logs/rotation" \
+            --json "$OUT/rotation.json" --between "bash $LIB/testbed.sh wait $TB && sleep 1" \
+            "rotate=$SECOPS rotate redis --yes -f $c" "${specs[@]}"; then
+        echo "rotation: docker-secops rotate failed; logs in $OUT/logs/rotation; measuring the baseline alone" >&2
+        rotate_ok=failed
+    fi
+    if [ "$rotate_ok" = 1 ]; then
         report pair "$RESULTS" "$OUT/rotation.json" rotation "rotate redis, 3 consumers" rotate recreate \
             "compose up --force-recreate" --note "goal <= 1.25"
         report pair "$RESULTS" "$OUT/rotation.json" rotation "rotate redis, vs recreate + --wait" rotate \
@@ -265,7 +270,7 @@ section_rotation() {
 import glob, re, statistics, sys
 step_re = re.compile(r"^\[\s*[\d.]+s\]\s+\S+\s+(.+?)\s+([\d.]+)s(?:\s|$)")
 steps = {}
-for path in sorted(glob.glob(f"{sys.argv[1]}/rotate.*.err")):
+for path in sorted(glob.glob(f"{sys.argv[1]}/rotate.[0-9]*.err")):
     for line in open(path, errors="replace"):
         m = step_re.match(re.sub(r"\x1b\[[0-9;]*m", "", line.rstrip("\n")))
         if m:
@@ -277,14 +282,16 @@ with open(sys.argv[2], "a") as f:
         med = statistics.median(times)
         f.write(f"rotation\tstep: {name}\t{med * 1000:.0f} ms\t-\t-\t-\tmedian of {len(times)}\n")
 PY
-    else
-        row rotation "rotate redis, 3 consumers" "skipped (rotate not built yet)" \
-            "$(python3 -c 'import json,sys; print(f"{json.load(open(sys.argv[1]))["recreate"]["median"]:.2f} s")' "$OUT/rotation.json")" \
-            "compose up --force-recreate" "-" "baseline alone, proves the harness"
-        row rotation "baseline with --wait" "-" \
-            "$(python3 -c 'import json,sys; print(f"{json.load(open(sys.argv[1]))["recreate-wait"]["median"]:.2f} s")' "$OUT/rotation.json")" \
-            "compose up --force-recreate --wait" "-" ""
+        return
     fi
+    measure --runs "$RUNS" --warmup 1 --log-dir "$OUT/logs/rotation" --json "$OUT/rotation.json" \
+        --between "bash $LIB/testbed.sh wait $TB && sleep 1" "${specs[@]}"
+    local why="skipped (rotate not built yet)"
+    [ "$rotate_ok" = failed ] && why="failed: see $OUT/logs/rotation/rotate.*.err"
+    row rotation "rotate redis, 3 consumers" "$why" "$(report get "$OUT/rotation.json" recreate)" \
+        "compose up --force-recreate" "-" "baseline alone, proves the harness"
+    row rotation "baseline with --wait" "-" "$(report get "$OUT/rotation.json" recreate-wait)" \
+        "compose up --force-recreate --wait" "-" ""
 }
 
 # probe_during LABEL CMD... : runs the probe, then CMD, then 1 s more; appends the counts as a row.

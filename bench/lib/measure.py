@@ -149,9 +149,11 @@ def main():
     for w in range(args.warmup):
         for name, argv in cmds:
             between()
-            r = run_once(argv, None, False, wrap)
+            log = os.path.join(args.log_dir, f"{name}.warmup{w}.err") if args.log_dir else None
+            r = run_once(argv, log, False, wrap)
             if r["code"] not in ok:
-                sys.exit(f"measure.py: warm-up of {name} exited {r['code']}: {shlex.join(argv)}")
+                tail = open(log).read()[-2000:] if log else ""
+                sys.exit(f"measure.py: warm-up of {name} exited {r['code']}: {shlex.join(argv)}\n{tail}")
     results = {name: [] for name, _ in cmds}
     for rnd in range(args.runs):
         order = cmds if rnd % 2 == 0 else cmds[::-1]

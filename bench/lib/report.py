@@ -5,6 +5,8 @@
       appends one row comparing commands A (docker-secops) and B (the baseline) of a measure.py JSON report
   report.py row RESULTS SECTION MEASURE OURS BASELINE_VALUE BASELINE RATIO NOTE
       appends a row as given
+  report.py get JSON NAME [METRIC]
+      prints one figure of a measure.py JSON report, formatted (default metric: median)
   report.py table RESULTS
       prints the table (markdown)
 """
@@ -37,6 +39,10 @@ def main():
     r = sub.add_parser("row")
     for a in ("results", "section", "measure", "ours", "base_value", "baseline", "ratio", "note"):
         r.add_argument(a)
+    g = sub.add_parser("get")
+    g.add_argument("json")
+    g.add_argument("name")
+    g.add_argument("metric", nargs="?", default="median", choices=UNITS)
     t = sub.add_parser("table")
     t.add_argument("results")
     args = ap.parse_args()
@@ -47,6 +53,8 @@ def main():
         unit = UNITS[args.metric]
         ratio = f"{a / b:.2f}" if b else "-"
         append(args.results, [args.section, args.measure, fmt(a, unit), fmt(b, unit), args.baseline, ratio, args.note])
+    elif args.cmd == "get":
+        print(fmt(json.load(open(args.json))[args.name][args.metric], UNITS[args.metric]))
     elif args.cmd == "row":
         append(args.results, [args.section, args.measure, args.ours, args.base_value, args.baseline, args.ratio,
                               args.note])
