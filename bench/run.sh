@@ -213,6 +213,7 @@ PY
 # ------------------------------------------------------------------ 4./5. rotation and downtime
 TB=""
 tb_teardown() {
+    [ -d "$OUT/logs/downtime" ] && touch "$OUT/logs/downtime/stop" # a probe still running ends at its next tick
     if [ -n "$TB" ] && [ -f "$TB/compose.yaml" ]; then
         log "tearing the test bed down"
         bash "$LIB/testbed.sh" down "$TB" || true
