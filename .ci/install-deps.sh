@@ -6,12 +6,9 @@
 #
 # Idempotent: does nothing for a dependency that is already usable.
 #
-# How compose v2 is fetched without touching the machine's apt setup:
-#   apt is pointed at a *private, temporary* sources list / lists dir / cache dir
-#   containing only trixie (deb.debian.org, signed by debian-archive-keyring),
-#   `apt-get download docker-compose` fetches the .deb (it is never installed with
-#   apt/dpkg: that would drag trixie dependencies into bookworm), `dpkg-deb -x`
-#   unpacks it into a temp dir and the Go plugin binary is copied to
+# How compose v2 is fetched without touching the machine's apt setup: scripts/fetch-trixie-deb.sh
+#   downloads trixie's docker-compose .deb with a private apt setup and unpacks it (never installs
+#   it), and the Go plugin binary is copied to
 #     ${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins/docker-compose   and
 #     /usr/local/lib/docker/cli-plugins/docker-compose  (found for any DOCKER_CONFIG).
 #   Nothing is written under /etc/apt or /var/lib/apt, so there is no temporary
@@ -21,7 +18,6 @@
 set -euo pipefail
 
 SUITE="${COMPOSE_SUITE:-trixie}"
-MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 USER_PLUGIN_DIR="${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins"
 SYSTEM_PLUGIN_DIR=/usr/local/lib/docker/cli-plugins
@@ -92,40 +88,15 @@ fi
 
 TMP="$(mktemp -d /tmp/install-deps.XXXXXX)"
 trap 'rm -rf "$TMP"' EXIT
-mkdir -p "$TMP/lists/partial" "$TMP/cache/archives/partial" "$TMP/parts" "$TMP/prefs" "$TMP/deb" "$TMP/root"
-cat > "$TMP/sources.list" <<SRC
-deb [signed-by=$KEYRING] $MIRROR $SUITE main
-SRC
-# Private apt: only the trixie source, private lists/cache, no /etc/apt/preferences(.d).
-APT_OPTS=(
-    -o "Dir::Etc::SourceList=$TMP/sources.list"
-    -o "Dir::Etc::SourceParts=$TMP/parts"
-    -o "Dir::Etc::Preferences=$TMP/prefs/none"
-    -o "Dir::Etc::PreferencesParts=$TMP/prefs"
-    -o "Dir::State::Lists=$TMP/lists"
-    -o "Dir::Cache=$TMP/cache"
-    -o "Dir::Cache::pkgcache=" -o "Dir::Cache::srcpkgcache="
-    -o "APT::Get::List-Cleanup=false"
-    -o "Debug::NoLocking=true"
-    -o "APT::Sandbox::User=root"
-)
-t0=$SECONDS
-log "apt-get update ($SUITE only, private lists in $TMP)"
-apt-get "${APT_OPTS[@]}" update -qq
-ver="$(apt-cache "${APT_OPTS[@]}" show docker-compose 2>/dev/null | awk '/^Version:/{print $2; exit}')"
-[ -n "$ver" ] || die "docker-compose not found in $SUITE"
-log "apt-get download docker-compose=$ver"
-( cd "$TMP/deb" && apt-get "${APT_OPTS[@]}" download -qq "docker-compose=$ver" )
-deb="$(ls "$TMP"/deb/docker-compose_*.deb)"
-log "downloaded $(basename "$deb") ($(du -h "$deb" | cut -f1)) in $((SECONDS - t0))s"
-dpkg-deb -x "$deb" "$TMP/root"
+SUITE="$SUITE" bash "$(dirname "$0")/../scripts/fetch-trixie-deb.sh" docker-compose "$TMP/root"
+deb="docker-compose ($SUITE)"
 
 bin=""
 for c in usr/libexec/docker/cli-plugins/docker-compose usr/lib/docker/cli-plugins/docker-compose usr/bin/docker-compose; do
     if [ -f "$TMP/root/$c" ] && [ ! -L "$TMP/root/$c" ]; then bin="$TMP/root/$c"; break; fi
 done
 [ -n "$bin" ] || bin="$(find "$TMP/root" -type f -name docker-compose -perm -u+x | head -n1)"
-[ -n "$bin" ] || die "no docker-compose binary inside $(basename "$deb"): $(cd "$TMP/root" && find . -type f | head -20)"
+[ -n "$bin" ] || die "no docker-compose binary inside $deb: $(cd "$TMP/root" && find . -type f | head -20)"
 log "plugin binary in package: ${bin#"$TMP/root/"}"
 log "linkage: $(file -b "$bin" 2>/dev/null | cut -d, -f1-6 || echo 'file(1) not installed')"
 # A Go binary is normally static; if it is dynamic it must still load on bookworm's glibc.

@@ -10,33 +10,12 @@ set -euo pipefail
 
 DEST="${1:-/tmp/gitleaks}"
 SUITE="${GITLEAKS_SUITE:-trixie}"
-MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
 if [ -x "$DEST/usr/bin/gitleaks" ]; then
     echo "$DEST/usr/bin/gitleaks"
     exit 0
 fi
 
-TMP="$(mktemp -d /tmp/fetch-gitleaks.XXXXXX)"
-trap 'rm -rf "$TMP"' EXIT
-mkdir -p "$TMP/lists/partial" "$TMP/cache/archives/partial" "$TMP/parts" "$TMP/prefs" "$TMP/deb"
-echo "deb [signed-by=$KEYRING] $MIRROR $SUITE main" > "$TMP/sources.list"
-APT_OPTS=(
-    -o "Dir::Etc::SourceList=$TMP/sources.list"
-    -o "Dir::Etc::SourceParts=$TMP/parts"
-    -o "Dir::Etc::Preferences=$TMP/prefs/none"
-    -o "Dir::Etc::PreferencesParts=$TMP/prefs"
-    -o "Dir::State::Lists=$TMP/lists"
-    -o "Dir::Cache=$TMP/cache"
-    -o "Dir::Cache::pkgcache=" -o "Dir::Cache::srcpkgcache="
-    -o "APT::Get::List-Cleanup=false"
-    -o "Debug::NoLocking=true"
-    -o "APT::Sandbox::User=root"
-)
-apt-get "${APT_OPTS[@]}" update -qq >&2
-( cd "$TMP/deb" && apt-get "${APT_OPTS[@]}" download -qq gitleaks >&2 )
-mkdir -p "$DEST"
-dpkg-deb -x "$TMP"/deb/gitleaks_*.deb "$DEST"
+SUITE="$SUITE" bash "$(dirname "$0")/../scripts/fetch-trixie-deb.sh" gitleaks "$DEST"
 "$DEST/usr/bin/gitleaks" version >&2
 echo "$DEST/usr/bin/gitleaks"
