@@ -59,10 +59,15 @@ fn edited(journal: &Journal, file: &Path, mut doc: EnvDocument) -> Result<EnvDoc
     Ok(doc)
 }
 
-/// Puts every backup back over its file, atomically (the files then hold exactly what they held before).
+/// Puts every backup back over its file, atomically (the files then hold exactly what they held before). A file
+/// that already holds its backup's bytes is not rewritten: after a commit that failed (a full disk), rewriting
+/// it would fail the same way and leave a journal behind for a file that never changed.
 pub fn restore(journal: &Journal) -> Result<(), RotationError> {
     for (file, backup) in files_of(journal).iter().zip(&journal.backups) {
         let bytes = std::fs::read(backup).map_err(|e| RotationError::Io(backup.clone(), e))?;
+        if std::fs::read(file).is_ok_and(|current| current == bytes) {
+            continue;
+        }
         write_atomic(file, &bytes).map_err(RotationError::EnvFile)?;
     }
     Ok(())
