@@ -35,7 +35,7 @@ impl EnvFileInfo {
             read_error: None,
             mode: None,
         };
-        match std::fs::read(path) {
+        match crate::envfile::read_bounded(path) {
             Ok(bytes) => {
                 let (doc, errors) = EnvDocument::parse_lenient(path, &bytes);
                 info.doc = Some(doc);

@@ -90,9 +90,9 @@ impl EnvDocument {
         (EnvDocument::new(path, bytes, entries, slots), errors)
     }
 
-    /// Reads the file at `path` and parses it strictly.
+    /// Reads the file at `path` (at most [`super::MAX_INPUT_FILE_SIZE`] bytes) and parses it strictly.
     pub fn read(path: &Path) -> Result<EnvDocument, EnvError> {
-        let bytes = std::fs::read(path).map_err(|source| EnvError::Read { path: path.to_path_buf(), source })?;
+        let bytes = super::read_bounded(path).map_err(|source| EnvError::Read { path: path.to_path_buf(), source })?;
         EnvDocument::parse(path, &bytes)
     }
 

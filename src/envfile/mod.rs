@@ -9,6 +9,7 @@
 
 mod atomic;
 mod backup;
+mod bounded_read;
 mod document;
 mod entry;
 mod env_error;
@@ -29,6 +30,7 @@ mod set_tests;
 
 pub use atomic::write_atomic;
 pub use backup::backup;
+pub use bounded_read::{MAX_INPUT_FILE_SIZE, read_bounded, read_bounded_to_string};
 pub use document::EnvDocument;
 pub use entry::Entry;
 pub use env_error::EnvError;

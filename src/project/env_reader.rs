@@ -13,7 +13,8 @@ use crate::envfile::{Entry, EnvDocument};
 /// Values are unquoted and unescaped but not interpolated. An escaped dollar (`\$`) in a double-quoted value is
 /// returned as `$$`, which interpolation turns back into a literal `$` (compose never substitutes an escaped dollar).
 pub(crate) fn read_env_file(path: &Path) -> Result<Vec<Entry>, ProjectError> {
-    let bytes = std::fs::read(path).map_err(|source| ProjectError::Read { path: path.to_path_buf(), source })?;
+    let bytes =
+        crate::envfile::read_bounded(path).map_err(|source| ProjectError::Read { path: path.to_path_buf(), source })?;
     let (doc, _errors) = EnvDocument::parse_lenient(path, &bytes);
     Ok(doc.entries().to_vec())
 }

@@ -48,8 +48,8 @@ impl FileLoader {
     /// Parses, interpolates and normalises `path` (no `extends`, no `include`): how a file named by `extends.file`
     /// is read.
     pub fn load_plain(&mut self, path: &Path, variables: &Variables, base_dir: &Path) -> Result<Node, ProjectError> {
-        let text =
-            std::fs::read_to_string(path).map_err(|source| ProjectError::Read { path: path.to_path_buf(), source })?;
+        let text = crate::envfile::read_bounded_to_string(path)
+            .map_err(|source| ProjectError::Read { path: path.to_path_buf(), source })?;
         let mut node = parse_compose_yaml(&text, path)?;
         node.set_file(&Arc::from(path));
         interpolate_tree(&mut node, variables, path, &mut self.undefined)?;

@@ -49,7 +49,8 @@ impl Variables {
     ) -> Result<(), ProjectError> {
         let mut batch: BTreeMap<String, (String, Option<(PathBuf, usize)>)> = BTreeMap::new();
         for file in files {
-            if !file.is_file() {
+            // Only a missing file is "not found": a directory or an unreadable file fails on reading, saying why.
+            if !file.exists() {
                 return Err(ProjectError::EnvFileNotFound { path: file.clone() });
             }
             let outer = |name: &str| self.lookup(name).or_else(|| batch.get(name).map(|(v, _)| v.clone()));

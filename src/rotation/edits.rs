@@ -59,11 +59,87 @@ fn edited(journal: &Journal, file: &Path, mut doc: EnvDocument) -> Result<EnvDoc
     Ok(doc)
 }
 
-/// Puts every backup back over its file, atomically (the files then hold exactly what they held before).
+/// Puts every backup back over its file, atomically (the files then hold exactly what they held before). A file
+/// that already holds its backup's bytes is not rewritten: after a commit that failed (a full disk), rewriting
+/// it would fail the same way and leave a journal behind for a file that never changed.
 pub fn restore(journal: &Journal) -> Result<(), RotationError> {
     for (file, backup) in files_of(journal).iter().zip(&journal.backups) {
         let bytes = std::fs::read(backup).map_err(|e| RotationError::Io(backup.clone(), e))?;
+        if std::fs::read(file).is_ok_and(|current| current == bytes) {
+            continue;
+        }
         write_atomic(file, &bytes).map_err(RotationError::EnvFile)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rotation::{PlanOptions, Step, plan_offline};
+    use crate::secret::Secret;
+
+    const ENV: &str = "KEY=abcdefghijklmnop1234567890\nOTHER=1\n";
+
+    /// A staged journal for rotating `KEY` of `dir/app.env` (written with `ENV`) to a fixed new value.
+    fn staged(dir: &Path) -> Journal {
+        let file = dir.join("app.env");
+        std::fs::write(&file, ENV).expect("write");
+        let planned = plan_offline(&file, "KEY", &PlanOptions::default()).expect("plan");
+        Journal {
+            version: 1,
+            id: "test".into(),
+            plan: planned.plan,
+            old: planned.file_old.clone(),
+            new: Secret::new("NewValue0123456789abcdefghijklmn"),
+            file_old: planned.file_old,
+            step: Step::Tested,
+            started: "2026-01-01T00:00:00Z".into(),
+            pid: std::process::id(),
+            host: "test".into(),
+            operator: "test".into(),
+            backups: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn env_file_changed_since_plan_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let journal = staged(dir.path());
+        let file = dir.path().join("app.env");
+        let theirs = "KEY=abcdefghijklmnop1234567890\nOTHER=changed by someone else\n";
+        std::fs::write(&file, theirs).expect("concurrent edit");
+        let err = commit(&journal).expect_err("refused");
+        assert!(
+            matches!(&err, RotationError::ChangedSincePlan(path) if *path == std::path::absolute(&file).expect("abs"))
+        );
+        assert!(err.to_string().contains("changed since the rotation was planned"), "{err}");
+        assert_eq!(std::fs::read_to_string(&file).expect("read"), theirs, "nothing written");
+    }
+
+    #[test]
+    fn unchanged_env_file_is_committed_and_a_second_commit_is_a_no_op() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let journal = staged(dir.path());
+        let file = dir.path().join("app.env");
+        commit(&journal).expect("commit");
+        let written = std::fs::read_to_string(&file).expect("read");
+        assert_eq!(written, "KEY=NewValue0123456789abcdefghijklmn\nOTHER=1\n");
+        commit(&journal).expect("resumed commit");
+        assert_eq!(std::fs::read_to_string(&file).expect("read"), written);
+    }
+
+    #[test]
+    fn restore_leaves_a_file_that_already_holds_its_backup_untouched() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut journal = staged(dir.path());
+        journal.backups = backup_all(&journal).expect("backup");
+        let file = dir.path().join("app.env");
+        let before = std::fs::metadata(&file).expect("stat");
+        restore(&journal).expect("restore");
+        let after = std::fs::metadata(&file).expect("stat");
+        use std::os::unix::fs::MetadataExt;
+        assert_eq!((before.ino(), before.mtime_nsec()), (after.ino(), after.mtime_nsec()), "not rewritten");
+        assert_eq!(std::fs::read_to_string(&file).expect("read"), ENV);
+    }
 }

@@ -1,7 +1,7 @@
 //! Turns a target into a plan: which key, which store, which files and keys carry the value, which services
 //! consume it, and in which order they are recreated.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::{EnvEdit, RotationPlan, StoreSpec, Target};
@@ -104,9 +104,11 @@ fn build(
     // A template placeholder (`changeme`) shared by several keys is no shared credential: rotate the key alone.
     let shared = crate::secret::placeholder_word(file_old.expose()).is_none();
     for doc in docs.iter().filter(|_| shared) {
+        // The line of each key's effective (last) occurrence, built once: `doc.get` per entry was quadratic.
+        let last_lines: HashMap<&str, usize> = doc.entries().iter().map(|e| (e.key.as_str(), e.line)).collect();
         for entry in doc.entries() {
             let Some(value) = entry.value.as_deref() else { continue };
-            if doc.get(&entry.key).is_none_or(|last| last.line != entry.line) {
+            if last_lines.get(entry.key.as_str()) != Some(&entry.line) {
                 continue;
             }
             let exact = value == file_old.expose();

@@ -4,6 +4,7 @@
 mod check;
 mod cli;
 mod compose_oracle;
+mod hostile;
 mod live;
 mod rotate_offline;
 mod snapshots;

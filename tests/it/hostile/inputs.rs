@@ -1,0 +1,158 @@
+//! Broken and hostile files given where a compose or env file is expected.
+
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use super::tree_snapshot::TreeSnapshot;
+use super::{ENV, assert_refused, is_root, run};
+
+const COMPOSE: &str = "services:\n  app:\n    image: app\n    env_file: app.env\n";
+
+/// A project directory holding `compose.yaml` with `compose` and `app.env`.
+fn project(compose: &[u8]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("compose.yaml"), compose).expect("write compose");
+    std::fs::write(dir.path().join("app.env"), ENV).expect("write env");
+    dir
+}
+
+/// Runs `check` and `inventory` in `dir`, each refused with `needles` and leaving the tree unchanged.
+fn check_and_inventory_refuse(dir: &Path, needles: &[&str]) {
+    let before = TreeSnapshot::of(dir);
+    for command in ["check", "inventory"] {
+        assert_refused(&run(dir, &[command]), needles);
+    }
+    before.assert_unchanged(dir);
+}
+
+#[test]
+fn malformed_yaml_names_file_line_and_column() {
+    let dir = project(b"services:\n  app:\n    image: [unclosed\n");
+    check_and_inventory_refuse(dir.path(), &["compose.yaml:3:12: invalid YAML"]);
+}
+
+#[test]
+fn binary_garbage_as_compose_file_is_refused() {
+    // Not UTF-8: refused on reading.
+    let garbage: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 | 0x80).collect();
+    let dir = project(&garbage);
+    check_and_inventory_refuse(dir.path(), &["compose.yaml", "not UTF-8"]);
+    // UTF-8 but control characters and NULs: refused by the YAML parser with a position.
+    let dir = project(b"\x00\x01\x02services:\x7f\n");
+    check_and_inventory_refuse(dir.path(), &["compose.yaml:1:1: invalid YAML"]);
+}
+
+#[test]
+fn yaml_alias_bomb_is_refused_fast() {
+    // Nine levels of nine aliases: 9^9 (387 million) scalars once expanded.
+    let mut text = String::from("x-a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+        text.push_str(&format!("x-a{i}: &a{i} [{refs}]\n"));
+    }
+    text.push_str("services:\n  app:\n    image: app\n    labels: *a9\n");
+    let dir = project(text.as_bytes());
+    let started = Instant::now();
+    check_and_inventory_refuse(dir.path(), &["compose.yaml:", "alias replay limit"]);
+    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
+}
+
+#[test]
+fn deeply_nested_yaml_is_refused() {
+    let text = format!("services: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let dir = project(text.as_bytes());
+    check_and_inventory_refuse(dir.path(), &["compose.yaml:1:", "invalid YAML"]);
+}
+
+/// Writes a 200 MB env file of real-looking lines at `path`.
+fn write_200_mb_env(path: &Path) {
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).expect("create"));
+    file.write_all(ENV.as_bytes()).expect("write");
+    let line = format!("FILLER_{}=x\n", "Y".repeat(88));
+    for _ in 0..(200 << 20) / line.len() {
+        file.write_all(line.as_bytes()).expect("write");
+    }
+    file.flush().expect("flush");
+}
+
+/// Peak resident memory of running the binary in `dir` with `args`, in KiB, when `/usr/bin/time` exists.
+fn peak_rss_kib(dir: &Path, args: &[&str]) -> Option<u64> {
+    let out = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "peak-rss-kib=%M"])
+        .arg(crate::support::bin())
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .ok()?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    stderr.lines().find_map(|l| l.strip_prefix("peak-rss-kib=")).and_then(|n| n.trim().parse().ok())
+}
+
+#[test]
+fn env_file_of_200_mb_is_refused_with_bounded_memory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_200_mb_env(&dir.path().join("app.env"));
+    let before = TreeSnapshot::of(dir.path());
+    let rotate = ["rotate", "KEY", "--env-file", "app.env", "--no-recreate", "--yes"];
+    assert_refused(&run(dir.path(), &rotate), &["app.env", "larger than 16 MiB"]);
+    std::fs::write(dir.path().join("compose.yaml"), COMPOSE).expect("compose");
+    let before_check = TreeSnapshot::of(dir.path());
+    assert_refused(&run(dir.path(), &["check"]), &["app.env", "larger than 16 MiB"]);
+    assert_refused(&run(dir.path(), &["inventory"]), &["app.env", "larger than 16 MiB"]);
+    before_check.assert_unchanged(dir.path());
+    std::fs::remove_file(dir.path().join("compose.yaml")).expect("rm compose");
+    before.assert_unchanged(dir.path());
+    if let Some(kib) = peak_rss_kib(dir.path(), &rotate) {
+        assert!(kib < 100 * 1024, "peak RSS {kib} KiB for a refused 200 MB file");
+    }
+}
+
+#[test]
+fn directory_as_env_file_is_not_reported_missing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("app.env")).expect("mkdir");
+    let before = TreeSnapshot::of(dir.path());
+    let out = run(dir.path(), &["rotate", "KEY", "--env-file", "app.env", "--no-recreate", "--yes"]);
+    let stderr = assert_refused(&out, &["app.env", "Is a directory"]);
+    assert!(!stderr.contains("not found"), "{stderr}");
+    before.assert_unchanged(dir.path());
+}
+
+#[test]
+fn directory_as_compose_file_is_refused() {
+    let dir = project(COMPOSE.as_bytes());
+    std::fs::create_dir(dir.path().join("compose.d")).expect("mkdir");
+    let before = TreeSnapshot::of(dir.path());
+    for command in ["check", "inventory"] {
+        assert_refused(&run(dir.path(), &[command, "-f", "compose.d"]), &["compose.d", "Is a directory"]);
+    }
+    before.assert_unchanged(dir.path());
+}
+
+#[test]
+fn permission_denied_is_refused() {
+    if is_root() {
+        eprintln!("skipped: root reads files whatever their permission bits");
+        return;
+    }
+    let unreadable = |dir: &Path| {
+        let env = dir.join("app.env");
+        std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+        env
+    };
+    let dir = project(COMPOSE.as_bytes());
+    let env = unreadable(dir.path());
+    check_and_inventory_refuse(dir.path(), &["app.env", "Permission denied"]);
+    std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o600)).expect("chmod back");
+
+    let offline = tempfile::tempdir().expect("tempdir");
+    std::fs::write(offline.path().join("app.env"), ENV).expect("write env");
+    let env = unreadable(offline.path());
+    let before = TreeSnapshot::of(offline.path());
+    let out = run(offline.path(), &["rotate", "KEY", "--env-file", "app.env", "--no-recreate", "--yes"]);
+    assert_refused(&out, &["app.env", "Permission denied"]);
+    before.assert_unchanged(offline.path());
+    std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o600)).expect("chmod back");
+}
