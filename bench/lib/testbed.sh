@@ -74,7 +74,7 @@ services:
   redis:
     image: secops-test/redis:7
     env_file: .env.bench
-    command: ["sh", "-c", "exec redis-server --requirepass \"\$\$REDIS_PASSWORD\" --appendonly yes"]
+    command: ["sh", "-c", "exec redis-server - --appendonly yes <<EOF\\nrequirepass \"\$\$REDIS_PASSWORD\"\\nEOF\\n"]
     volumes:
       - redis-data:/data
     ports:
