@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use super::line_index::LineIndex;
-use super::parser::{Parser, is_valid_key};
+use super::parser::{Parser, is_blank, is_valid_key};
 use super::value_slot::ValueSlot;
 use super::{Entry, EnvError, Quote};
 
@@ -143,7 +143,8 @@ impl EnvDocument {
                 let quote =
                     current.filter(|quote| quote.fits(value, &tail)).unwrap_or_else(|| Quote::minimal(value, &tail));
                 let token = quote.render(value);
-                (slot.range(), if slot.bare { format!("={token}") } else { token })
+                let end = if quote == Quote::None { slot.end } else { slot.end + stray_whitespace(&tail) };
+                (slot.start..end, if slot.bare { format!("={token}") } else { token })
             }
             None => {
                 let eol = self.line_ending();
@@ -227,6 +228,14 @@ fn invalid_utf8(path: &Path, lines: &LineIndex, bytes: &[u8], at: usize) -> EnvE
     let start = lines.line_start(at);
     let column = String::from_utf8_lossy(&bytes[start..at]).chars().count() + 1;
     EnvError::InvalidUtf8 { path: path.to_path_buf(), line: lines.line(at), column }
+}
+
+/// Bytes at the start of `tail` up to the last whitespace character compose does not count as a blank (U+3000,
+/// U+2003, ...). An unquoted value's trim drops them, but after a closing quote compose allows blanks only: they
+/// would become trailing text, so a quoted replacement takes them with the old token.
+fn stray_whitespace(tail: &str) -> usize {
+    let run = tail.find(|c: char| !c.is_whitespace()).unwrap_or(tail.len());
+    tail[..run].char_indices().rfind(|(_, c)| !is_blank(*c)).map_or(0, |(at, c)| at + c.len_utf8())
 }
 
 /// Overwrites `range` with a `#` comment of the same length (keeping any LF), for lenient parsing.

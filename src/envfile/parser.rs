@@ -26,7 +26,7 @@ pub(crate) struct Parser<'a> {
 }
 
 /// Compose's `isSpace`: horizontal blanks, including CR, NEL and NBSP, but not LF.
-fn is_blank(c: char) -> bool {
+pub(crate) fn is_blank(c: char) -> bool {
     matches!(c, '\t' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{85}' | '\u{a0}')
 }
 

@@ -94,3 +94,12 @@ fn rejects_bad_keys_and_nul_without_changing_anything() {
     assert_eq!(err.to_string(), "edit.env:1: the new value of \"A\" contains a NUL byte");
     assert_eq!(doc, before);
 }
+
+/// Fuzz finding: an unquoted value followed by whitespace compose does not count as a blank (U+3000) failed with
+/// "would not read back as written" when the new value needed quotes, since the stray space became trailing text.
+#[test]
+fn quoting_a_value_followed_by_an_ideographic_space_does_not_fail_verification() {
+    assert_eq!(set("KEY=ol\t\t/\t\t\u{3000}\n", "KEY", "N$x"), "KEY='N$x'\n");
+    assert_eq!(set("KEY=old\u{3000} # note\n", "KEY", "a b"), "KEY='a b' # note\n");
+    assert_eq!(set("KEY=old\u{3000}\n", "KEY", "plain"), "KEY=plain\u{3000}\n", "unquoted keeps the bytes");
+}

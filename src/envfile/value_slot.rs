@@ -1,7 +1,5 @@
 //! Where an assignment's value sits in the document's bytes, so an edit can replace exactly those bytes.
 
-use std::ops::Range;
-
 /// The byte span of one value token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ValueSlot {
@@ -13,11 +11,4 @@ pub(crate) struct ValueSlot {
     pub(crate) end: usize,
     /// A bare `KEY` line: an edit inserts `=value` at `start` rather than replacing a value.
     pub(crate) bare: bool,
-}
-
-impl ValueSlot {
-    /// The bytes an edit replaces.
-    pub(crate) fn range(&self) -> Range<usize> {
-        self.start..self.end
-    }
 }
