@@ -6,7 +6,7 @@ use crate::audit::AUDIT_DIR;
 use crate::rotation::Journal;
 
 /// What `status` tells about a left-over rotation journal (never its values).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PendingRotation {
     /// The journal file.
     pub journal: PathBuf,

@@ -79,21 +79,7 @@ mod tests {
     use crate::project::Service;
 
     fn project(edges: &[(&str, &[&str])]) -> Project {
-        let services = edges
-            .iter()
-            .map(|(name, deps)| Service {
-                name: name.to_string(),
-                image: None,
-                env_files: vec![],
-                environment: vec![],
-                volumes: vec![],
-                ports: vec![],
-                command: None,
-                depends_on: deps.iter().map(|d| d.to_string()).collect(),
-                has_healthcheck: false,
-                declared_in: "compose.yaml".into(),
-            })
-            .collect();
+        let services = edges.iter().map(|(name, deps)| Service::for_test(name, deps)).collect();
         Project {
             name: "shop".into(),
             directory: "/srv".into(),

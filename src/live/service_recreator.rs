@@ -222,18 +222,7 @@ mod tests {
 
     #[test]
     fn batches_keep_dependencies_apart_and_siblings_together() {
-        let svc = |name: &str, deps: &[&str]| Service {
-            name: name.into(),
-            image: None,
-            env_files: vec![],
-            environment: vec![],
-            volumes: vec![],
-            ports: vec![],
-            command: None,
-            depends_on: deps.iter().map(|d| d.to_string()).collect(),
-            has_healthcheck: true,
-            declared_in: "compose.yaml".into(),
-        };
+        let svc = Service::for_test;
         let (app, worker, redis, web) =
             (svc("app", &["redis"]), svc("worker", &["redis"]), svc("redis", &[]), svc("web", &["app"]));
         let names = |b: Vec<Vec<&Service>>| {

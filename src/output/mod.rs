@@ -25,4 +25,4 @@ pub use rotation::{StepPrinter, confirm, plan_text, rotation_outcome, rotation_p
 pub use sanitize::sanitize;
 pub use sarif::{SARIF_SCHEMA, check_sarif, sarif_log};
 pub use status::status;
-pub use status_json::{ContainerJson, KeyJson, PendingJson, ProbeJson, ServiceJson, StatusJson};
+pub use status_json::{ContainerJson, KeyJson, ProbeJson, ServiceJson, StatusJson};

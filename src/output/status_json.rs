@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 
-use crate::live::{Drift, KeyStatus, ServiceStatus, StatusReport};
+use crate::live::{Drift, KeyStatus, PendingRotation, ServiceStatus, StatusReport};
 
 /// The `status --format json` document.
 ///
@@ -53,19 +53,8 @@ pub struct StatusJson {
     pub project: String,
     pub ok: bool,
     pub probed: bool,
-    pub pending_rotation: Option<PendingJson>,
+    pub pending_rotation: Option<PendingRotation>,
     pub services: Vec<ServiceJson>,
-}
-
-/// A left-over rotation journal in [`StatusJson`].
-#[derive(Debug, Serialize)]
-pub struct PendingJson {
-    pub journal: PathBuf,
-    pub key: Option<String>,
-    pub step: Option<String>,
-    pub started: Option<String>,
-    pub operator: Option<String>,
-    pub error: Option<String>,
 }
 
 /// One service in [`StatusJson`].
@@ -120,14 +109,7 @@ impl StatusJson {
             project: report.project.clone(),
             ok: !report.has_problems(),
             probed: report.probed,
-            pending_rotation: report.pending_rotation.as_ref().map(|p| PendingJson {
-                journal: p.journal.clone(),
-                key: p.key.clone(),
-                step: p.step.clone(),
-                started: p.started.clone(),
-                operator: p.operator.clone(),
-                error: p.error.clone(),
-            }),
+            pending_rotation: report.pending_rotation.clone(),
             services: report.services.iter().map(service).collect(),
         }
     }

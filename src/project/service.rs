@@ -26,6 +26,23 @@ pub struct Service {
 }
 
 impl Service {
+    /// A bare service for unit tests: a name and its `depends_on`, nothing else.
+    #[cfg(test)]
+    pub fn for_test(name: &str, depends_on: &[&str]) -> Self {
+        Service {
+            name: name.to_string(),
+            image: None,
+            env_files: vec![],
+            environment: vec![],
+            volumes: vec![],
+            ports: vec![],
+            command: None,
+            depends_on: depends_on.iter().map(|d| d.to_string()).collect(),
+            has_healthcheck: false,
+            declared_in: "compose.yaml".into(),
+        }
+    }
+
     /// The environment key `key`, when the container gets it.
     pub fn env(&self, key: &str) -> Option<&EnvVar> {
         self.environment.iter().find(|v| v.key == key)
