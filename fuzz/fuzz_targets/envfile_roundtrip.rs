@@ -38,7 +38,10 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(after.len(), before.len() + usize::from(edited_index.is_none()), "no entry gained or lost");
     for (i, (old, new)) in before.iter().zip(after).enumerate() {
         if Some(i) != edited_index {
-            assert_eq!((&old.key, &old.value, old.quote, old.exported), (&new.key, &new.value, new.quote, new.exported));
+            assert_eq!(
+                (&old.key, &old.value, old.quote, old.exported),
+                (&new.key, &new.value, new.quote, new.exported)
+            );
         }
     }
     // Bytes before the edited line are untouched (an append touches nothing before the end).
