@@ -48,20 +48,28 @@ fn symlinked_env_file_is_written_through_and_the_link_kept() {
     no_journal_left(&root.path().join("w"));
 }
 
-#[test]
-fn read_only_filesystem_is_refused_and_nothing_changes() {
+/// [`linked_layout`] with the env file's directory on a fresh 64k tmpfs holding the env file; `None` (with a
+/// notice) where a tmpfs cannot be mounted.
+#[allow(clippy::print_stderr)] // Skip notices go to the test's stderr.
+fn linked_layout_on_tmpfs() -> Option<(tempfile::TempDir, Tmpfs)> {
     if !is_root() {
         eprintln!("skipped: mounting a tmpfs needs root");
-        return;
+        return None;
     }
-    // The env file alone on a read-only filesystem (state goes beside the link, which is writable): the atomic
-    // write itself fails.
     let root = linked_layout();
     let Some(tmpfs) = Tmpfs::mount(&root.path().join("t"), "64k") else {
         eprintln!("skipped: cannot mount a tmpfs here");
-        return;
+        return None;
     };
     std::fs::write(root.path().join("t/app.env"), ENV).expect("write env");
+    Some((root, tmpfs))
+}
+
+#[test]
+fn read_only_filesystem_is_refused_and_nothing_changes() {
+    // The env file alone on a read-only filesystem (state goes beside the link, which is writable): the atomic
+    // write itself fails.
+    let Some((root, tmpfs)) = linked_layout_on_tmpfs() else { return };
     tmpfs.remount_read_only();
     let before = TreeSnapshot::of(&root.path().join("t"));
     let out = run(&root.path().join("w"), &ROTATE);
@@ -82,16 +90,7 @@ fn read_only_filesystem_is_refused_and_nothing_changes() {
 
 #[test]
 fn full_disk_during_commit_rolls_back_without_a_leftover_journal() {
-    if !is_root() {
-        eprintln!("skipped: mounting a tmpfs needs root");
-        return;
-    }
-    let root = linked_layout();
-    let Some(tmpfs) = Tmpfs::mount(&root.path().join("t"), "64k") else {
-        eprintln!("skipped: cannot mount a tmpfs here");
-        return;
-    };
-    std::fs::write(root.path().join("t/app.env"), ENV).expect("write env");
+    let Some((root, tmpfs)) = linked_layout_on_tmpfs() else { return };
     tmpfs.fill();
     let before = TreeSnapshot::of(&root.path().join("t"));
     let out = run(&root.path().join("w"), &ROTATE);
