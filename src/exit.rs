@@ -1,4 +1,5 @@
-//! Exit codes of docker-secops, the same as ripgrep's and the CI convention: 0 clean, 1 findings, 2 error.
+//! Exit codes of docker-secops, the same as ripgrep's and the CI convention: 0 clean, 1 findings, 2 error;
+//! 130 / 143 after a rotation stopped cleanly on SIGINT / SIGTERM.
 
 use std::process::ExitCode;
 
@@ -11,6 +12,8 @@ pub enum Exit {
     Findings,
     /// Usage error, bad input or a runtime failure.
     Error,
+    /// Stopped by a signal after a clean stop (128 + the signal's number, as a shell reports it).
+    Signal(u8),
 }
 
 impl From<Exit> for ExitCode {
@@ -19,6 +22,7 @@ impl From<Exit> for ExitCode {
             Exit::Ok => ExitCode::SUCCESS,
             Exit::Findings => ExitCode::from(1),
             Exit::Error => ExitCode::from(2),
+            Exit::Signal(code) => ExitCode::from(code),
         }
     }
 }

@@ -16,8 +16,8 @@ use crate::plugin::GlobalFlags;
 use crate::project::{Project, ProjectError};
 use crate::rotation::Progress;
 use crate::rotation::{
-    AnyRecreator, Credentials, Engine, Journal, Outcome, PlanOptions, Planned, RotationLock, RotationPlan, StoreSpec,
-    Target, plan_offline, plan_project,
+    AnyRecreator, Credentials, Engine, Interrupt, Journal, Outcome, PlanOptions, Planned, RotationError, RotationLock,
+    RotationPlan, StoreSpec, Target, plan_offline, plan_project,
 };
 use crate::secret::{Secret, generate};
 use crate::stores::{AnyStore, EnvOnly, MongoAdmin, MongoStore, Probe, RedisStore, StoreAddress, StoreKind};
@@ -53,7 +53,12 @@ pub fn run(args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
         };
         let journal = Journal::load(&state_dir)?
             .with_context(|| format!("no interrupted rotation: no journal in {}", state_dir.display()))?;
-        let outcome = runtime.block_on(continue_journal(&args, global, &scope, journal))?;
+        let key = journal.plan.key.clone();
+        let interrupt = listen()?;
+        let outcome = match runtime.block_on(continue_journal(&args, global, &scope, journal, &interrupt)) {
+            Ok(outcome) => outcome,
+            Err(err) => return stopped(err, &interrupt, &key, true),
+        };
         output::rotation_outcome(&outcome, args.format == FormatArg::Json)?;
         return Ok(Exit::Ok);
     }
@@ -66,7 +71,7 @@ pub fn run(args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
             },
         };
         if let Some(journal) = Journal::load(&planned.plan.state_dir)? {
-            bail!(crate::rotation::RotationError::Interrupted {
+            bail!(RotationError::Interrupted {
                 key: journal.plan.key.clone(),
                 journal: Journal::path_in(&journal.plan.state_dir),
             });
@@ -77,10 +82,38 @@ pub fn run(args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
             continue;
         }
         confirm(&args, &planned.plan, &current)?;
-        let outcome = runtime.block_on(rotate_one(&args, global, &scope, planned))?;
+        // From here on a SIGINT/SIGTERM stops the rotation at a step boundary instead of killing it half-way.
+        let key = planned.plan.key.clone();
+        let interrupt = listen()?;
+        let outcome = match runtime.block_on(rotate_one(&args, global, &scope, planned, &interrupt)) {
+            Ok(outcome) => outcome,
+            Err(err) => return stopped(err, &interrupt, &key, args.no_rollback),
+        };
         output::rotation_outcome(&outcome, args.format == FormatArg::Json)?;
     }
     Ok(Exit::Ok)
+}
+
+/// The process's SIGINT/SIGTERM stop request, with the handlers installed.
+fn listen() -> Result<Interrupt> {
+    Interrupt::listen(output::signal_notice).context("cannot install the SIGINT/SIGTERM handlers")
+}
+
+/// A rotation that failed: a clean stop on a signal exits 128 + its number, anything else is an error.
+fn stopped(err: anyhow::Error, interrupt: &Interrupt, key: &str, state_kept: bool) -> Result<Exit> {
+    let clean_stop = matches!(err.downcast_ref::<RotationError>(), Some(RotationError::Stopped { .. }));
+    match interrupt.exit_code() {
+        Some(code) if clean_stop => {
+            let what = if state_kept {
+                format!("{err}; the state of {key} is kept in the journal (`--resume` or `--rollback` completes it)")
+            } else {
+                format!("{err}; rolled back: {key} keeps its old value")
+            };
+            output::stopped(&what);
+            Ok(Exit::Signal(code))
+        }
+        _ => Err(err),
+    }
 }
 
 /// The project the flags select, or the single `--env-file` when there is no compose file at all.
@@ -126,7 +159,13 @@ fn confirm(args: &RotateArgs, plan: &RotationPlan, current: &str) -> Result<()> 
 }
 
 /// A new rotation: find the working credential, stage, run.
-async fn rotate_one(args: &RotateArgs, global: &GlobalFlags, scope: &Scope, planned: Planned) -> Result<Outcome> {
+async fn rotate_one(
+    args: &RotateArgs,
+    global: &GlobalFlags,
+    scope: &Scope,
+    planned: Planned,
+    interrupt: &Interrupt,
+) -> Result<Outcome> {
     let Planned { plan, file_old } = planned;
     let lock = RotationLock::acquire(&plan.state_dir.join("rotation.lock"), &plan.key)?;
     let progress = StepPrinter::new();
@@ -140,13 +179,23 @@ async fn rotate_one(args: &RotateArgs, global: &GlobalFlags, scope: &Scope, plan
     let store = open_store(&plan.store, address, &old, args).await?;
     let secrets = [old.clone(), file_old.clone(), new.clone()];
     let recreator = docker.recreator(args, &secrets);
-    let engine = Engine { store: &store, recreator: &recreator, progress: &progress, no_rollback: args.no_rollback };
+    let engine =
+        Engine { store: &store, recreator: &recreator, progress: &progress, no_rollback: args.no_rollback, interrupt };
+    if let Some(signal) = interrupt.requested() {
+        bail!(RotationError::Stopped { signal });
+    }
     let journal = engine.stage(plan, Credentials { old, file_old, new }, &operator(args))?;
     Ok(engine.run(journal).await?)
 }
 
 /// `--resume` / `--rollback` of a journal.
-async fn continue_journal(args: &RotateArgs, global: &GlobalFlags, scope: &Scope, journal: Journal) -> Result<Outcome> {
+async fn continue_journal(
+    args: &RotateArgs,
+    global: &GlobalFlags,
+    scope: &Scope,
+    journal: Journal,
+    interrupt: &Interrupt,
+) -> Result<Outcome> {
     let plan = journal.plan.clone();
     let _lock = RotationLock::acquire(&plan.state_dir.join("rotation.lock"), &plan.key)?;
     let progress = StepPrinter::new();
@@ -160,7 +209,8 @@ async fn continue_journal(args: &RotateArgs, global: &GlobalFlags, scope: &Scope
     let store = open_store(&plan.store, address, &login, args).await?;
     let secrets = [journal.old.clone(), journal.file_old.clone(), journal.new.clone()];
     let recreator = docker.recreator(args, &secrets);
-    let engine = Engine { store: &store, recreator: &recreator, progress: &progress, no_rollback: args.no_rollback };
+    let engine =
+        Engine { store: &store, recreator: &recreator, progress: &progress, no_rollback: args.no_rollback, interrupt };
     Ok(if args.rollback { engine.rollback(journal).await? } else { engine.resume(journal).await? })
 }
 
@@ -185,7 +235,7 @@ async fn working_credential(
                 ),
             }
         }
-        Probe::Rejected => Err(crate::rotation::RotationError::CurrentRejected {
+        Probe::Rejected => Err(RotationError::CurrentRejected {
             key: plan.key.clone(),
             file: plan.primary_file.clone(),
             store: plan.store.name().to_string(),

@@ -15,6 +15,12 @@ pub fn fatal(err: &anyhow::Error) -> ExitCode {
     Exit::Error.into()
 }
 
+/// Prints why a run stopped on a signal, after a clean stop.
+pub fn stopped(message: &str) {
+    let text = format!("docker-secops: stopped: {}\n", super::sanitize(message));
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}
+
 /// Prints a clap error (or help/version, which clap reports as an "error" that goes to stdout).
 pub fn clap_error(err: &clap::Error) -> ExitCode {
     let _ = err.print();

@@ -16,12 +16,12 @@ mod status_json;
 
 pub use check::{check_human, check_json, check_list};
 pub use console::{Console, display_path};
-pub use errors::{clap_error, fatal};
+pub use errors::{clap_error, fatal, stopped};
 pub use generated::{Generated, generated};
 pub use inventory::inventory;
 pub use metadata::{metadata, version};
 pub use recreate::{RecreateJson, RecreateReport, RecreatedServiceJson};
-pub use rotation::{StepPrinter, confirm, plan_text, rotation_outcome, rotation_plan};
+pub use rotation::{StepPrinter, confirm, plan_text, rotation_outcome, rotation_plan, signal_notice};
 pub use sanitize::sanitize;
 pub use sarif::{SARIF_SCHEMA, check_sarif, sarif_log};
 pub use status::status;

@@ -84,6 +84,22 @@ impl Progress for StepPrinter {
     }
 }
 
+/// Tells the operator, from the signal thread, what a SIGINT/SIGTERM does to the running rotation.
+pub fn signal_notice(signal: &'static str, exiting: bool) {
+    let line = if exiting {
+        format!(
+            "docker-secops: {signal} again: exiting now. The journal is kept: `docker secops rotate --resume` \
+             finishes the rotation, `--rollback` undoes it\n"
+        )
+    } else {
+        format!(
+            "docker-secops: {signal} received: the rotation stops at the next step boundary and rolls back, or \
+             finishes if every consumer already runs the new value (send it again to exit at once)\n"
+        )
+    };
+    let _ = std::io::stderr().write_all(line.as_bytes());
+}
+
 /// Prints how the rotation ended, as text or JSON.
 pub fn rotation_outcome(outcome: &Outcome, json: bool) -> std::io::Result<()> {
     let console = Console::stdout();

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::edits;
 use super::step::fault_point;
-use super::{Journal, Progress, Recreator, RotationError, RotationPlan, Step};
+use super::{Interrupt, Journal, Progress, Recreator, RotationError, RotationPlan, Step};
 use crate::audit::{AuditEntry, AuditLog, archive_revoked};
 use crate::secret::Secret;
 use crate::stores::{CredentialStore, Probe};
@@ -41,6 +41,8 @@ pub struct Engine<'a, S, R, P> {
     pub progress: &'a P,
     /// Keep the state of a failed rotation for inspection instead of rolling back.
     pub no_rollback: bool,
+    /// A SIGINT/SIGTERM stop request, honoured at the next step boundary before the consumers are recreated.
+    pub interrupt: &'a Interrupt,
 }
 
 impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
@@ -92,7 +94,13 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
                 return Err(err);
             }
             self.progress.warn(&format!("{err}; rolling back"));
-            self.undo(&mut journal, started).await?;
+            if let Err(undo) = self.undo(&mut journal, started).await {
+                return Err(RotationError::RollbackIncomplete {
+                    cause: err.to_string(),
+                    error: Box::new(undo),
+                    journal: Journal::path_in(&journal.plan.state_dir),
+                });
+            }
             return Err(err);
         }
         self.finish(&journal, started, "ok", journal.plan.recreate_order())
@@ -131,6 +139,7 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
         let store = self.store.describe();
         let key = journal.plan.key.clone();
         if journal.step < Step::Set {
+            self.checkpoint()?;
             let t = Instant::now();
             if self.store.probe(&journal.new).await != Probe::Ok {
                 self.store.set(&journal.old, &journal.new).await?;
@@ -146,11 +155,12 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
             fault_point(Step::Set);
         }
         if journal.step < Step::Tested {
+            self.checkpoint()?;
             let t = Instant::now();
             self.store
                 .test(&journal.new)
                 .await
-                .map_err(|_| RotationError::NewRejected { key: key.clone(), store: store.clone() })?;
+                .map_err(|e| RotationError::NewRejected { key: key.clone(), store: store.clone(), reason: e.reason })?;
             if self.store.dual_window() && self.store.probe(&journal.old).await != Probe::Ok {
                 return Err(RotationError::OldLost { key, store });
             }
@@ -160,6 +170,7 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
             fault_point(Step::Tested);
         }
         if journal.step < Step::Committed {
+            self.checkpoint()?;
             let t = Instant::now();
             edits::commit(journal)?;
             journal.advance(Step::Committed)?;
@@ -168,6 +179,7 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
             fault_point(Step::Committed);
         }
         if journal.step < Step::Recreated {
+            self.checkpoint()?;
             let t = Instant::now();
             let order = journal.plan.recreate_order();
             let expect = vec![(key.clone(), journal.new.clone())];
@@ -177,12 +189,24 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
             self.progress.step("recreate", t.elapsed(), &detail);
             fault_point(Step::Recreated);
         }
+        if let Some(signal) = self.interrupt.requested() {
+            // Every consumer already runs with the new value: finishing is the quickest way to a consistent state.
+            self.progress.warn(&format!("{signal} received after the consumers were recreated: finishing"));
+        }
         let t = Instant::now();
         if self.store.dual_window() && self.store.probe(&journal.old).await == Probe::Ok {
             self.store.finish(&journal.old, &journal.new).await?;
         }
         self.progress.step("finish", t.elapsed(), &format!("{} revoked", journal.old));
         Ok(())
+    }
+
+    /// Stops before the next step when a signal asked to.
+    fn checkpoint(&self) -> Result<(), RotationError> {
+        match self.interrupt.requested() {
+            Some(signal) => Err(RotationError::Stopped { signal }),
+            None => Ok(()),
+        }
     }
 
     /// Restores the old value in the store, the files and the consumers, in reverse order.

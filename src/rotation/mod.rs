@@ -2,6 +2,7 @@
 
 mod edits;
 mod engine;
+mod interrupt;
 mod journal;
 mod lock;
 mod plan;
@@ -13,6 +14,7 @@ mod step;
 mod target;
 
 pub use engine::{Credentials, Engine, Outcome};
+pub use interrupt::Interrupt;
 pub use journal::{JOURNAL_FILE, Journal, JournalError};
 pub use lock::{LockError, LockHolder, RotationLock, hostname, now_rfc3339};
 pub use plan::{EnvEdit, RotationPlan, StoreSpec};

@@ -29,14 +29,22 @@ pub enum RotationError {
     CurrentRejected { key: String, file: PathBuf, store: String },
     #[error("{store} is unreachable: {reason}")]
     Unreachable { store: String, reason: String },
-    #[error("the new value of {key} was set but does not log in to {store}")]
-    NewRejected { key: String, store: String },
+    #[error("the new value of {key} was set but its test against {store} failed: {reason}")]
+    NewRejected { key: String, store: String, reason: String },
     #[error("the old value of {key} stopped working during the dual-password window of {store}")]
     OldLost { key: String, store: String },
     #[error("recreating the consumers failed: {0}")]
     Recreate(String),
     #[error("neither the new, the current nor the previous value of {key} logs in to {store}: journal kept at {}", .journal.display())]
     NoWorkingCredential { key: String, store: String, journal: PathBuf },
+    #[error("{signal} received: stopped before the next step")]
+    Stopped { signal: &'static str },
+    #[error(
+        "{cause}; the rollback did not complete: {error}. Journal kept at {}: once that is fixed, run \
+         `docker secops rotate --rollback` (or `--resume` to finish the rotation)",
+        .journal.display()
+    )]
+    RollbackIncomplete { cause: String, error: Box<RotationError>, journal: PathBuf },
     #[error("no rotation journal in {}: nothing to resume or roll back", .0.display())]
     NoJournal(PathBuf),
     #[error("a rotation of {key} was interrupted (journal {}): run `docker secops rotate --resume` or `--rollback` first", .journal.display())]

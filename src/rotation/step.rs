@@ -38,12 +38,24 @@ impl Step {
     }
 }
 
-/// Test-only: aborts the process right after `step` when `SECOPS_FAULT_AT` names it, to prove a crash at any step
-/// boundary leaves a credential that someone knows. Compiled only with the `fault-injection` feature.
+/// Test-only: right after `step`, aborts the process when `SECOPS_FAULT_AT` names it (a crash at a step boundary
+/// must leave a credential that someone knows), or pauses when `SECOPS_PAUSE_AT` names it: it creates the file
+/// `SECOPS_PAUSE_FILE` and waits (at most five minutes) until the test removes it, so a test can stop the store,
+/// cut the engine off or send a signal at that exact point. Compiled only with the `fault-injection` feature.
 #[cfg(feature = "fault-injection")]
 pub fn fault_point(step: Step) {
-    if std::env::var("SECOPS_FAULT_AT").is_ok_and(|at| at == step.as_str()) {
+    let named = |var: &str| std::env::var(var).is_ok_and(|at| at == step.as_str());
+    if named("SECOPS_FAULT_AT") {
         std::process::abort();
+    }
+    if let (true, Some(file)) = (named("SECOPS_PAUSE_AT"), std::env::var_os("SECOPS_PAUSE_FILE")) {
+        let file = std::path::PathBuf::from(file);
+        if std::fs::write(&file, step.as_str()).is_ok() {
+            let until = std::time::Instant::now() + std::time::Duration::from_secs(300);
+            while file.exists() && std::time::Instant::now() < until {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        }
     }
 }
 

@@ -3,7 +3,9 @@
 //! when `docker info` works) and need the local test images (tests/images/build.sh; no registry is used).
 //! `usage` holds the errors that need no engine; those always run.
 
+mod engine_proxy;
 mod exposure;
+mod faults;
 mod mongo;
 mod recreate;
 mod redis_store;

@@ -7,9 +7,9 @@ use std::process::Output;
 use super::stack::{Stack, lossy};
 
 const ORIGINAL: &str = "fixture-redis-pass-7f3a9c2e41";
-const FILES: [&str; 4] = ["-f", "compose.yaml", "-f", "rotate.yaml"];
+pub(super) const FILES: [&str; 4] = ["-f", "compose.yaml", "-f", "rotate.yaml"];
 
-fn up(test: &str, profiles: &[&str]) -> Option<Stack> {
+pub(super) fn up(test: &str, profiles: &[&str]) -> Option<Stack> {
     let stack = Stack::copy(test)?;
     let mut args: Vec<&str> = FILES.to_vec();
     for p in profiles {
@@ -24,7 +24,7 @@ fn rotate(stack: &Stack, extra: &[&str]) -> Output {
     stack.secops(&[&["rotate"], extra, &FILES[..]].concat())
 }
 
-fn env_value(stack: &Stack, key: &str) -> String {
+pub(super) fn env_value(stack: &Stack, key: &str) -> String {
     let text = std::fs::read_to_string(stack.env_file()).expect("env file");
     text.lines().find_map(|l| l.strip_prefix(&format!("{key}="))).expect("key in env file").to_string()
 }
@@ -34,7 +34,7 @@ fn id(stack: &Stack, service: &str) -> String {
     lossy(&out.stdout).trim().to_string()
 }
 
-fn journal_exists(stack: &Stack) -> bool {
+pub(super) fn journal_exists(stack: &Stack) -> bool {
     stack.dir().join(".secops/rotation.journal.json").exists()
 }
 
