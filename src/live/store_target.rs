@@ -1,8 +1,9 @@
 //! Which environment keys are credentials of a store the project runs, and which service is that store.
 //!
 //! Declared in the compose file's `x-secops.secrets[]` (`key`, `store: redis|mongo`, `service`, `user_key`,
-//! `auth_db`), else recognised by convention: `REDIS_PASSWORD` for a service whose image is a Redis, and
-//! `MONGO_INITDB_ROOT_PASSWORD` (with `MONGO_INITDB_ROOT_USERNAME`, auth db `admin`) for a MongoDB.
+//! `auth_db`), else found the way `rotate redis|mongo` finds them ([`crate::rotation::store_key`]): the variable
+//! in the Redis service's `requirepass` (else `REDIS_PASSWORD`), and the key feeding `MONGO_INITDB_ROOT_PASSWORD`
+//! (with `MONGO_INITDB_ROOT_USERNAME`, auth db `admin`) for a MongoDB.
 
 use crate::project::{Project, SecretDecl};
 use crate::stores::StoreKind;
@@ -25,20 +26,23 @@ impl StoreTarget {
     /// Every store credential of `project`: declarations first, then conventions for keys not declared.
     pub fn of(project: &Project) -> Vec<StoreTarget> {
         let mut targets: Vec<StoreTarget> = declared(project);
-        let conventions = [
-            (StoreKind::Redis, "REDIS_PASSWORD", vec!["REDIS_USER", "REDIS_USERNAME"], None),
-            (StoreKind::Mongo, "MONGO_INITDB_ROOT_PASSWORD", vec!["MONGO_INITDB_ROOT_USERNAME"], Some("admin")),
-        ];
-        for (kind, key, user_keys, auth_db) in conventions {
-            if targets.iter().any(|t| t.key == key) {
-                continue;
+        for (kind, user_keys, auth_db) in [
+            (StoreKind::Redis, ["REDIS_USER", "REDIS_USERNAME"].as_slice(), None),
+            (StoreKind::Mongo, ["MONGO_INITDB_ROOT_USERNAME"].as_slice(), Some("admin")),
+        ] {
+            let Some(store_service) = store_service(project, kind) else { continue };
+            // The key rotate would change, and for MongoDB also the one the server reads (it may be interpolated
+            // from the former), so every service holding either is probed.
+            let mut keys: Vec<String> = crate::rotation::store_key(project, kind).into_iter().collect();
+            if kind == StoreKind::Mongo && !keys.iter().any(|k| k == "MONGO_INITDB_ROOT_PASSWORD") {
+                keys.push("MONGO_INITDB_ROOT_PASSWORD".to_string());
             }
-            if let Some(store_service) = store_service(project, kind) {
+            for key in keys.into_iter().filter(|k| !targets.iter().any(|t| &t.key == k)).collect::<Vec<_>>() {
                 targets.push(StoreTarget {
                     kind,
-                    store_service,
-                    key: key.to_string(),
-                    user_keys: user_keys.into_iter().map(str::to_string).collect(),
+                    store_service: store_service.clone(),
+                    key,
+                    user_keys: user_keys.iter().map(|k| k.to_string()).collect(),
                     auth_db: auth_db.map(str::to_string),
                 });
             }
@@ -117,6 +121,21 @@ mod tests {
         assert_eq!(targets.len(), 1);
         assert_eq!((targets[0].kind, targets[0].store_service.as_str()), (StoreKind::Redis, "cache"));
         assert_eq!(targets[0].key, "REDIS_PASSWORD");
+    }
+
+    #[test]
+    fn the_redis_key_is_the_one_rotate_would_change_the_variable_in_requirepass() {
+        let mut redis = service("cache", "secops-test/redis:7");
+        redis.command = Some(vec![
+            "sh".into(),
+            "-c".into(),
+            "exec redis-server - <<EOF\nrequirepass \"$CACHE_PW\"\nEOF\n".into(),
+        ]);
+        let p = project(vec![service("app", "secops-test/app:1"), redis], None);
+        let targets = StoreTarget::of(&p);
+        assert_eq!(targets.len(), 1);
+        assert_eq!(targets[0].key, "CACHE_PW");
+        assert_eq!(crate::rotation::store_key(&p, StoreKind::Redis).as_deref(), Some("CACHE_PW"));
     }
 
     #[test]

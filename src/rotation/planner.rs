@@ -195,6 +195,31 @@ fn family_service<'p>(project: &'p Project, family: &str) -> Option<&'p Service>
 /// The key a redis service takes its password from: `[--]requirepass $X` / `${X}` in its command, else the key
 /// whose value its command holds, else `REDIS_PASSWORD`.
 fn redis_key(project: &Project, docs: &[EnvDocument]) -> Result<String, PlanError> {
+    let values = docs.iter().flat_map(|d| d.entries()).filter_map(|e| Some((e.key.as_str(), e.value.as_deref()?)));
+    redis_key_among(project, values)
+}
+
+/// The key holding the password of the project's `kind` store service (the rule `rotate redis|mongo` uses), with
+/// the services' environments standing in for the env files. `None` when the project runs no such store.
+pub fn store_key(project: &Project, kind: crate::stores::StoreKind) -> Option<String> {
+    match kind {
+        crate::stores::StoreKind::Redis => {
+            let values = project
+                .services
+                .iter()
+                .flat_map(|s| &s.environment)
+                .filter_map(|v| Some((v.key.as_str(), v.value.as_deref()?)));
+            redis_key_among(project, values).ok()
+        }
+        crate::stores::StoreKind::Mongo => mongo_key(project).ok(),
+    }
+}
+
+/// [`redis_key`] with `values` (key, value) as the place to look for a literal password's key.
+fn redis_key_among<'a>(
+    project: &Project,
+    mut values: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Result<String, PlanError> {
     let service = family_service(project, "redis").ok_or(PlanError::NoStoreService("redis"))?;
     let words: Vec<&str> = service.command.iter().flatten().flat_map(|w| w.split_whitespace()).collect();
     // `--requirepass X` on the command line, or `requirepass X` in config fed on stdin (`redis-server - <<EOF`).
@@ -206,8 +231,8 @@ fn redis_key(project: &Project, docs: &[EnvDocument]) -> Result<String, PlanErro
         if arg.starts_with('$') && !name.is_empty() {
             return Ok(name.to_string());
         }
-        if let Some(entry) = docs.iter().flat_map(|d| d.entries()).find(|e| e.value.as_deref() == Some(arg)) {
-            return Ok(entry.key.clone());
+        if let Some((key, _)) = values.find(|(_, value)| *value == arg) {
+            return Ok(key.to_string());
         }
     }
     Ok("REDIS_PASSWORD".to_string())
