@@ -20,7 +20,9 @@ use crate::rotation::{
     RotationPlan, StoreSpec, Target, plan_offline, plan_project,
 };
 use crate::secret::{Secret, generate};
-use crate::stores::{AnyStore, EnvOnly, MongoAdmin, MongoStore, Probe, RedisStore, StoreAddress, StoreKind};
+use crate::stores::{
+    AnyStore, EnvOnly, MongoAdmin, MongoStore, Probe, RedisStore, StoreAddress, StoreKind, StoreLocator,
+};
 
 /// What the rotation works on: a compose project, or one env file with no project (the offline form).
 enum Scope {
@@ -176,7 +178,7 @@ async fn rotate_one(
     let docker = Docker::connect(args, global, scope, &plan).await?;
     let address = docker.address(&plan.store, args).await?;
     let old = working_credential(&plan, address.as_ref(), &file_old, args).await?;
-    let store = open_store(&plan.store, address, &old, args).await?;
+    let store = open_store(&plan.store, address, docker.locator(&plan.store, args), &old, args).await?;
     let secrets = [old.clone(), file_old.clone(), new.clone()];
     let recreator = docker.recreator(args, &secrets);
     let engine =
@@ -206,7 +208,7 @@ async fn continue_journal(
         Some(addr) if probe(&plan.store, addr, &journal.new).await == Probe::Ok => journal.new.clone(),
         _ => journal.old.clone(),
     };
-    let store = open_store(&plan.store, address, &login, args).await?;
+    let store = open_store(&plan.store, address, docker.locator(&plan.store, args), &login, args).await?;
     let secrets = [journal.old.clone(), journal.file_old.clone(), journal.new.clone()];
     let recreator = docker.recreator(args, &secrets);
     let engine =
@@ -335,6 +337,17 @@ impl<'a> Docker<'a> {
         }
     }
 
+    /// How to find the store again once the rotation recreated its container (not for a `--*-uri` override).
+    fn locator(&self, store: &StoreSpec, args: &RotateArgs) -> Option<StoreLocator> {
+        let (kind, service) = match store {
+            StoreSpec::Redis { service, .. } if args.redis_uri.is_none() => (StoreKind::Redis, service.as_ref()?),
+            StoreSpec::Mongo { service, .. } if args.mongo_uri.is_none() => (StoreKind::Mongo, service.as_ref()?),
+            _ => return None,
+        };
+        let (client, project) = (self.client.as_ref()?, self.project?);
+        Some(StoreLocator { client: client.clone(), project: project.name.clone(), service: service.clone(), kind })
+    }
+
     /// Where the store answers, for stores that have one.
     async fn address(&self, store: &StoreSpec, args: &RotateArgs) -> Result<Option<StoreAddress>> {
         let (kind, service, uri) = match store {
@@ -358,13 +371,19 @@ impl<'a> Docker<'a> {
 async fn open_store(
     spec: &StoreSpec,
     address: Option<StoreAddress>,
+    locator: Option<StoreLocator>,
     login: &Secret,
     args: &RotateArgs,
 ) -> Result<AnyStore> {
     Ok(match (spec, address) {
         (StoreSpec::Env, _) | (_, None) => AnyStore::Env(EnvOnly),
         (StoreSpec::Redis { service, user }, Some(address)) => {
-            AnyStore::Redis(RedisStore::open(address, service.as_deref().unwrap_or("redis"), Some(user), login).await?)
+            let service = service.as_deref().unwrap_or("redis");
+            let store = RedisStore::open(address, service, Some(user), login).await?;
+            AnyStore::Redis(match locator {
+                Some(locator) => store.with_locator(locator),
+                None => store,
+            })
         }
         (StoreSpec::Mongo { service, user, auth_db }, Some(address)) => {
             let mut store = MongoStore::new(address, service.as_deref().unwrap_or("mongo"), user, Some(auth_db));

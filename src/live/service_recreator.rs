@@ -168,7 +168,10 @@ impl crate::rotation::Recreator for ServiceRecreator<'_> {
         // Consumers that do not depend on one another come up together, like `up` does; the store they depend on
         // stays in a batch of its own after them.
         for batch in batches(&resolved) {
-            let outcomes = self.recreate_batch(&batch, expect, false).await.map_err(|err| format!("{:#}", anyhow::Error::new(err)))?;
+            let outcomes = self
+                .recreate_batch(&batch, expect, false)
+                .await
+                .map_err(|err| format!("{:#}", anyhow::Error::new(err)))?;
             for outcome in outcomes {
                 let name = outcome.service.clone();
                 let Some(failure) = outcome.failure else {

@@ -126,11 +126,8 @@ mod tests {
     #[test]
     fn the_redis_key_is_the_one_rotate_would_change_the_variable_in_requirepass() {
         let mut redis = service("cache", "secops-test/redis:7");
-        redis.command = Some(vec![
-            "sh".into(),
-            "-c".into(),
-            "exec redis-server - <<EOF\nrequirepass \"$CACHE_PW\"\nEOF\n".into(),
-        ]);
+        redis.command =
+            Some(vec!["sh".into(), "-c".into(), "exec redis-server - <<EOF\nrequirepass \"$CACHE_PW\"\nEOF\n".into()]);
         let p = project(vec![service("app", "secops-test/app:1"), redis], None);
         let targets = StoreTarget::of(&p);
         assert_eq!(targets.len(), 1);

@@ -157,10 +157,11 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
         if journal.step < Step::Tested {
             self.checkpoint()?;
             let t = Instant::now();
-            self.store
-                .test(&journal.new)
-                .await
-                .map_err(|e| RotationError::NewRejected { key: key.clone(), store: store.clone(), reason: e.reason })?;
+            self.store.test(&journal.new).await.map_err(|e| RotationError::NewRejected {
+                key: key.clone(),
+                store: store.clone(),
+                reason: e.reason,
+            })?;
             if self.store.dual_window() && self.store.probe(&journal.old).await != Probe::Ok {
                 return Err(RotationError::OldLost { key, store });
             }
@@ -184,6 +185,10 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
             let order = journal.plan.recreate_order();
             let expect = vec![(key.clone(), journal.new.clone())];
             let done = self.recreator.recreate(&order, &expect).await.map_err(RotationError::Recreate)?;
+            if journal.plan.store_restart.is_some() {
+                // The store's own container is new: its IP and published port may have changed.
+                self.store.relocate().await;
+            }
             journal.advance(Step::Recreated)?;
             let detail = if done.is_empty() { "no service recreated".to_string() } else { done.join(", ") };
             self.progress.step("recreate", t.elapsed(), &detail);
@@ -194,8 +199,17 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
             self.progress.warn(&format!("{signal} received after the consumers were recreated: finishing"));
         }
         let t = Instant::now();
-        if self.store.dual_window() && self.store.probe(&journal.old).await == Probe::Ok {
-            self.store.finish(&journal.old, &journal.new).await?;
+        if self.store.dual_window() {
+            match self.store.probe(&journal.old).await {
+                Probe::Ok => self.store.finish(&journal.old, &journal.new).await?,
+                Probe::Rejected => {}
+                // Everything runs with the new value; only the revocation could not be checked.
+                Probe::Unreachable(reason) => self.progress.warn(&format!(
+                    "cannot check that {} is revoked: {} is unreachable ({reason})",
+                    journal.old,
+                    self.store.describe()
+                )),
+            }
         }
         self.progress.step("finish", t.elapsed(), &format!("{} revoked", journal.old));
         Ok(())
@@ -212,6 +226,10 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
     /// Restores the old value in the store, the files and the consumers, in reverse order.
     async fn undo(&self, journal: &mut Journal, started: Instant) -> Result<(), RotationError> {
         let t = Instant::now();
+        if journal.step >= Step::Committed && journal.plan.store_restart.is_some() {
+            // A recreate that failed may already have replaced the store's container.
+            self.store.relocate().await;
+        }
         match (self.store.probe(&journal.new).await, self.store.probe(&journal.old).await) {
             (Probe::Rejected, Probe::Ok) => {}
             (Probe::Unreachable(reason), _) | (_, Probe::Unreachable(reason)) => {

@@ -53,4 +53,8 @@ impl CredentialStore for AnyStore {
     async fn rollback(&self, old: &Secret, new: &Secret) -> Result<(), StoreError> {
         each!(self, s => s.rollback(old, new).await)
     }
+
+    async fn relocate(&self) {
+        each!(self, s => s.relocate().await)
+    }
 }

@@ -42,4 +42,10 @@ pub trait CredentialStore {
 
     /// Undoes `set`: `old` valid again, `new` revoked.
     fn rollback(&self, old: &Secret, new: &Secret) -> impl Future<Output = Result<(), StoreError>>;
+
+    /// Looks the store up again after its container was recreated (a new IP, a new published port). Stores
+    /// reached at a fixed address do nothing.
+    fn relocate(&self) -> impl Future<Output = ()> {
+        async {}
+    }
 }

@@ -14,6 +14,7 @@ mod redis_auth_mode;
 mod redis_store;
 mod store_address;
 mod store_kind;
+mod store_locator;
 
 pub use address_error::AddressError;
 pub use any_store::AnyStore;
@@ -25,6 +26,7 @@ pub use redis_auth_mode::RedisAuthMode;
 pub use redis_store::RedisStore;
 pub use store_address::StoreAddress;
 pub use store_kind::StoreKind;
+pub use store_locator::StoreLocator;
 
 use std::time::Duration;
 

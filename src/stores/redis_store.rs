@@ -11,19 +11,23 @@ use redis::aio::MultiplexedConnection;
 use sha2::{Digest, Sha256};
 
 use super::redis::{connect, describe};
-use super::{CredentialStore, Probe, RedisAuthMode, StoreAddress, StoreError};
+use std::sync::RwLock;
+
+use super::{CredentialStore, Probe, RedisAuthMode, StoreAddress, StoreError, StoreLocator};
 use crate::secret::Secret;
 
 /// The name of Redis's default user.
 pub const DEFAULT_USER: &str = "default";
 
 /// A Redis server and the user whose password rotates.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct RedisStore {
-    address: StoreAddress,
+    /// Replaced by [`CredentialStore::relocate`] once the rotation recreated the Redis container.
+    address: RwLock<StoreAddress>,
     service: String,
     user: String,
     mode: RedisAuthMode,
+    locator: Option<StoreLocator>,
 }
 
 impl RedisStore {
@@ -35,7 +39,13 @@ impl RedisStore {
         current: &Secret,
     ) -> Result<Self, StoreError> {
         let user = user.filter(|u| !u.is_empty()).unwrap_or(DEFAULT_USER).to_string();
-        let mut store = RedisStore { address, service: service.to_string(), user, mode: RedisAuthMode::RequirePass };
+        let mut store = RedisStore {
+            address: RwLock::new(address),
+            service: service.to_string(),
+            user,
+            mode: RedisAuthMode::RequirePass,
+            locator: None,
+        };
         let mut con = store.connect(current, "open").await?;
         let info: String = redis::cmd("INFO").arg("server").query_async(&mut con).await.map_err(store.err("open"))?;
         let version = super::redis_auth_mode::version_from_info(&info).unwrap_or("0").to_string();
@@ -60,6 +70,17 @@ impl RedisStore {
         self
     }
 
+    /// Lets [`CredentialStore::relocate`] find the server again through the engine.
+    pub fn with_locator(mut self, locator: StoreLocator) -> Self {
+        self.locator = Some(locator);
+        self
+    }
+
+    /// Where the server answers now.
+    fn address(&self) -> StoreAddress {
+        self.address.read().map(|a| a.clone()).unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+    }
+
     /// How the server authenticates.
     pub fn mode(&self) -> RedisAuthMode {
         self.mode
@@ -70,7 +91,7 @@ impl RedisStore {
     }
 
     async fn connect(&self, secret: &Secret, action: &'static str) -> Result<MultiplexedConnection, StoreError> {
-        connect(&self.address, self.login_user(), secret).await.map_err(self.err(action))
+        connect(&self.address(), self.login_user(), secret).await.map_err(self.err(action))
     }
 
     /// A connection with whichever of `first`, `second` still logs in.
@@ -80,7 +101,7 @@ impl RedisStore {
         second: &Secret,
         action: &'static str,
     ) -> Result<MultiplexedConnection, StoreError> {
-        match connect(&self.address, self.login_user(), first).await {
+        match connect(&self.address(), self.login_user(), first).await {
             Ok(con) => Ok(con),
             Err(_) => self.connect(second, action).await,
         }
@@ -132,7 +153,7 @@ impl RedisStore {
 
 impl CredentialStore for RedisStore {
     fn describe(&self) -> String {
-        format!("redis (service {}, {}, user {})", self.service, self.address, self.user)
+        format!("redis (service {}, {}, user {})", self.service, self.address(), self.user)
     }
 
     fn dual_window(&self) -> bool {
@@ -140,7 +161,7 @@ impl CredentialStore for RedisStore {
     }
 
     async fn probe(&self, secret: &Secret) -> Probe {
-        super::redis::probe(&self.address, self.login_user(), secret).await
+        super::redis::probe(&self.address(), self.login_user(), secret).await
     }
 
     async fn set(&self, current: &Secret, new: &Secret) -> Result<(), StoreError> {
@@ -194,6 +215,15 @@ impl CredentialStore for RedisStore {
                 self.persist(&mut con, "rollback").await
             }
             RedisAuthMode::RequirePass => self.requirepass(&mut con, old, "rollback").await,
+        }
+    }
+
+    async fn relocate(&self) {
+        let Some(locator) = &self.locator else { return };
+        if let Some(found) = locator.locate().await
+            && let Ok(mut address) = self.address.write()
+        {
+            *address = found;
         }
     }
 }

@@ -110,7 +110,10 @@ fn sigint_and_sigterm_at_every_step_stop_at_the_boundary_and_roll_back() {
             if step < Step::Recreated {
                 // Stopped before the consumers moved: everything is rolled back, exit 128 + signal.
                 assert_eq!(out.status.code(), Some(code), "{case}: {stderr}");
-                assert!(stderr.contains(&format!("SIG{signal} received")) && stderr.contains("rolled back"), "{stderr}");
+                assert!(
+                    stderr.contains(&format!("SIG{signal} received")) && stderr.contains("rolled back"),
+                    "{stderr}"
+                );
                 assert_eq!(value, before, "{case}: the old value must be back");
                 assert_eq!(passwords(&stack, &before), 1, "{case}: the new value must be revoked too");
             } else {

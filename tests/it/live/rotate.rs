@@ -170,3 +170,21 @@ fn journal_secrets(journal: &str) -> Vec<String> {
     let Ok(value) = serde_json::from_str::<serde_json::Value>(journal) else { return Vec::new() };
     ["old", "new", "file_old"].iter().filter_map(|k| value[k].as_str().map(str::to_string)).collect()
 }
+
+#[test]
+fn with_an_acl_file_the_old_password_is_revoked_in_the_recreated_redis() {
+    let Some(stack) = Stack::copy("rotate_aclfile") else { return };
+    let files = ["-f", "compose.yaml", "-f", "aclfile.yaml"];
+    stack.compose_ok(&[&files[..], &["up", "-d", "--wait"]].concat());
+    assert_eq!(stack.redis_cli(ORIGINAL, "set survivor yes"), "OK");
+    let out = stack.secops(&[&["rotate", "redis", "--yes"], &files[..]].concat());
+    assert!(out.status.success(), "rotate failed: {}", lossy(&out.stderr));
+    let new = env_value(&stack, "REDIS_PASSWORD");
+    // The recreated Redis loaded the ACL file that the dual window had saved with both passwords: only the
+    // finish step, run against the new container, removes the old one.
+    assert_eq!(stack.redis_cli(&new, "get survivor"), "yes");
+    let old = stack.redis_cli(ORIGINAL, "ping");
+    assert!(old.contains("WRONGPASS") || old.contains("NOAUTH"), "old password still accepted: {old}");
+    let acl = stack.redis_cli(&new, "acl list");
+    assert_eq!(acl.matches(" #").count(), 1, "one password left: {acl}");
+}
