@@ -199,19 +199,23 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
             self.progress.warn(&format!("{signal} received after the consumers were recreated: finishing"));
         }
         let t = Instant::now();
+        let mut revoked = "revoked";
         if self.store.dual_window() {
             match self.store.probe(&journal.old).await {
                 Probe::Ok => self.store.finish(&journal.old, &journal.new).await?,
                 Probe::Rejected => {}
                 // Everything runs with the new value; only the revocation could not be checked.
-                Probe::Unreachable(reason) => self.progress.warn(&format!(
-                    "cannot check that {} is revoked: {} is unreachable ({reason})",
-                    journal.old,
-                    self.store.describe()
-                )),
+                Probe::Unreachable(reason) => {
+                    revoked = "revocation not checked";
+                    self.progress.warn(&format!(
+                        "cannot check that {} is revoked: {} is unreachable ({reason})",
+                        journal.old,
+                        self.store.describe()
+                    ))
+                }
             }
         }
-        self.progress.step("finish", t.elapsed(), &format!("{} revoked", journal.old));
+        self.progress.step("finish", t.elapsed(), &format!("{} {revoked}", journal.old));
         Ok(())
     }
 
