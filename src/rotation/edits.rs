@@ -59,18 +59,58 @@ fn edited(journal: &Journal, file: &Path, mut doc: EnvDocument) -> Result<EnvDoc
     Ok(doc)
 }
 
-/// Puts every backup back over its file, atomically (the files then hold exactly what they held before). A file
-/// that already holds its backup's bytes is not rewritten: after a commit that failed (a full disk), rewriting
-/// it would fail the same way and leave a journal behind for a file that never changed.
+/// Puts the old value back in every edited file without losing anyone else's edit:
+/// - a file that still holds its backup's bytes is not rewritten (after a commit that failed on a full disk,
+///   rewriting it would fail the same way and leave a journal behind for a file that never changed);
+/// - a file that holds exactly what the commit wrote gets its backup back, atomically;
+/// - a file that someone else changed too (before the commit, which then refused it, or after) keeps their
+///   changes: only the rotated keys that still hold the new value get the old one back.
 pub fn restore(journal: &Journal) -> Result<(), RotationError> {
     for (file, backup) in files_of(journal).iter().zip(&journal.backups) {
-        let bytes = std::fs::read(backup).map_err(|e| RotationError::Io(backup.clone(), e))?;
-        if std::fs::read(file).is_ok_and(|current| current == bytes) {
+        let original = std::fs::read(backup).map_err(|e| RotationError::Io(backup.clone(), e))?;
+        let current = match std::fs::read(file) {
+            Ok(current) => current,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                write_atomic(file, &original).map_err(RotationError::EnvFile)?;
+                continue;
+            }
+            Err(e) => return Err(RotationError::Io(file.clone(), e)),
+        };
+        if current == original {
             continue;
         }
-        write_atomic(file, &bytes).map_err(RotationError::EnvFile)?;
+        let ours = edited(journal, file, EnvDocument::parse(file, &original).map_err(RotationError::EnvFile)?)?;
+        if current == ours.to_bytes() {
+            write_atomic(file, &original).map_err(RotationError::EnvFile)?;
+            continue;
+        }
+        let mut doc = EnvDocument::parse(file, &current).map_err(RotationError::EnvFile)?;
+        if reverted(journal, file, &mut doc)? {
+            write_atomic(file, &doc.to_bytes()).map_err(RotationError::EnvFile)?;
+        }
     }
     Ok(())
+}
+
+/// Sets each rotated key of `file` that holds the new value (or embeds it) back to the old; true if any did.
+fn reverted(journal: &Journal, file: &Path, doc: &mut EnvDocument) -> Result<bool, RotationError> {
+    let (old, new) = (journal.file_old.expose(), journal.new.expose());
+    let mut changed = false;
+    for edit in journal.plan.edits.iter().filter(|e| e.file == file) {
+        let Some(current) = doc.get(&edit.key).and_then(|e| e.value.clone()) else { continue };
+        let value = if edit.embedded {
+            current.replace(new, old)
+        } else if current == new {
+            old.to_string()
+        } else {
+            continue;
+        };
+        if value != current {
+            doc.set(&edit.key, &value).map_err(RotationError::EnvFile)?;
+            changed = true;
+        }
+    }
+    Ok(changed)
 }
 
 #[cfg(test)]
@@ -140,6 +180,47 @@ mod tests {
         let after = std::fs::metadata(&file).expect("stat");
         use std::os::unix::fs::MetadataExt;
         assert_eq!((before.ino(), before.mtime_nsec()), (after.ino(), after.mtime_nsec()), "not rewritten");
+        assert_eq!(std::fs::read_to_string(&file).expect("read"), ENV);
+    }
+
+    #[test]
+    fn a_rollback_after_a_refused_commit_keeps_the_other_edit() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut journal = staged(dir.path());
+        journal.backups = backup_all(&journal).expect("backup");
+        let file = dir.path().join("app.env");
+        let theirs = "KEY=abcdefghijklmnop1234567890\nOTHER=changed by someone else\n";
+        std::fs::write(&file, theirs).expect("concurrent edit");
+        commit(&journal).expect_err("refused");
+        restore(&journal).expect("restore");
+        assert_eq!(std::fs::read_to_string(&file).expect("read"), theirs, "their edit survives the rollback");
+    }
+
+    #[test]
+    fn a_rollback_after_commit_reverts_only_our_value_when_someone_edited_the_file_since() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut journal = staged(dir.path());
+        journal.backups = backup_all(&journal).expect("backup");
+        let file = dir.path().join("app.env");
+        commit(&journal).expect("commit");
+        let mut text = std::fs::read_to_string(&file).expect("read");
+        text.push_str("ADDED=after our commit\n");
+        std::fs::write(&file, &text).expect("their edit");
+        restore(&journal).expect("restore");
+        assert_eq!(
+            std::fs::read_to_string(&file).expect("read"),
+            "KEY=abcdefghijklmnop1234567890\nOTHER=1\nADDED=after our commit\n"
+        );
+    }
+
+    #[test]
+    fn a_rollback_of_our_own_commit_puts_the_original_bytes_back() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut journal = staged(dir.path());
+        journal.backups = backup_all(&journal).expect("backup");
+        let file = dir.path().join("app.env");
+        commit(&journal).expect("commit");
+        restore(&journal).expect("restore");
         assert_eq!(std::fs::read_to_string(&file).expect("read"), ENV);
     }
 }

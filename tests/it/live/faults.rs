@@ -207,3 +207,23 @@ fn the_engine_unreachable_during_recreate_is_rolled_back_then_completed() {
         assert_eq!(value == before, mode == "--rollback", "{case}");
     }
 }
+
+#[test]
+fn an_env_file_edited_between_plan_and_commit_is_refused_and_the_edit_survives_the_rollback() {
+    let Some(stack) = up("edited-meanwhile", &[]) else { return };
+    let before = env_value(&stack, "REDIS_PASSWORD");
+    let paused = Paused::start(&stack, Step::Tested, &[]);
+    let mut text = std::fs::read_to_string(stack.env_file()).expect("env");
+    text.push_str("FEATURE_FLAG=added-by-a-colleague\n");
+    std::fs::write(stack.env_file(), &text).expect("their edit");
+    let out = paused.release();
+    let stderr = lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("changed since the rotation was planned"), "{stderr}");
+    // Their edit is kept, the old value is in place and is the one Redis accepts; nothing is pending.
+    assert_eq!(std::fs::read_to_string(stack.env_file()).expect("env"), text);
+    assert_eq!(env_value(&stack, "REDIS_PASSWORD"), before);
+    assert!(logs_in(&stack, &before));
+    assert_eq!(passwords(&stack, &before), 1, "the new value is revoked");
+    assert!(!journal_exists(&stack));
+}
