@@ -22,5 +22,5 @@ pub use planner::{PlanError, PlanOptions, Planned, plan_offline, plan_project, s
 pub use progress::Progress;
 pub use recreator::{AnyRecreator, NoRecreate, Recreator};
 pub use rotation_error::RotationError;
-pub use step::Step;
+pub use step::{Step, fault_at};
 pub use target::Target;

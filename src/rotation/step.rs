@@ -42,15 +42,21 @@ impl Step {
 /// must leave a credential that someone knows), or pauses when `SECOPS_PAUSE_AT` names it: it creates the file
 /// `SECOPS_PAUSE_FILE` and waits (at most five minutes) until the test removes it, so a test can stop the store,
 /// cut the engine off or send a signal at that exact point. Compiled only with the `fault-injection` feature.
-#[cfg(feature = "fault-injection")]
 pub fn fault_point(step: Step) {
-    let named = |var: &str| std::env::var(var).is_ok_and(|at| at == step.as_str());
+    fault_at(step.as_str());
+}
+
+/// [`fault_point`] at a named point inside a step (`removed`: a recreate batch's old containers are gone and
+/// the new ones not yet created).
+#[cfg(feature = "fault-injection")]
+pub fn fault_at(point: &str) {
+    let named = |var: &str| std::env::var(var).is_ok_and(|at| at == point);
     if named("SECOPS_FAULT_AT") {
         std::process::abort();
     }
     if let (true, Some(file)) = (named("SECOPS_PAUSE_AT"), std::env::var_os("SECOPS_PAUSE_FILE")) {
         let file = std::path::PathBuf::from(file);
-        if std::fs::write(&file, step.as_str()).is_ok() {
+        if std::fs::write(&file, point).is_ok() {
             let until = std::time::Instant::now() + std::time::Duration::from_secs(300);
             while file.exists() && std::time::Instant::now() < until {
                 std::thread::sleep(std::time::Duration::from_millis(20));
@@ -62,4 +68,4 @@ pub fn fault_point(step: Step) {
 /// Without the `fault-injection` feature there is no hook.
 #[cfg(not(feature = "fault-injection"))]
 #[inline(always)]
-pub fn fault_point(_step: Step) {}
+pub fn fault_at(_point: &str) {}

@@ -21,12 +21,12 @@ struct Paused {
 }
 
 impl Paused {
-    /// Starts `rotate redis` with `env` and waits until it pauses after `step`.
-    fn start(stack: &Stack, step: Step, env: &[(&str, String)]) -> Paused {
+    /// Starts `rotate redis` with `env` and waits until it pauses at `step` (a [`Step`] name, or `removed`).
+    fn start(stack: &Stack, step: &str, env: &[(&str, String)]) -> Paused {
         let marker = stack.dir().join(".paused");
         let mut child = crate::support::secops(stack.dir())
             .args([&["rotate", "redis", "--yes", "--timeout", "30", "-p", &stack.project][..], &FILES[..]].concat())
-            .env("SECOPS_PAUSE_AT", step.as_str())
+            .env("SECOPS_PAUSE_AT", step)
             .env("SECOPS_PAUSE_FILE", &marker)
             .envs(env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::piped())
@@ -37,9 +37,9 @@ impl Paused {
         while !marker.exists() {
             if let Ok(Some(status)) = child.try_wait() {
                 let out = child.wait_with_output().expect("output");
-                panic!("rotation ended ({status}) before pausing after {step:?}: {}", lossy(&out.stderr));
+                panic!("rotation ended ({status}) before pausing at {step}: {}", lossy(&out.stderr));
             }
-            assert!(Instant::now() < until, "rotation did not reach {step:?} in 120 s");
+            assert!(Instant::now() < until, "rotation did not reach {step} in 120 s");
             std::thread::sleep(Duration::from_millis(20));
         }
         Paused { child, marker }
@@ -102,7 +102,7 @@ fn sigint_and_sigterm_at_every_step_stop_at_the_boundary_and_roll_back() {
         for (signal, code) in [("INT", 130), ("TERM", 143)] {
             let case = format!("SIG{signal} after {step:?}");
             let before = env_value(&stack, "REDIS_PASSWORD");
-            let paused = Paused::start(&stack, step, &[]);
+            let paused = Paused::start(&stack, step.as_str(), &[]);
             paused.signal(signal);
             let out = paused.release();
             let stderr = lossy(&out.stderr);
@@ -137,7 +137,7 @@ fn a_second_signal_exits_at_once_and_resume_finishes_the_rotation() {
     let Some(stack) = up("signals-twice", &[]) else { return };
     assert_eq!(stack.redis_cli("fixture-redis-pass-7f3a9c2e41", "set survivor yes"), "OK");
     let before = env_value(&stack, "REDIS_PASSWORD");
-    let paused = Paused::start(&stack, Step::Committed, &[]);
+    let paused = Paused::start(&stack, Step::Committed.as_str(), &[]);
     paused.signal("TERM");
     std::thread::sleep(Duration::from_millis(300));
     paused.signal("TERM");
@@ -164,7 +164,7 @@ fn redis_stopped_mid_rotation_leaves_a_working_credential() {
     for (step, mode) in cases {
         let case = format!("redis stopped after {step:?}, then {mode}");
         let before = env_value(&stack, "REDIS_PASSWORD");
-        let paused = Paused::start(&stack, step, &[]);
+        let paused = Paused::start(&stack, step.as_str(), &[]);
         stack.compose_ok(&[&FILES[..], &["stop", "redis"]].concat());
         let out = paused.release();
         let stderr = lossy(&out.stderr);
@@ -191,7 +191,7 @@ fn the_engine_unreachable_during_recreate_is_rolled_back_then_completed() {
         let case = format!("engine cut after commit, then {mode}");
         let before = env_value(&stack, "REDIS_PASSWORD");
         let proxy = EngineProxy::start(&stack.dir().join("engine.sock"));
-        let paused = Paused::start(&stack, Step::Committed, &[("DOCKER_HOST", proxy.docker_host())]);
+        let paused = Paused::start(&stack, Step::Committed.as_str(), &[("DOCKER_HOST", proxy.docker_host())]);
         proxy.cut();
         let out = paused.release();
         let stderr = lossy(&out.stderr);
@@ -212,7 +212,7 @@ fn the_engine_unreachable_during_recreate_is_rolled_back_then_completed() {
 fn an_env_file_edited_between_plan_and_commit_is_refused_and_the_edit_survives_the_rollback() {
     let Some(stack) = up("edited-meanwhile", &[]) else { return };
     let before = env_value(&stack, "REDIS_PASSWORD");
-    let paused = Paused::start(&stack, Step::Tested, &[]);
+    let paused = Paused::start(&stack, Step::Tested.as_str(), &[]);
     let mut text = std::fs::read_to_string(stack.env_file()).expect("env");
     text.push_str("FEATURE_FLAG=added-by-a-colleague\n");
     std::fs::write(stack.env_file(), &text).expect("their edit");
@@ -226,4 +226,42 @@ fn an_env_file_edited_between_plan_and_commit_is_refused_and_the_edit_survives_t
     assert!(logs_in(&stack, &before));
     assert_eq!(passwords(&stack, &before), 1, "the new value is revoked");
     assert!(!journal_exists(&stack));
+}
+
+#[test]
+fn consumers_removed_when_the_engine_goes_away_come_back_with_rollback_and_with_resume() {
+    let Some(stack) = up("half-recreated", &[]) else { return };
+    assert_eq!(stack.redis_cli("fixture-redis-pass-7f3a9c2e41", "set survivor yes"), "OK");
+    let running = |service: &str| {
+        !lossy(&stack.compose_ok(&[&FILES[..], &["ps", "-q", service]].concat()).stdout).trim().is_empty()
+    };
+
+    // The engine goes away after app and worker were removed and before they were created again.
+    let before = env_value(&stack, "REDIS_PASSWORD");
+    let proxy = EngineProxy::start(&stack.dir().join("engine.sock"));
+    let paused = Paused::start(&stack, "removed", &[("DOCKER_HOST", proxy.docker_host())]);
+    proxy.cut();
+    let out = paused.release();
+    let stderr = lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("rollback did not complete"), "{stderr}");
+    assert!(!running("app") && !running("worker"), "the consumers were removed before the engine went away");
+    assert_eq!(env_value(&stack, "REDIS_PASSWORD"), before);
+    assert!(logs_in(&stack, &before), "the old value must still log in");
+    drop(proxy);
+    recover(&stack, "--rollback", "engine lost mid-recreate");
+    assert_eq!(assert_consistent(&stack, "engine lost mid-recreate, then --rollback"), before);
+    assert!(running("app") && running("worker"));
+
+    // The process dies at the same point: --resume creates the consumers with the new value.
+    let crashed = crate::support::secops(stack.dir())
+        .args([&["rotate", "redis", "--yes", "-p", &stack.project][..], &FILES[..]].concat())
+        .env("SECOPS_FAULT_AT", "removed")
+        .output()
+        .expect("runs");
+    assert!(!crashed.status.success(), "the fault did not fire");
+    assert!(!running("app") && !running("worker"));
+    recover(&stack, "--resume", "crash mid-recreate");
+    assert_ne!(assert_consistent(&stack, "crash mid-recreate, then --resume"), before);
+    assert!(running("app") && running("worker"));
 }
