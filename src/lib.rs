@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod docker;
 pub mod envfile;
+pub mod error_chain;
 pub mod exit;
 pub mod git;
 pub mod inventory;

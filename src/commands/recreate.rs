@@ -10,16 +10,19 @@ use crate::cli::{FormatArg, RecreateArgs};
 use crate::docker::ComposeRunner;
 use crate::exit::Exit;
 use crate::live::{RecreatePlan, ServiceRecreator};
-use crate::output::RecreateReport;
+use crate::output::{self, RecreateReport};
 use crate::plugin::GlobalFlags;
+use crate::rotation::Interrupt;
 
-/// Recreates the selected services one by one; stops at the first that does not come up (exit 2).
+/// Recreates the selected services one by one; stops at the first that does not come up (exit 2), or after the
+/// one in progress on SIGINT/SIGTERM (exit 130/143).
 pub fn run(args: RecreateArgs, global: &GlobalFlags) -> Result<Exit> {
     let project = engine::load_project(&args.project)?;
     let plan = RecreatePlan::new(&project, &args.services, args.with_dependents)?;
     let json = args.format == FormatArg::Json;
     let flags = engine::compose_flags(&args.project);
     let mut report = RecreateReport::new(&project.name, json);
+    let mut stopped = None;
     engine::runtime()?.block_on(async {
         let client = engine::connect(global).await?;
         // Values the old containers hold are secrets too: hide them in logs as well as the project's own.
@@ -33,7 +36,16 @@ pub fn run(args: RecreateArgs, global: &GlobalFlags) -> Result<Exit> {
             timeout: Duration::from_secs(args.timeout),
             redactor,
         };
+        // From here on a SIGINT/SIGTERM lets the service being recreated come up again, then stops.
+        let interrupt =
+            Interrupt::listen(output::recreate_signal_notice).context("cannot install the SIGINT/SIGTERM handlers")?;
         for (index, name) in plan.services.iter().enumerate() {
+            if let Some(signal) = interrupt.requested() {
+                report.not_attempted(&plan.services[index..]);
+                output::stopped(&format!("{signal} received: {name} and the services after it were not recreated"));
+                stopped = interrupt.exit_code();
+                break;
+            }
             let service = project.service(name).context("planned service vanished from the project")?;
             let outcome = recreator.recreate(service).await?;
             let ok = outcome.is_ok();
@@ -46,5 +58,9 @@ pub fn run(args: RecreateArgs, global: &GlobalFlags) -> Result<Exit> {
         anyhow::Ok(())
     })?;
     report.finish()?;
-    Ok(if report.all_ok() { Exit::Ok } else { Exit::Error })
+    Ok(match stopped {
+        _ if !report.all_ok() => Exit::Error,
+        Some(code) => Exit::Signal(code),
+        None => Exit::Ok,
+    })
 }

@@ -92,6 +92,9 @@ impl ComposeRunner {
         let shown = self.shown(op);
         let mut command = Command::new(&program);
         command.args(&args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        // A process group of its own: a Ctrl-C at the terminal reaches docker-secops, which stops at a safe point,
+        // and not a compose that is half-way through removing or creating containers.
+        command.process_group(0);
         if let (ComposeFlavor::V1, Some(config)) = (self.flavor, &self.global.config) {
             command.env("DOCKER_CONFIG", config);
         }

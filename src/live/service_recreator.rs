@@ -169,10 +169,8 @@ impl crate::rotation::Recreator for ServiceRecreator<'_> {
         // Consumers that do not depend on one another come up together, like `up` does; the store they depend on
         // stays in a batch of its own after them.
         for batch in batches(&resolved) {
-            let outcomes = self
-                .recreate_batch(&batch, expect, false)
-                .await
-                .map_err(|err| format!("{:#}", anyhow::Error::new(err)))?;
+            let outcomes =
+                self.recreate_batch(&batch, expect, false).await.map_err(|err| crate::error_chain::one_line(&err))?;
             for outcome in outcomes {
                 let name = outcome.service.clone();
                 let Some(failure) = outcome.failure else {

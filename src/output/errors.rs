@@ -7,15 +7,11 @@ use crate::exit::Exit;
 
 /// Prints `err` and its causes; returns exit code 2.
 pub fn fatal(err: &anyhow::Error) -> ExitCode {
-    let mut said = err.to_string();
-    let mut text = format!("docker-secops: error: {}\n", super::sanitize(&said));
-    for cause in err.chain().skip(1) {
-        let cause = cause.to_string();
-        // Many messages already end with their source's text (`cannot read F: Is a directory`): say it once.
-        if !said.contains(&cause) {
-            text.push_str(&format!("  caused by: {}\n", super::sanitize(&cause)));
-        }
-        said = cause;
+    let causes = crate::error_chain::causes(err.as_ref());
+    let mut text = String::new();
+    for (i, cause) in causes.iter().enumerate() {
+        let label = if i == 0 { "docker-secops: error:" } else { "  caused by:" };
+        text.push_str(&format!("{label} {}\n", super::sanitize(cause)));
     }
     let _ = std::io::stderr().write_all(text.as_bytes());
     Exit::Error.into()

@@ -21,7 +21,9 @@ pub use generated::{Generated, generated};
 pub use inventory::inventory;
 pub use metadata::{metadata, version};
 pub use recreate::{RecreateJson, RecreateReport, RecreatedServiceJson};
-pub use rotation::{StepPrinter, confirm, plan_text, rotation_outcome, rotation_plan, signal_notice};
+pub use rotation::{
+    StepPrinter, confirm, plan_text, recreate_signal_notice, rotation_outcome, rotation_plan, signal_notice,
+};
 pub use sanitize::sanitize;
 pub use sarif::{SARIF_SCHEMA, check_sarif, sarif_log};
 pub use status::status;

@@ -100,6 +100,19 @@ pub fn signal_notice(signal: &'static str, exiting: bool) {
     let _ = std::io::stderr().write_all(line.as_bytes());
 }
 
+/// Tells the operator, from the signal thread, what a SIGINT/SIGTERM does to a running `recreate`.
+pub fn recreate_signal_notice(signal: &'static str, exiting: bool) {
+    let line = if exiting {
+        format!("docker-secops: {signal} again: exiting now; check `docker secops status` for services left down\n")
+    } else {
+        format!(
+            "docker-secops: {signal} received: the service being recreated comes up again, then recreate stops \
+             (send it again to exit at once)\n"
+        )
+    };
+    let _ = std::io::stderr().write_all(line.as_bytes());
+}
+
 /// Prints how the rotation ended, as text or JSON.
 pub fn rotation_outcome(outcome: &Outcome, json: bool) -> std::io::Result<()> {
     let console = Console::stdout();

@@ -265,3 +265,86 @@ fn consumers_removed_when_the_engine_goes_away_come_back_with_rollback_and_with_
     assert_ne!(assert_consistent(&stack, "crash mid-recreate, then --resume"), before);
     assert!(running("app") && running("worker"));
 }
+
+/// Starts `docker-secops ARGS` in a process group of its own, as a shell does for a foreground job, so that a
+/// signal to the group reaches it and every child it started, like a Ctrl-C at the terminal.
+fn foreground_job(stack: &Stack, args: &[&str]) -> Child {
+    use std::os::unix::process::CommandExt;
+    crate::support::secops(stack.dir())
+        .args(args)
+        .args(["-p", &stack.project])
+        .process_group(0)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts")
+}
+
+/// Sends `SIGINT` to the process group led by `child`, as Ctrl-C does.
+fn ctrl_c(child: &Child) {
+    let status = Command::new("kill").args(["-s", "INT", "--", &format!("-{}", child.id())]).status().expect("kill");
+    assert!(status.success());
+}
+
+/// Reads `child`'s stderr until a line contains `needle`; returns what was read and a thread that drains the rest.
+fn stderr_until(child: &mut Child, needle: &str) -> (String, std::thread::JoinHandle<String>) {
+    use std::io::BufRead;
+    let mut reader = std::io::BufReader::new(child.stderr.take().expect("stderr piped"));
+    let mut seen = String::new();
+    let mut line = String::new();
+    while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+        seen.push_str(&line);
+        let found = line.contains(needle);
+        line.clear();
+        if found {
+            break;
+        }
+    }
+    let rest = std::thread::spawn(move || {
+        let mut rest = String::new();
+        let _ = std::io::Read::read_to_string(&mut reader, &mut rest);
+        rest
+    });
+    (seen, rest)
+}
+
+#[test]
+fn ctrl_c_at_the_terminal_during_recreate_lets_compose_finish_and_the_rotation_completes() {
+    let Some(stack) = up("ctrl-c-rotate", &[]) else { return };
+    assert_eq!(stack.redis_cli("fixture-redis-pass-7f3a9c2e41", "set survivor yes"), "OK");
+    let before = env_value(&stack, "REDIS_PASSWORD");
+    let mut job = foreground_job(&stack, &[&["rotate", "redis", "--yes"], &FILES[..]].concat());
+    let (mut stderr, rest) = stderr_until(&mut job, " commit ");
+    // The consumers are being removed and created again by `docker compose` children: Ctrl-C now.
+    std::thread::sleep(Duration::from_millis(500));
+    ctrl_c(&job);
+    let status = job.wait().expect("ends");
+    stderr.push_str(&rest.join().expect("stderr"));
+    // Compose was not interrupted half-way (it has its own process group): the recreate step completed, and with
+    // every consumer on the new value the rotation finished rather than recreating them all again.
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("SIGINT received after the consumers were recreated: finishing"), "{stderr}");
+    assert_ne!(assert_consistent(&stack, "Ctrl-C during recreate"), before);
+    assert!(!logs_in(&stack, &before), "the old value is revoked");
+}
+
+#[test]
+fn ctrl_c_during_recreate_brings_the_current_service_up_and_stops() {
+    let Some(stack) = up("ctrl-c-recreate", &[]) else { return };
+    let ids = |stack: &Stack| ["app", "worker"].map(|s| stack.container_id(s));
+    let before = ids(&stack);
+    let mut job = foreground_job(&stack, &[&["recreate", "app", "worker"], &FILES[..]].concat());
+    std::thread::sleep(Duration::from_millis(1500));
+    ctrl_c(&job);
+    let (mut stderr, rest) = stderr_until(&mut job, "not recreated");
+    let status = job.wait().expect("ends");
+    stderr.push_str(&rest.join().expect("stderr"));
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("SIGINT received") && stderr.contains("not recreated"), "{stderr}");
+    // No service is left without a container: app was brought up again (new id), worker kept its container.
+    let after = ids(&stack);
+    assert_ne!(after[0], before[0], "the service in progress finishes");
+    assert_eq!(after[1], before[1], "the next service is left alone");
+    let (code, status) = stack.status_json(&FILES);
+    assert_eq!(code, Some(0), "{status}");
+}
