@@ -142,6 +142,13 @@ mod tests {
         }
     }
 
+    /// [`staged`] with its backups taken, and the env file's path.
+    fn backed_up(dir: &Path) -> (Journal, PathBuf) {
+        let mut journal = staged(dir);
+        journal.backups = backup_all(&journal).expect("backup");
+        (journal, dir.join("app.env"))
+    }
+
     #[test]
     fn env_file_changed_since_plan_is_refused_and_left_alone() {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -172,9 +179,7 @@ mod tests {
     #[test]
     fn restore_leaves_a_file_that_already_holds_its_backup_untouched() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut journal = staged(dir.path());
-        journal.backups = backup_all(&journal).expect("backup");
-        let file = dir.path().join("app.env");
+        let (journal, file) = backed_up(dir.path());
         let before = std::fs::metadata(&file).expect("stat");
         restore(&journal).expect("restore");
         let after = std::fs::metadata(&file).expect("stat");
@@ -186,9 +191,7 @@ mod tests {
     #[test]
     fn a_rollback_after_a_refused_commit_keeps_the_other_edit() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut journal = staged(dir.path());
-        journal.backups = backup_all(&journal).expect("backup");
-        let file = dir.path().join("app.env");
+        let (journal, file) = backed_up(dir.path());
         let theirs = "KEY=abcdefghijklmnop1234567890\nOTHER=changed by someone else\n";
         std::fs::write(&file, theirs).expect("concurrent edit");
         commit(&journal).expect_err("refused");
@@ -199,9 +202,7 @@ mod tests {
     #[test]
     fn a_rollback_after_commit_reverts_only_our_value_when_someone_edited_the_file_since() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut journal = staged(dir.path());
-        journal.backups = backup_all(&journal).expect("backup");
-        let file = dir.path().join("app.env");
+        let (journal, file) = backed_up(dir.path());
         commit(&journal).expect("commit");
         let mut text = std::fs::read_to_string(&file).expect("read");
         text.push_str("ADDED=after our commit\n");
@@ -216,9 +217,7 @@ mod tests {
     #[test]
     fn a_rollback_of_our_own_commit_puts_the_original_bytes_back() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut journal = staged(dir.path());
-        journal.backups = backup_all(&journal).expect("backup");
-        let file = dir.path().join("app.env");
+        let (journal, file) = backed_up(dir.path());
         commit(&journal).expect("commit");
         restore(&journal).expect("restore");
         assert_eq!(std::fs::read_to_string(&file).expect("read"), ENV);
