@@ -1,13 +1,13 @@
 //! An error and its causes as text, each cause said once: many messages already end with their source's text
 //! (`cannot read F: Is a directory`), and repeating it makes a long line longer without saying more.
 
-/// The messages of `err` and of each of its sources, minus any that the message before already holds.
+/// The messages of `err` and of each of its sources, minus any that the message before already ends with.
 pub fn causes(err: &(dyn std::error::Error + 'static)) -> Vec<String> {
     let mut said: Vec<String> = Vec::new();
     let mut next = Some(err);
     while let Some(e) = next {
         let text = e.to_string();
-        if said.last().is_none_or(|last| !last.contains(&text)) {
+        if said.last().is_none_or(|last| !last.ends_with(&text)) {
             said.push(text);
         }
         next = e.source();

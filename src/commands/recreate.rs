@@ -9,10 +9,10 @@ use super::engine;
 use crate::cli::{FormatArg, RecreateArgs};
 use crate::docker::ComposeRunner;
 use crate::exit::Exit;
+use crate::interrupt::Interrupt;
 use crate::live::{RecreatePlan, ServiceRecreator};
 use crate::output::{self, RecreateReport};
 use crate::plugin::GlobalFlags;
-use crate::rotation::Interrupt;
 
 /// Recreates the selected services one by one; stops at the first that does not come up (exit 2), or after the
 /// one in progress on SIGINT/SIGTERM (exit 130/143).

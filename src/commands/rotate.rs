@@ -1,7 +1,7 @@
 //! `docker secops rotate`: the runbook's rotation as one crash-safe command (DESIGN §4).
 
 use std::io::{IsTerminal, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
@@ -10,13 +10,14 @@ use super::engine;
 use crate::cli::{FormatArg, RotateArgs};
 use crate::docker::{ComposeRunner, DockerClient};
 use crate::exit::Exit;
+use crate::interrupt::Interrupt;
 use crate::live::ServiceRecreator;
 use crate::output::{self, StepPrinter};
 use crate::plugin::GlobalFlags;
 use crate::project::{Project, ProjectError};
 use crate::rotation::Progress;
 use crate::rotation::{
-    AnyRecreator, Credentials, Engine, Interrupt, Journal, Outcome, PlanOptions, Planned, RotationError, RotationLock,
+    AnyRecreator, Credentials, Engine, Journal, Outcome, PlanOptions, Planned, RotationError, RotationLock,
     RotationPlan, StoreSpec, Target, plan_offline, plan_project,
 };
 use crate::secret::{Secret, generate};
@@ -55,16 +56,23 @@ pub fn run(args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
         };
         let journal = Journal::load(&state_dir)?
             .with_context(|| format!("no interrupted rotation: no journal in {}", state_dir.display()))?;
-        let key = journal.plan.key.clone();
+        let (key, state_dir) = (journal.plan.key.clone(), journal.plan.state_dir.clone());
         let interrupt = listen()?;
         let outcome = match runtime.block_on(continue_journal(&args, global, &scope, journal, &interrupt)) {
             Ok(outcome) => outcome,
-            Err(err) => return stopped(err, &interrupt, &key, true),
+            Err(err) => return stopped(err, &interrupt, &key, &state_dir),
         };
         output::rotation_outcome(&outcome, args.format == FormatArg::Json)?;
         return Ok(Exit::Ok);
     }
     for target in targets {
+        // `--all`: a signal during one rotation also stops the ones after it.
+        if let Some(interrupt) = Interrupt::current()
+            && let (Some(signal), Some(code)) = (interrupt.requested(), interrupt.exit_code())
+        {
+            output::stopped(&format!("{signal} received: {target} and the targets after it were not rotated"));
+            return Ok(Exit::Signal(code));
+        }
         let planned = match &scope {
             Scope::Project(project) => plan_project(project, &target, &options)?,
             Scope::Offline(file) => match &target {
@@ -85,11 +93,11 @@ pub fn run(args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
         }
         confirm(&args, &planned.plan, &current)?;
         // From here on a SIGINT/SIGTERM stops the rotation at a step boundary instead of killing it half-way.
-        let key = planned.plan.key.clone();
+        let (key, state_dir) = (planned.plan.key.clone(), planned.plan.state_dir.clone());
         let interrupt = listen()?;
         let outcome = match runtime.block_on(rotate_one(&args, global, &scope, planned, &interrupt)) {
             Ok(outcome) => outcome,
-            Err(err) => return stopped(err, &interrupt, &key, args.no_rollback),
+            Err(err) => return stopped(err, &interrupt, &key, &state_dir),
         };
         output::rotation_outcome(&outcome, args.format == FormatArg::Json)?;
     }
@@ -102,14 +110,16 @@ fn listen() -> Result<Interrupt> {
 }
 
 /// A rotation that failed: a clean stop on a signal exits 128 + its number, anything else is an error.
-fn stopped(err: anyhow::Error, interrupt: &Interrupt, key: &str, state_kept: bool) -> Result<Exit> {
+fn stopped(err: anyhow::Error, interrupt: &Interrupt, key: &str, state_dir: &Path) -> Result<Exit> {
     let clean_stop = matches!(err.downcast_ref::<RotationError>(), Some(RotationError::Stopped { .. }));
     match interrupt.exit_code() {
         Some(code) if clean_stop => {
-            let what = if state_kept {
-                format!("{err}; the state of {key} is kept in the journal (`--resume` or `--rollback` completes it)")
-            } else {
-                format!("{err}; rolled back: {key} keeps its old value")
+            let what = match Journal::path_in(state_dir) {
+                journal if journal.exists() => format!(
+                    "{err}; the rotation of {key} is kept in {} (`--resume` finishes it, `--rollback` undoes it)",
+                    journal.display()
+                ),
+                _ => format!("{err}; {key} keeps its old value"),
             };
             output::stopped(&what);
             Ok(Exit::Signal(code))
@@ -350,20 +360,18 @@ impl<'a> Docker<'a> {
 
     /// Where the store answers, for stores that have one.
     async fn address(&self, store: &StoreSpec, args: &RotateArgs) -> Result<Option<StoreAddress>> {
-        let (kind, service, uri) = match store {
+        let (kind, uri) = match store {
             StoreSpec::Env => return Ok(None),
-            StoreSpec::Redis { service, .. } => (StoreKind::Redis, service, args.redis_uri.as_deref()),
-            StoreSpec::Mongo { service, .. } => (StoreKind::Mongo, service, args.mongo_uri.as_deref()),
+            StoreSpec::Redis { .. } => (StoreKind::Redis, args.redis_uri.as_deref()),
+            StoreSpec::Mongo { .. } => (StoreKind::Mongo, args.mongo_uri.as_deref()),
         };
         if let Some(uri) = uri {
             return Ok(Some(StoreAddress::from_uri(kind, uri)?));
         }
-        let (Some(client), Some(project), Some(service)) = (&self.client, self.project, service) else {
+        let Some(locator) = self.locator(store, args) else {
             bail!("cannot find the {} service: pass {}", kind.as_str(), kind.uri_flag());
         };
-        let containers = client.service_containers(&project.name, service).await?;
-        let address = StoreAddress::resolve(kind, service, containers.first(), &project.name, client.host(), None)?;
-        Ok(Some(address))
+        Ok(Some(locator.locate().await?))
     }
 }
 

@@ -98,7 +98,16 @@ impl ComposeRunner {
         if let (ComposeFlavor::V1, Some(config)) = (self.flavor, &self.global.config) {
             command.env("DOCKER_CONFIG", config);
         }
-        let output = command.output().await.map_err(|source| ComposeError::Spawn { command: shown.clone(), source })?;
+        let child = command.spawn().map_err(|source| ComposeError::Spawn { command: shown.clone(), source })?;
+        // An immediate exit on a second signal passes the signal on to this child's process group.
+        let pid = child.id().unwrap_or(0);
+        crate::interrupt::child_started(pid);
+        if matches!(op, Operation::Up(_)) {
+            crate::fault::at("compose-up");
+        }
+        let output = child.wait_with_output().await;
+        crate::interrupt::child_ended(pid);
+        let output = output.map_err(|source| ComposeError::Spawn { command: shown.clone(), source })?;
         if output.status.success() {
             return Ok(());
         }

@@ -47,6 +47,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), EnvError> {
 
 /// `write_atomic`, failing on purpose at `fail_at` (tests only pass `Some`).
 pub(crate) fn write_atomic_failing_at(path: &Path, bytes: &[u8], fail_at: Option<Step>) -> Result<(), EnvError> {
+    // An immediate exit on a second signal waits for this write: no temp file holding a secret is left behind.
+    let _writing = crate::interrupt::critical_section();
     let fail = |step: Step, source: io::Error| EnvError::Write { path: path.to_path_buf(), step: step.name(), source };
     let check = |step: Step| match fail_at {
         Some(failing) if failing == step => Err(io::Error::other("injected failure")),

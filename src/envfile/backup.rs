@@ -39,6 +39,8 @@ pub fn backup(path: &Path) -> Result<PathBuf, EnvError> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let temp = dir.join(format!(".{name}.{stamp}.{}.{n}.tmp", std::process::id()));
+    // An immediate exit on a second signal waits until the temporary copy is linked and removed.
+    let _writing = crate::interrupt::critical_section();
     let written = OpenOptions::new()
         .write(true)
         .create_new(true)

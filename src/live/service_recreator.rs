@@ -68,7 +68,7 @@ impl ServiceRecreator<'_> {
             services.iter().zip(&old_ids).filter(|(_, ids)| !ids.is_empty()).map(|(s, _)| s.name.clone()).collect();
         if !existing.is_empty() {
             self.compose.down(&existing).await.map_err(compose_err)?;
-            crate::rotation::fault_at("removed");
+            crate::fault::at("removed");
         }
         let names: Vec<String> = services.iter().map(|s| s.name.clone()).collect();
         self.compose.up(&names).await.map_err(compose_err)?;

@@ -88,13 +88,13 @@ impl Progress for StepPrinter {
 pub fn signal_notice(signal: &'static str, exiting: bool) {
     let line = if exiting {
         format!(
-            "docker-secops: {signal} again: exiting now. The journal is kept: `docker secops rotate --resume` \
-             finishes the rotation, `--rollback` undoes it\n"
+            "docker-secops: {signal} again: exiting now. A rotation under way keeps its journal: \
+             `docker secops rotate --resume` finishes it, `--rollback` undoes it\n"
         )
     } else {
         format!(
-            "docker-secops: {signal} received: the rotation stops at the next step boundary and rolls back, or \
-             finishes if every consumer already runs the new value (send it again to exit at once)\n"
+            "docker-secops: {signal} received: the rotation stops at its next step boundary and rolls back (unless \
+             --no-rollback), or finishes if every consumer already runs the new value; send it again to exit at once\n"
         )
     };
     let _ = std::io::stderr().write_all(line.as_bytes());

@@ -64,7 +64,8 @@ fn edited(journal: &Journal, file: &Path, mut doc: EnvDocument) -> Result<EnvDoc
 ///   rewriting it would fail the same way and leave a journal behind for a file that never changed);
 /// - a file that holds exactly what the commit wrote gets its backup back, atomically;
 /// - a file that someone else changed too (before the commit, which then refused it, or after) keeps their
-///   changes: only the rotated keys that still hold the new value get the old one back.
+///   changes: only the rotated keys that still hold the new value get the old one back. (An edit made in the
+///   instant between this read and the rename can still be lost: the rotation lock binds only docker-secops.)
 pub fn restore(journal: &Journal) -> Result<(), RotationError> {
     for (file, backup) in files_of(journal).iter().zip(&journal.backups) {
         let original = std::fs::read(backup).map_err(|e| RotationError::Io(backup.clone(), e))?;
@@ -79,25 +80,32 @@ pub fn restore(journal: &Journal) -> Result<(), RotationError> {
         if current == original {
             continue;
         }
-        let ours = edited(journal, file, EnvDocument::parse(file, &original).map_err(RotationError::EnvFile)?)?;
-        if current == ours.to_bytes() {
+        let before = EnvDocument::parse(file, &original).map_err(RotationError::EnvFile)?;
+        if current == edited(journal, file, before.clone())?.to_bytes() {
             write_atomic(file, &original).map_err(RotationError::EnvFile)?;
             continue;
         }
         let mut doc = EnvDocument::parse(file, &current).map_err(RotationError::EnvFile)?;
-        if reverted(journal, file, &mut doc)? {
+        if reverted(journal, file, &before, &mut doc)? {
             write_atomic(file, &doc.to_bytes()).map_err(RotationError::EnvFile)?;
         }
     }
     Ok(())
 }
 
-/// Sets each rotated key of `file` that holds the new value (or embeds it) back to the old; true if any did.
-fn reverted(journal: &Journal, file: &Path, doc: &mut EnvDocument) -> Result<bool, RotationError> {
+/// Sets each rotated key of `file` that holds the new value (or embeds it) back to the old, and a `--keep-previous`
+/// key that holds the old value back to what it held `before`; true if anything changed.
+fn reverted(
+    journal: &Journal,
+    file: &Path,
+    before: &EnvDocument,
+    doc: &mut EnvDocument,
+) -> Result<bool, RotationError> {
     let (old, new) = (journal.file_old.expose(), journal.new.expose());
-    let mut changed = false;
+    let value_of = |doc: &EnvDocument, key: &str| doc.get(key).and_then(|e| e.value.clone());
+    let mut changes: Vec<(String, String)> = Vec::new();
     for edit in journal.plan.edits.iter().filter(|e| e.file == file) {
-        let Some(current) = doc.get(&edit.key).and_then(|e| e.value.clone()) else { continue };
+        let Some(current) = value_of(doc, &edit.key) else { continue };
         let value = if edit.embedded {
             current.replace(new, old)
         } else if current == new {
@@ -105,8 +113,19 @@ fn reverted(journal: &Journal, file: &Path, doc: &mut EnvDocument) -> Result<boo
         } else {
             continue;
         };
-        if value != current {
-            doc.set(&edit.key, &value).map_err(RotationError::EnvFile)?;
+        changes.push((edit.key.clone(), value));
+    }
+    if let (Some(previous), true) = (&journal.plan.keep_previous, file == journal.plan.primary_file)
+        && value_of(doc, previous).as_deref() == Some(old)
+        && let Some(earlier) = value_of(before, previous)
+    {
+        // (A key the commit added cannot be taken out again: it keeps the old value, which is in force again.)
+        changes.push((previous.clone(), earlier));
+    }
+    let mut changed = false;
+    for (key, value) in changes {
+        if value_of(doc, &key).as_deref() != Some(value.as_str()) {
+            doc.set(&key, &value).map_err(RotationError::EnvFile)?;
             changed = true;
         }
     }
@@ -123,9 +142,14 @@ mod tests {
 
     /// A staged journal for rotating `KEY` of `dir/app.env` (written with `ENV`) to a fixed new value.
     fn staged(dir: &Path) -> Journal {
+        staged_from(dir, ENV, &PlanOptions::default())
+    }
+
+    /// [`staged`] with the file's `text` and plan `options`.
+    fn staged_from(dir: &Path, text: &str, options: &PlanOptions) -> Journal {
         let file = dir.join("app.env");
-        std::fs::write(&file, ENV).expect("write");
-        let planned = plan_offline(&file, "KEY", &PlanOptions::default()).expect("plan");
+        std::fs::write(&file, text).expect("write");
+        let planned = plan_offline(&file, "KEY", options).expect("plan");
         Journal {
             version: 1,
             id: "test".into(),
@@ -221,5 +245,21 @@ mod tests {
         commit(&journal).expect("commit");
         restore(&journal).expect("restore");
         assert_eq!(std::fs::read_to_string(&file).expect("read"), ENV);
+    }
+
+    #[test]
+    fn a_rollback_around_someone_elses_edit_puts_the_kept_previous_value_back_too() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let text = "KEY=abcdefghijklmnop1234567890\nKEY_PREVIOUS=older-value-0000000000\n";
+        let options = PlanOptions { keep_previous: Some("KEY_PREVIOUS".into()), ..PlanOptions::default() };
+        let mut journal = staged_from(dir.path(), text, &options);
+        journal.backups = backup_all(&journal).expect("backup");
+        let file = dir.path().join("app.env");
+        commit(&journal).expect("commit");
+        let committed = std::fs::read_to_string(&file).expect("read");
+        assert!(committed.contains("KEY_PREVIOUS=abcdefghijklmnop1234567890"), "{committed}");
+        std::fs::write(&file, format!("{committed}ADDED=theirs\n")).expect("their edit");
+        restore(&journal).expect("restore");
+        assert_eq!(std::fs::read_to_string(&file).expect("read"), format!("{text}ADDED=theirs\n"));
     }
 }

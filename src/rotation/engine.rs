@@ -6,8 +6,9 @@ use std::time::{Duration, Instant};
 
 use super::edits;
 use super::step::fault_point;
-use super::{Interrupt, Journal, Progress, Recreator, RotationError, RotationPlan, Step};
+use super::{Journal, Progress, Recreator, RotationError, RotationPlan, Step};
 use crate::audit::{AuditEntry, AuditLog, archive_revoked};
+use crate::interrupt::Interrupt;
 use crate::secret::Secret;
 use crate::stores::{CredentialStore, Probe};
 
@@ -86,6 +87,10 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
     pub async fn run(&self, mut journal: Journal) -> Result<Outcome, RotationError> {
         let started = Instant::now();
         if let Err(err) = self.forward(&mut journal).await {
+            if journal.step >= Step::Recreated {
+                // Every consumer runs with the new value: undoing that is no remedy for a revocation left to do.
+                return Err(err);
+            }
             if self.no_rollback {
                 self.progress.warn(&format!(
                     "--no-rollback: state kept, journal at {}",
@@ -93,7 +98,10 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
                 ));
                 return Err(err);
             }
-            self.progress.warn(&format!("{err}; rolling back"));
+            if !matches!(err, RotationError::Stopped { .. }) {
+                // (A signal's notice has said it already.)
+                self.progress.warn(&format!("{err}; rolling back"));
+            }
             if let Err(undo) = self.undo(&mut journal, started).await {
                 return Err(RotationError::RollbackIncomplete {
                     cause: err.to_string(),
@@ -199,23 +207,22 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
             self.progress.warn(&format!("{signal} received after the consumers were recreated: finishing"));
         }
         let t = Instant::now();
-        let mut revoked = "revoked";
         if self.store.dual_window() {
             match self.store.probe(&journal.old).await {
                 Probe::Ok => self.store.finish(&journal.old, &journal.new).await?,
                 Probe::Rejected => {}
-                // Everything runs with the new value; only the revocation could not be checked.
+                // Everything runs with the new value; only the revocation is left, for --resume.
                 Probe::Unreachable(reason) => {
-                    revoked = "revocation not checked";
-                    self.progress.warn(&format!(
-                        "cannot check that {} is revoked: {} is unreachable ({reason})",
-                        journal.old,
-                        self.store.describe()
-                    ))
+                    return Err(RotationError::RevokePending {
+                        key,
+                        store,
+                        reason,
+                        journal: Journal::path_in(&journal.plan.state_dir),
+                    });
                 }
             }
         }
-        self.progress.step("finish", t.elapsed(), &format!("{} {revoked}", journal.old));
+        self.progress.step("finish", t.elapsed(), &format!("{} revoked", journal.old));
         Ok(())
     }
 

@@ -48,6 +48,8 @@ impl RotationLock {
         let me = LockHolder { pid: std::process::id(), host: hostname(), started: now_rfc3339(), key: key.to_string() };
         let mut recovered_from = None;
         for _ in 0..2 {
+            // An immediate exit on a second signal waits: never an empty lock file that no pid can be read from.
+            let _writing = crate::interrupt::critical_section();
             match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
                 Ok(mut file) => {
                     let text = serde_json::to_string(&me).map_err(std::io::Error::other).map_err(io)?;

@@ -2,7 +2,6 @@
 
 mod edits;
 mod engine;
-mod interrupt;
 mod journal;
 mod lock;
 mod plan;
@@ -14,7 +13,6 @@ mod step;
 mod target;
 
 pub use engine::{Credentials, Engine, Outcome};
-pub use interrupt::Interrupt;
 pub use journal::{JOURNAL_FILE, Journal, JournalError};
 pub use lock::{LockError, LockHolder, RotationLock, hostname, now_rfc3339};
 pub use plan::{EnvEdit, RotationPlan, StoreSpec};
@@ -22,5 +20,5 @@ pub use planner::{PlanError, PlanOptions, Planned, plan_offline, plan_project, s
 pub use progress::Progress;
 pub use recreator::{AnyRecreator, NoRecreate, Recreator};
 pub use rotation_error::RotationError;
-pub use step::{Step, fault_at};
+pub use step::Step;
 pub use target::Target;

@@ -33,6 +33,12 @@ pub enum RotationError {
     NewRejected { key: String, store: String, reason: String },
     #[error("the old value of {key} stopped working during the dual-password window of {store}")]
     OldLost { key: String, store: String },
+    #[error(
+        "every consumer runs the new value of {key}, but {store} cannot be reached to revoke the old one ({reason}). \
+         Journal kept at {}: run `docker secops rotate --resume` once it answers",
+        .journal.display()
+    )]
+    RevokePending { key: String, store: String, reason: String, journal: PathBuf },
     #[error("recreating the consumers failed: {0}")]
     Recreate(String),
     #[error("neither the new, the current nor the previous value of {key} logs in to {store}: journal kept at {}", .journal.display())]

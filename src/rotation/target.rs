@@ -20,3 +20,15 @@ impl Target {
         }
     }
 }
+
+/// As typed: `redis`, `mongo`, `jwt` or the key.
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Target::Redis => "redis",
+            Target::Mongo => "mongo",
+            Target::Jwt => "jwt",
+            Target::Key(key) => key,
+        })
+    }
+}

@@ -3,6 +3,9 @@
 /// No way to reach a store from here.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AddressError {
+    /// The engine could not list the service's containers.
+    #[error("cannot find the container of service {service}: {reason}")]
+    Engine { service: String, reason: String },
     /// The service has no container (never created, or removed).
     #[error("service {service} has no container; start it, or pass {flag}")]
     NoContainer { service: String, flag: &'static str },

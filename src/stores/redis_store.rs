@@ -7,12 +7,12 @@
 //! scrubbed of hashes before they reach a message. Redis < 6 has no ACL: the store falls back to `requirepass`
 //! and says so through `dual_window() == false`.
 
+use std::sync::RwLock;
+
 use redis::aio::MultiplexedConnection;
 use sha2::{Digest, Sha256};
 
 use super::redis::{connect, describe};
-use std::sync::RwLock;
-
 use super::{CredentialStore, Probe, RedisAuthMode, StoreAddress, StoreError, StoreLocator};
 use crate::secret::Secret;
 
@@ -220,7 +220,8 @@ impl CredentialStore for RedisStore {
 
     async fn relocate(&self) {
         let Some(locator) = &self.locator else { return };
-        if let Some(found) = locator.locate().await
+        // Not found: the old address stays, and the next call reports the store unreachable there.
+        if let Ok(found) = locator.locate().await
             && let Ok(mut address) = self.address.write()
         {
             *address = found;

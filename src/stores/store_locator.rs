@@ -1,7 +1,7 @@
 //! Finds a store service's address again after the rotation recreated its container: a new container gets a new
 //! IP and, for a port published as `127.0.0.1::6379`, a new host port.
 
-use super::{StoreAddress, StoreKind};
+use super::{AddressError, StoreAddress, StoreKind};
 use crate::docker::DockerClient;
 
 /// Where to look the store up: the engine, the compose project and the service.
@@ -14,10 +14,12 @@ pub struct StoreLocator {
 }
 
 impl StoreLocator {
-    /// The address of the service's current container, if the engine answers and the service has one.
-    pub async fn locate(&self) -> Option<StoreAddress> {
-        let containers = self.client.service_containers(&self.project, &self.service).await.ok()?;
-        let container = containers.iter().max_by_key(|c| (c.is_running(), c.created))?;
-        StoreAddress::resolve(self.kind, &self.service, Some(container), &self.project, self.client.host(), None).ok()
+    /// The address of the service's current container: a running one first, else the newest.
+    pub async fn locate(&self) -> Result<StoreAddress, AddressError> {
+        let containers = self.client.service_containers(&self.project, &self.service).await.map_err(|err| {
+            AddressError::Engine { service: self.service.clone(), reason: crate::error_chain::one_line(&err) }
+        })?;
+        let container = containers.iter().max_by_key(|c| (c.is_running(), c.created));
+        StoreAddress::resolve(self.kind, &self.service, container, &self.project, self.client.host(), None)
     }
 }

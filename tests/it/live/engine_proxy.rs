@@ -1,4 +1,4 @@
-//! A Unix-socket forwarder to the Docker engine that a test can cut and restore: the rotation under test talks to
+//! A Unix-socket forwarder to the Docker engine that a test can cut off: the rotation under test talks to
 //! the engine through it (`DOCKER_HOST=unix://...`), so "the engine became unreachable" happens for real, to the
 //! bollard client and to every `docker compose` child alike, while the test itself keeps the real socket.
 
@@ -64,11 +64,6 @@ impl EngineProxy {
         for stream in self.open.lock().expect("lock").drain(..) {
             let _ = stream.shutdown(Shutdown::Both);
         }
-    }
-
-    /// The engine answers again.
-    pub fn restore(&self) {
-        self.up.store(true, Ordering::SeqCst);
     }
 }
 

@@ -4,8 +4,10 @@
 //! in, the data intact and the stack in sync, after `--resume` or `--rollback` where the process could not finish.
 #![cfg(feature = "fault-injection")]
 
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use docker_secops::rotation::Step;
@@ -14,47 +16,119 @@ use super::engine_proxy::EngineProxy;
 use super::rotate::{FILES, env_value, journal_exists, up};
 use super::stack::{Stack, lossy};
 
-/// A rotation of `redis` paused right after one step.
-struct Paused {
+/// A docker-secops process under test: its stderr read as it comes, optionally paused at a fault point.
+struct Job {
     child: Child,
+    lines: mpsc::Receiver<String>,
+    stderr: String,
     marker: PathBuf,
 }
 
-impl Paused {
-    /// Starts `rotate redis` with `env` and waits until it pauses at `step` (a [`Step`] name, or `removed`).
-    fn start(stack: &Stack, step: &str, env: &[(&str, String)]) -> Paused {
+/// How a job ended.
+struct Ended {
+    status: std::process::ExitStatus,
+    stderr: String,
+}
+
+impl Job {
+    /// Starts `docker-secops ARGS -p PROJECT` with `env`; pauses at `pause_at` if given. With `own_group` it leads a
+    /// process group of its own, as a shell's foreground job does, so that [`Job::ctrl_c`] reaches it and every
+    /// child it started in that group, like a Ctrl-C at the terminal.
+    fn start(stack: &Stack, args: &[&str], pause_at: Option<&str>, env: &[(&str, String)], own_group: bool) -> Job {
+        use std::os::unix::process::CommandExt;
         let marker = stack.dir().join(".paused");
-        let mut child = crate::support::secops(stack.dir())
-            .args([&["rotate", "redis", "--yes", "--timeout", "30", "-p", &stack.project][..], &FILES[..]].concat())
-            .env("SECOPS_PAUSE_AT", step)
-            .env("SECOPS_PAUSE_FILE", &marker)
-            .envs(env.iter().map(|(k, v)| (k, v)))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("rotate starts");
-        let until = Instant::now() + Duration::from_secs(120);
-        while !marker.exists() {
-            if let Ok(Some(status)) = child.try_wait() {
-                let out = child.wait_with_output().expect("output");
-                panic!("rotation ended ({status}) before pausing at {step}: {}", lossy(&out.stderr));
-            }
-            assert!(Instant::now() < until, "rotation did not reach {step} in 120 s");
-            std::thread::sleep(Duration::from_millis(20));
+        let mut command = crate::support::secops(stack.dir());
+        command.args(args).args(["-p", &stack.project]).envs(env.iter().map(|(k, v)| (k, v)));
+        if let Some(point) = pause_at {
+            command.env("SECOPS_PAUSE_AT", point).env("SECOPS_PAUSE_FILE", &marker);
         }
-        Paused { child, marker }
+        if own_group {
+            command.process_group(0);
+        }
+        let mut child = command.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("starts");
+        let stderr = child.stderr.take().expect("stderr piped");
+        let (send, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut job = Job { child, lines, stderr: String::new(), marker };
+        if let Some(point) = pause_at {
+            job.wait_paused(point);
+        }
+        job
     }
 
-    /// Sends `signal` (`INT`, `TERM`) to the paused process.
-    fn signal(&self, signal: &str) {
+    /// `rotate redis --yes` on the rotation fixture, paused at `point`.
+    fn rotation(stack: &Stack, point: &str, env: &[(&str, String)]) -> Job {
+        let args = [&["rotate", "redis", "--yes", "--timeout", "30"][..], &FILES[..]].concat();
+        Job::start(stack, &args, Some(point), env, false)
+    }
+
+    fn wait_paused(&mut self, point: &str) {
+        let until = Instant::now() + Duration::from_secs(120);
+        while !self.marker.exists() {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                self.drain(Duration::from_secs(1));
+                panic!("ended ({status}) before pausing at {point}: {}", self.stderr);
+            }
+            assert!(Instant::now() < until, "did not reach {point} in 120 s: {}", self.stderr);
+            self.drain(Duration::from_millis(20));
+        }
+    }
+
+    /// Reads stderr until a line holds `needle` (at most 60 s).
+    fn wait_for(&mut self, needle: &str) {
+        let until = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < until {
+            if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(100)) {
+                let found = line.contains(needle);
+                self.stderr.push_str(&line);
+                self.stderr.push('\n');
+                if found {
+                    return;
+                }
+            }
+        }
+        panic!("no {needle:?} on stderr in 60 s: {}", self.stderr);
+    }
+
+    fn drain(&mut self, wait: Duration) {
+        while let Ok(line) = self.lines.recv_timeout(wait) {
+            self.stderr.push_str(&line);
+            self.stderr.push('\n');
+        }
+    }
+
+    /// Sends `signal` (`INT`, `TERM`) to the process, and waits until it says it received it.
+    fn signal(&mut self, signal: &str) {
         let status = Command::new("kill").args(["-s", signal, &self.child.id().to_string()]).status().expect("kill");
         assert!(status.success());
+        self.wait_for(&format!("SIG{signal}"));
     }
 
-    /// Lets the rotation go on and waits for it to end.
-    fn release(self) -> Output {
+    /// Sends `SIGINT` to the process group the job leads, as Ctrl-C does, and waits until it says it received it.
+    fn ctrl_c(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let status = Command::new("kill").args(["-s", "INT", "--", &group]).status().expect("kill");
+        assert!(status.success());
+        self.wait_for("SIGINT");
+    }
+
+    /// Lets the job go on past its pause.
+    fn release(&self) {
         let _ = std::fs::remove_file(&self.marker);
-        self.child.wait_with_output().expect("rotate ends")
+    }
+
+    /// Releases the job and waits for it to end.
+    fn end(mut self) -> Ended {
+        self.release();
+        let status = self.child.wait().expect("ends");
+        self.drain(Duration::from_millis(500));
+        Ended { status, stderr: self.stderr }
     }
 }
 
@@ -102,23 +176,20 @@ fn sigint_and_sigterm_at_every_step_stop_at_the_boundary_and_roll_back() {
         for (signal, code) in [("INT", 130), ("TERM", 143)] {
             let case = format!("SIG{signal} after {step:?}");
             let before = env_value(&stack, "REDIS_PASSWORD");
-            let paused = Paused::start(&stack, step.as_str(), &[]);
-            paused.signal(signal);
-            let out = paused.release();
-            let stderr = lossy(&out.stderr);
+            let mut job = Job::rotation(&stack, step.as_str(), &[]);
+            job.signal(signal);
+            let out = job.end();
             let value = assert_consistent(&stack, &case);
             if step < Step::Recreated {
                 // Stopped before the consumers moved: everything is rolled back, exit 128 + signal.
-                assert_eq!(out.status.code(), Some(code), "{case}: {stderr}");
-                assert!(
-                    stderr.contains(&format!("SIG{signal} received")) && stderr.contains("rolled back"),
-                    "{stderr}"
-                );
+                assert_eq!(out.status.code(), Some(code), "{case}: {}", out.stderr);
+                assert!(out.stderr.contains("REDIS_PASSWORD keeps its old value"), "{case}: {}", out.stderr);
                 assert_eq!(value, before, "{case}: the old value must be back");
                 assert_eq!(passwords(&stack, &before), 1, "{case}: the new value must be revoked too");
             } else {
                 // Every consumer already runs with the new value: the rotation finishes.
-                assert!(out.status.success(), "{case}: {stderr}");
+                assert!(out.status.success(), "{case}: {}", out.stderr);
+                assert!(out.stderr.contains("received after the consumers were recreated: finishing"), "{case}");
                 assert_ne!(value, before, "{case}: the rotation should have finished");
                 assert!(!logs_in(&stack, &before), "{case}: the old value was not revoked");
             }
@@ -137,14 +208,19 @@ fn a_second_signal_exits_at_once_and_resume_finishes_the_rotation() {
     let Some(stack) = up("signals-twice", &[]) else { return };
     assert_eq!(stack.redis_cli("fixture-redis-pass-7f3a9c2e41", "set survivor yes"), "OK");
     let before = env_value(&stack, "REDIS_PASSWORD");
-    let paused = Paused::start(&stack, Step::Committed.as_str(), &[]);
-    paused.signal("TERM");
-    std::thread::sleep(Duration::from_millis(300));
-    paused.signal("TERM");
-    let out = paused.release();
-    assert_eq!(out.status.code(), Some(143), "{}", lossy(&out.stderr));
-    assert!(lossy(&out.stderr).contains("--resume"), "{}", lossy(&out.stderr));
+    let mut job = Job::rotation(&stack, Step::Committed.as_str(), &[]);
+    job.signal("TERM");
+    job.signal("TERM");
+    let out = job.end();
+    assert_eq!(out.status.code(), Some(143), "{}", out.stderr);
+    assert!(out.stderr.contains("exiting now") && out.stderr.contains("--resume"), "{}", out.stderr);
     assert!(journal_exists(&stack), "the journal must survive an immediate exit");
+    let leftovers: Vec<_> = std::fs::read_dir(stack.dir())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains(".secops-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
     recover(&stack, "--resume", "after two SIGTERMs");
     let value = assert_consistent(&stack, "after two SIGTERMs");
     assert_ne!(value, before);
@@ -154,32 +230,30 @@ fn a_second_signal_exits_at_once_and_resume_finishes_the_rotation() {
 fn redis_stopped_mid_rotation_leaves_a_working_credential() {
     let Some(stack) = up("redis-stopped", &[]) else { return };
     assert_eq!(stack.redis_cli("fixture-redis-pass-7f3a9c2e41", "set survivor yes"), "OK");
+    // Stopped before `set`, `test` or the recreation, the rotation cannot complete nor undo what it did in Redis:
+    // it keeps the journal and says so (exit 2). Stopped after the recreation, only the revocation is left.
     let cases = [
-        (Step::Staged, "--rollback"),
-        (Step::Set, "--resume"),
-        (Step::Set, "--rollback"),
-        (Step::Tested, "--resume"),
-        (Step::Committed, "--rollback"),
+        (Step::Staged, "--rollback", "the rollback did not complete"),
+        (Step::Set, "--resume", "the rollback did not complete"),
+        (Step::Set, "--rollback", "the rollback did not complete"),
+        (Step::Tested, "--resume", "the rollback did not complete"),
+        (Step::Committed, "--rollback", "the rollback did not complete"),
+        (Step::Recreated, "--resume", "cannot be reached to revoke the old one"),
     ];
-    for (step, mode) in cases {
+    for (step, mode, says) in cases {
         let case = format!("redis stopped after {step:?}, then {mode}");
         let before = env_value(&stack, "REDIS_PASSWORD");
-        let paused = Paused::start(&stack, step.as_str(), &[]);
+        let job = Job::rotation(&stack, step.as_str(), &[]);
         stack.compose_ok(&[&FILES[..], &["stop", "redis"]].concat());
-        let out = paused.release();
-        let stderr = lossy(&out.stderr);
-        if !out.status.success() {
-            assert!(stderr.contains("journal kept") || stderr.contains("Journal kept"), "{case}: {stderr}");
-        }
-        // Redis comes back (the operator fixes the outage); an unfinished rotation is then completed or undone.
+        let out = job.end();
+        assert_eq!(out.status.code(), Some(2), "{case}: {}", out.stderr);
+        assert!(out.stderr.contains(says) && out.stderr.contains("`docker secops rotate --"), "{case}: {}", out.stderr);
+        assert!(journal_exists(&stack), "{case}: the journal must be kept");
+        // Redis comes back (the operator fixes the outage); the unfinished rotation is then completed or undone.
         stack.compose_ok(&[&FILES[..], &["start", "redis"]].concat());
-        if journal_exists(&stack) {
-            recover(&stack, mode, &case);
-        }
+        recover(&stack, mode, &case);
         let value = assert_consistent(&stack, &case);
-        if mode == "--rollback" && !out.status.success() {
-            assert_eq!(value, before, "{case}: rollback restores the old value");
-        }
+        assert_eq!(value == before, mode == "--rollback", "{case}");
     }
 }
 
@@ -191,16 +265,15 @@ fn the_engine_unreachable_during_recreate_is_rolled_back_then_completed() {
         let case = format!("engine cut after commit, then {mode}");
         let before = env_value(&stack, "REDIS_PASSWORD");
         let proxy = EngineProxy::start(&stack.dir().join("engine.sock"));
-        let paused = Paused::start(&stack, Step::Committed.as_str(), &[("DOCKER_HOST", proxy.docker_host())]);
+        let job = Job::rotation(&stack, Step::Committed.as_str(), &[("DOCKER_HOST", proxy.docker_host())]);
         proxy.cut();
-        let out = paused.release();
-        let stderr = lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{case}: {stderr}");
-        assert!(stderr.contains("rollback did not complete") && stderr.contains(mode), "{case}: {stderr}");
+        let out = job.end();
+        assert_eq!(out.status.code(), Some(2), "{case}: {}", out.stderr);
+        assert!(out.stderr.contains("the rollback did not complete"), "{case}: {}", out.stderr);
         // Redis took the old value back and the env file holds it again: consistent even before the recovery.
         assert_eq!(env_value(&stack, "REDIS_PASSWORD"), before, "{case}");
         assert!(logs_in(&stack, &before), "{case}: the old value must log in while the engine is away");
-        proxy.restore();
+        assert!(journal_exists(&stack), "{case}: the journal must be kept");
         drop(proxy);
         recover(&stack, mode, &case);
         let value = assert_consistent(&stack, &case);
@@ -212,14 +285,13 @@ fn the_engine_unreachable_during_recreate_is_rolled_back_then_completed() {
 fn an_env_file_edited_between_plan_and_commit_is_refused_and_the_edit_survives_the_rollback() {
     let Some(stack) = up("edited-meanwhile", &[]) else { return };
     let before = env_value(&stack, "REDIS_PASSWORD");
-    let paused = Paused::start(&stack, Step::Tested.as_str(), &[]);
+    let job = Job::rotation(&stack, Step::Tested.as_str(), &[]);
     let mut text = std::fs::read_to_string(stack.env_file()).expect("env");
     text.push_str("FEATURE_FLAG=added-by-a-colleague\n");
     std::fs::write(stack.env_file(), &text).expect("their edit");
-    let out = paused.release();
-    let stderr = lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("changed since the rotation was planned"), "{stderr}");
+    let out = job.end();
+    assert_eq!(out.status.code(), Some(2), "{}", out.stderr);
+    assert!(out.stderr.contains("changed since the rotation was planned"), "{}", out.stderr);
     // Their edit is kept, the old value is in place and is the one Redis accepts; nothing is pending.
     assert_eq!(std::fs::read_to_string(stack.env_file()).expect("env"), text);
     assert_eq!(env_value(&stack, "REDIS_PASSWORD"), before);
@@ -239,12 +311,11 @@ fn consumers_removed_when_the_engine_goes_away_come_back_with_rollback_and_with_
     // The engine goes away after app and worker were removed and before they were created again.
     let before = env_value(&stack, "REDIS_PASSWORD");
     let proxy = EngineProxy::start(&stack.dir().join("engine.sock"));
-    let paused = Paused::start(&stack, "removed", &[("DOCKER_HOST", proxy.docker_host())]);
+    let job = Job::rotation(&stack, "removed", &[("DOCKER_HOST", proxy.docker_host())]);
     proxy.cut();
-    let out = paused.release();
-    let stderr = lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("rollback did not complete"), "{stderr}");
+    let out = job.end();
+    assert_eq!(out.status.code(), Some(2), "{}", out.stderr);
+    assert!(out.stderr.contains("the rollback did not complete"), "{}", out.stderr);
     assert!(!running("app") && !running("worker"), "the consumers were removed before the engine went away");
     assert_eq!(env_value(&stack, "REDIS_PASSWORD"), before);
     assert!(logs_in(&stack, &before), "the old value must still log in");
@@ -266,65 +337,21 @@ fn consumers_removed_when_the_engine_goes_away_come_back_with_rollback_and_with_
     assert!(running("app") && running("worker"));
 }
 
-/// Starts `docker-secops ARGS` in a process group of its own, as a shell does for a foreground job, so that a
-/// signal to the group reaches it and every child it started, like a Ctrl-C at the terminal.
-fn foreground_job(stack: &Stack, args: &[&str]) -> Child {
-    use std::os::unix::process::CommandExt;
-    crate::support::secops(stack.dir())
-        .args(args)
-        .args(["-p", &stack.project])
-        .process_group(0)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starts")
-}
-
-/// Sends `SIGINT` to the process group led by `child`, as Ctrl-C does.
-fn ctrl_c(child: &Child) {
-    let status = Command::new("kill").args(["-s", "INT", "--", &format!("-{}", child.id())]).status().expect("kill");
-    assert!(status.success());
-}
-
-/// Reads `child`'s stderr until a line contains `needle`; returns what was read and a thread that drains the rest.
-fn stderr_until(child: &mut Child, needle: &str) -> (String, std::thread::JoinHandle<String>) {
-    use std::io::BufRead;
-    let mut reader = std::io::BufReader::new(child.stderr.take().expect("stderr piped"));
-    let mut seen = String::new();
-    let mut line = String::new();
-    while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
-        seen.push_str(&line);
-        let found = line.contains(needle);
-        line.clear();
-        if found {
-            break;
-        }
-    }
-    let rest = std::thread::spawn(move || {
-        let mut rest = String::new();
-        let _ = std::io::Read::read_to_string(&mut reader, &mut rest);
-        rest
-    });
-    (seen, rest)
-}
-
 #[test]
-fn ctrl_c_at_the_terminal_during_recreate_lets_compose_finish_and_the_rotation_completes() {
+fn ctrl_c_at_the_terminal_while_compose_runs_lets_compose_finish_and_the_rotation_completes() {
     let Some(stack) = up("ctrl-c-rotate", &[]) else { return };
     assert_eq!(stack.redis_cli("fixture-redis-pass-7f3a9c2e41", "set survivor yes"), "OK");
     let before = env_value(&stack, "REDIS_PASSWORD");
-    let mut job = foreground_job(&stack, &[&["rotate", "redis", "--yes"], &FILES[..]].concat());
-    let (mut stderr, rest) = stderr_until(&mut job, " commit ");
-    // The consumers are being removed and created again by `docker compose` children: Ctrl-C now.
-    std::thread::sleep(Duration::from_millis(500));
-    ctrl_c(&job);
-    let status = job.wait().expect("ends");
-    stderr.push_str(&rest.join().expect("stderr"));
-    // Compose was not interrupted half-way (it has its own process group): the recreate step completed, and with
+    let args = [&["rotate", "redis", "--yes"][..], &FILES[..]].concat();
+    // Paused while `docker compose up` of the consumers runs: Ctrl-C now, to the whole foreground job.
+    let mut job = Job::start(&stack, &args, Some("compose-up"), &[], true);
+    job.ctrl_c();
+    let out = job.end();
+    // Compose was not cancelled half-way (it has its own process group): the recreate step completed, and with
     // every consumer on the new value the rotation finished rather than recreating them all again.
-    assert_eq!(status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("SIGINT received after the consumers were recreated: finishing"), "{stderr}");
-    assert_ne!(assert_consistent(&stack, "Ctrl-C during recreate"), before);
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
+    assert!(out.stderr.contains("SIGINT received after the consumers were recreated: finishing"), "{}", out.stderr);
+    assert_ne!(assert_consistent(&stack, "Ctrl-C during compose up"), before);
     assert!(!logs_in(&stack, &before), "the old value is revoked");
 }
 
@@ -333,14 +360,12 @@ fn ctrl_c_during_recreate_brings_the_current_service_up_and_stops() {
     let Some(stack) = up("ctrl-c-recreate", &[]) else { return };
     let ids = |stack: &Stack| ["app", "worker"].map(|s| stack.container_id(s));
     let before = ids(&stack);
-    let mut job = foreground_job(&stack, &[&["recreate", "app", "worker"], &FILES[..]].concat());
-    std::thread::sleep(Duration::from_millis(1500));
-    ctrl_c(&job);
-    let (mut stderr, rest) = stderr_until(&mut job, "not recreated");
-    let status = job.wait().expect("ends");
-    stderr.push_str(&rest.join().expect("stderr"));
-    assert_eq!(status.code(), Some(130), "{stderr}");
-    assert!(stderr.contains("SIGINT received") && stderr.contains("not recreated"), "{stderr}");
+    let args = [&["recreate", "app", "worker"][..], &FILES[..]].concat();
+    let mut job = Job::start(&stack, &args, Some("compose-up"), &[], true);
+    job.ctrl_c();
+    let out = job.end();
+    assert_eq!(out.status.code(), Some(130), "{}", out.stderr);
+    assert!(out.stderr.contains("not recreated: worker"), "{}", out.stderr);
     // No service is left without a container: app was brought up again (new id), worker kept its container.
     let after = ids(&stack);
     assert_ne!(after[0], before[0], "the service in progress finishes");

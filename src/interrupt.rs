@@ -1,10 +1,12 @@
-//! SIGINT and SIGTERM during a rotation: the first asks the engine to stop at the next step boundary and roll
-//! back, so a Ctrl-C or a `docker stop` of a CI job never leaves a half-rotated credential; the second exits at
-//! once, leaving the journal for `--resume` / `--rollback`.
+//! SIGINT and SIGTERM during a rotation or a recreate: the first asks the command to stop at its next safe point
+//! (a rotation's step boundary, then a rollback), so a Ctrl-C or a `docker stop` of a CI job never leaves a
+//! half-rotated credential; the second exits at once, leaving the journal for `--resume` / `--rollback`. Before
+//! exiting it waits for a file write in progress ([`critical_section`]: never a half-written temp file holding a
+//! secret, or an empty lock file) and passes the signal on to the compose children, which run in process groups of
+//! their own ([`child_started`]).
 
-use std::sync::Arc;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
@@ -17,6 +19,43 @@ pub struct Interrupt {
 
 /// The stop request of this process, once [`Interrupt::listen`] has installed the handlers.
 static LISTENING: OnceLock<Interrupt> = OnceLock::new();
+
+/// Held while a file that must never be left half-written is written; the second signal waits for it.
+static CRITICAL: Mutex<()> = Mutex::new(());
+
+/// The process groups of the children running now (each child leads its own).
+static CHILDREN: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+
+/// Holds off an immediate exit (the second signal) until the guard is dropped. Do not nest.
+pub fn critical_section() -> MutexGuard<'static, ()> {
+    CRITICAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Records a child that leads its own process group, so an immediate exit passes the signal on to it.
+pub fn child_started(pid: u32) {
+    if let Ok(pid) = i32::try_from(pid)
+        && pid > 0
+    {
+        CHILDREN.lock().unwrap_or_else(|p| p.into_inner()).push(pid);
+    }
+}
+
+/// Forgets a child that has ended.
+pub fn child_ended(pid: u32) {
+    CHILDREN.lock().unwrap_or_else(|p| p.into_inner()).retain(|p| i32::try_from(pid).ok() != Some(*p));
+}
+
+/// The second signal: wait for a write in progress, pass the signal on to the children, exit 128 + signal.
+fn exit_now(signal: i32) -> ! {
+    let _writing = critical_section();
+    let children = CHILDREN.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    if let Some(sig) = rustix::process::Signal::from_named_raw(signal) {
+        for pid in children.into_iter().filter_map(rustix::process::Pid::from_raw) {
+            let _ = rustix::process::kill_process_group(pid, sig);
+        }
+    }
+    std::process::exit(128 + signal)
+}
 
 impl Interrupt {
     /// No handler: the engine is never asked to stop (signals keep their default action).
@@ -38,11 +77,16 @@ impl Interrupt {
                 let first = shared.signal.compare_exchange(0, signal, Ordering::SeqCst, Ordering::SeqCst).is_ok();
                 notice(signal_name(signal), !first);
                 if !first {
-                    std::process::exit(128 + signal);
+                    exit_now(signal);
                 }
             }
         })?;
         Ok(interrupt)
+    }
+
+    /// The request of this process, if [`Interrupt::listen`] installed the handlers.
+    pub fn current() -> Option<Interrupt> {
+        LISTENING.get().cloned()
     }
 
     /// The name of the signal that asked to stop, if one did.
