@@ -163,6 +163,14 @@ fn assert_consistent(stack: &Stack, case: &str) -> String {
     }
 }
 
+/// `mode` (`--resume` / `--rollback`) brings the stack to a consistent state: the old value `before` after a
+/// rollback, a new one after a resume.
+fn recover_to(stack: &Stack, mode: &str, case: &str, before: &str) {
+    recover(stack, mode, case);
+    let value = assert_consistent(stack, case);
+    assert_eq!(value == before, mode == "--rollback", "{case}");
+}
+
 fn recover(stack: &Stack, mode: &str, case: &str) {
     let out = stack.secops(&[&["rotate", mode, "--yes"], &FILES[..]].concat());
     assert!(out.status.success(), "{case}: {mode} failed: {}", lossy(&out.stderr));
@@ -251,9 +259,7 @@ fn redis_stopped_mid_rotation_leaves_a_working_credential() {
         assert!(journal_exists(&stack), "{case}: the journal must be kept");
         // Redis comes back (the operator fixes the outage); the unfinished rotation is then completed or undone.
         stack.compose_ok(&[&FILES[..], &["start", "redis"]].concat());
-        recover(&stack, mode, &case);
-        let value = assert_consistent(&stack, &case);
-        assert_eq!(value == before, mode == "--rollback", "{case}");
+        recover_to(&stack, mode, &case, &before);
     }
 }
 
@@ -275,9 +281,7 @@ fn the_engine_unreachable_during_recreate_is_rolled_back_then_completed() {
         assert!(logs_in(&stack, &before), "{case}: the old value must log in while the engine is away");
         assert!(journal_exists(&stack), "{case}: the journal must be kept");
         drop(proxy);
-        recover(&stack, mode, &case);
-        let value = assert_consistent(&stack, &case);
-        assert_eq!(value == before, mode == "--rollback", "{case}");
+        recover_to(&stack, mode, &case, &before);
     }
 }
 
