@@ -182,7 +182,10 @@ async fn rotate_one(
     let lock = RotationLock::acquire(&plan.state_dir.join("rotation.lock"), &plan.key)?;
     let progress = StepPrinter::new();
     if let Some(stale) = &lock.recovered_from {
-        progress.warn(&format!("took over a stale lock of dead pid {} from {}", stale.pid, stale.started));
+        progress.warn(&match stale.pid {
+            0 => format!("took over {} (left by a crash)", stale.started),
+            pid => format!("took over a stale lock of dead pid {pid} from {}", stale.started),
+        });
     }
     let new = generate(plan.kind, plan.length)?;
     let docker = Docker::connect(args, global, scope, &plan).await?;

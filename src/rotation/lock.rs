@@ -64,7 +64,15 @@ impl RotationLock {
                             recovered_from = Some(h);
                         }
                         Some(h) => return Err(LockError::Held { path: path.to_path_buf(), holder: h }),
-                        // A lock file being written right now, or garbage: treat as held, never guess.
+                        // Unreadable and not touched for a while: a crash between creating and writing it (the
+                        // write takes microseconds). Taken over, reported like a dead holder.
+                        None if modified_before(path, UNREADABLE_GRACE) => {
+                            std::fs::remove_file(path).map_err(io)?;
+                            let started = "an unreadable lock file".to_string();
+                            recovered_from =
+                                Some(LockHolder { pid: 0, host: me.host.clone(), started, key: "?".into() });
+                        }
+                        // A lock file being written right now: treat as held, never guess.
                         None => {
                             let unknown = LockHolder { pid: 0, host: "?".into(), started: "?".into(), key: "?".into() };
                             return Err(LockError::Held { path: path.to_path_buf(), holder: unknown });
@@ -87,6 +95,14 @@ impl Drop for RotationLock {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
     }
+}
+
+/// How old an unreadable lock file must be to count as left by a crash rather than being written right now.
+const UNREADABLE_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// True when `path` was last modified more than `age` ago.
+fn modified_before(path: &Path, age: std::time::Duration) -> bool {
+    std::fs::metadata(path).and_then(|m| m.modified()).is_ok_and(|t| t.elapsed().is_ok_and(|elapsed| elapsed > age))
 }
 
 fn read_holder(path: &Path) -> Option<LockHolder> {
@@ -139,5 +155,17 @@ mod tests {
         std::fs::write(&path, serde_json::to_string(&stale).expect("json")).expect("write");
         let lock = RotationLock::acquire(&path, "K").expect("recovers");
         assert_eq!(lock.recovered_from, Some(stale));
+    }
+
+    #[test]
+    fn an_empty_lock_file_is_held_while_fresh_and_taken_over_once_old() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("rotation.lock");
+        let file = std::fs::File::create(&path).expect("empty lock, as a crash between create and write leaves");
+        assert!(RotationLock::acquire(&path, "K").is_err(), "a lock being written right now is held");
+        let old = std::time::SystemTime::now() - 2 * UNREADABLE_GRACE;
+        file.set_modified(old).expect("age it");
+        let lock = RotationLock::acquire(&path, "K").expect("taken over");
+        assert_eq!(lock.recovered_from.as_ref().map(|h| h.pid), Some(0));
     }
 }
