@@ -21,7 +21,7 @@ impl Check for SecretAge {
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
         let max_days = i64::from(cx.options.max_age_days);
         for file in &cx.env_files {
-            for (entry, value) in file.secrets(&cx.rule) {
+            for (entry, value) in file.secrets() {
                 let finding = match cx.audit.last_rotation(&file.path, &entry.key) {
                     Some(at) => {
                         let days = (cx.options.now - at).whole_days();

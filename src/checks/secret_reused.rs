@@ -37,7 +37,7 @@ impl Check for SecretReused {
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
         let mut by_value: BTreeMap<&str, Vec<Use>> = BTreeMap::new();
         for file in &cx.env_files {
-            for (entry, value) in file.secrets(&cx.rule) {
+            for (entry, value) in file.secrets() {
                 if value.len() >= MIN_LEN && crate::secret::placeholder_word(value).is_none() {
                     by_value.entry(value).or_default().push(Use {
                         path: &file.path,

@@ -22,7 +22,7 @@ impl Check for WeakSecret {
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
         for file in &cx.env_files {
             let Some(doc) = &file.doc else { continue };
-            for (entry, value) in file.secrets(&cx.rule) {
+            for (entry, value) in file.secrets() {
                 let user = user_of(doc, &entry.key);
                 let strength = Strength::estimate(value, &entry.key, user);
                 if strength.is_strong() {

@@ -51,7 +51,8 @@ impl StatusReport {
             let mine: Vec<&ContainerInfo> = containers.iter().filter(|c| c.service == service.name).collect();
             let container = representative(&mine);
             let mut keys = Vec::new();
-            for var in service.environment.iter().filter(|v| rule.is_secret(service, v)) {
+            let secret = rule.secret_flags(service);
+            for var in service.environment.iter().zip(secret).filter_map(|(v, secret)| secret.then_some(v)) {
                 let Some(drift) = Drift::of(var, container) else { continue };
                 let value = Secret::new(var.value.clone().unwrap_or_default());
                 let target = targets.iter().find(|t| t.key == var.key);
