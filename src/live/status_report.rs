@@ -97,8 +97,10 @@ impl StatusReport {
             .chain([project.directory.as_path()])
             .collect();
         let audit = AuditLog::read_dirs(&dirs);
+        let last_rotations = audit.last_rotations();
         for key in services.iter_mut().flat_map(|s| s.keys.iter_mut()) {
-            key.last_rotated = audit.last_rotation(&key.file, &key.key);
+            let file = key.file.display().to_string();
+            key.last_rotated = last_rotations.get(&(file.as_str(), key.key.as_str())).copied();
         }
         Ok(StatusReport {
             project: project.name.clone(),
