@@ -141,11 +141,21 @@ mod tests {
     fn service_flags_agree_with_the_pairwise_rule() {
         let rule = SecretRule::default();
         let mut service = Service::for_test("app", &[]);
-        let words = ["s3cretPassw0rd", "califragil", "abc1234", "supercalifragilistic", "x"];
-        for i in 0..60 {
-            let (a, b) = (words[i % words.len()], words[(i / words.len()) % words.len()]);
-            let key = if i % 3 == 0 { format!("K{i}_PASSWORD") } else { format!("K{i}_NOTE") };
-            let value = if i % 4 == 0 { format!("{a}{b}") } else { a.to_string() };
+        // 100 secret-named values (enough for the automaton, not the direct test), and values that embed one,
+        // equal one, hold a truncated one, or carry a URL password.
+        for i in 0..300 {
+            let named = format!("secret{:04}xyz", i - i % 3);
+            let (key, value) = match i % 3 {
+                0 => (format!("K{i}_PASSWORD"), named),
+                1 => match i % 4 {
+                    0 => (format!("K{i}_NOTE"), format!("pre-{named}-post")),
+                    1 => (format!("K{i}_NOTE"), named),
+                    2 => (format!("K{i}_NOTE"), named[..9].to_string()),
+                    _ => (format!("K{i}_NOTE"), format!("{}-{}", &named[..8], &named[8..])),
+                },
+                _ if i % 2 == 0 => (format!("K{i}_URL"), "redis://:pw@cache:6379".to_string()),
+                _ => (format!("K{i}_URL"), "redis://cache:6379".to_string()),
+            };
             let origin = Origin::EnvFile { file: "app.env".into(), line: i + 1 };
             service.environment.push(EnvVar { key, value: Some(value), origin });
         }
@@ -162,7 +172,7 @@ mod tests {
         };
         let expected: Vec<bool> = service.environment.iter().map(pairwise).collect();
         assert_eq!(rule.secret_flags(&service), expected);
-        assert!(expected.iter().filter(|s| **s).count() > 20 && expected.iter().any(|s| !*s));
+        assert!(expected.iter().filter(|s| **s).count() > 150 && expected.iter().filter(|s| !**s).count() > 50);
     }
 
     #[test]
