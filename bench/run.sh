@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # docker-secops benchmarks (issue 6): each figure against its baseline in the same run, alternating A and B.
 #
-# Usage: bench/run.sh [startup] [check] [memory] [rotation] [downtime]     (no section = all five)
+# Usage: bench/run.sh [startup] [check] [memory] [rotation] [downtime] [keys]   (no section = the first five)
+#
+# `keys` is opt-in (never run by default): `check` on one env file of 5k to 40k secret keys
+# (bench/gen_many_secrets.py), to catch work that grows faster than the number of keys.
 #
 # Env:  BENCH_OUT     work dir: generated repos, logs, JSON, results.tsv, table.md (default /tmp/secops-bench)
 #       RUNS          timed runs of each command (default 5; startup uses STARTUP_RUNS, default 30)
 #       CHECK_SIZES   commits of the generated histories (default "1000 5000 20000")
 #       SERVICES      services / env files per repo (default: commits / 10, so 100, 500, 2000)
 #       MEM_SERVICES  services of the memory section, the same at every size (default 100)
+#       KEY_SIZES     secret keys of the one env file of the keys section (default "5000 10000 20000 40000")
 #       SECOPS        the docker-secops binary to measure (default: build this checkout with cargo --release,
 #                     CARGO_TARGET_DIR honoured, then copy the binary to BENCH_OUT/bin so that a concurrent build
 #                     cannot swap it mid-run)
@@ -33,10 +37,14 @@ RESULTS="$OUT/results.tsv"
 mkdir -p "$OUT/logs"
 
 ALL=(startup check memory rotation downtime)
+OPTIONAL=(keys)
 SECTIONS=("$@")
 [ ${#SECTIONS[@]} -gt 0 ] || SECTIONS=("${ALL[@]}")
 for s in "${SECTIONS[@]}"; do
-    case " ${ALL[*]} " in *" $s "*) ;; *) echo "run.sh: unknown section '$s' (sections: ${ALL[*]})" >&2; exit 2 ;; esac
+    case " ${ALL[*]} ${OPTIONAL[*]} " in
+        *" $s "*) ;;
+        *) echo "run.sh: unknown section '$s' (sections: ${ALL[*]} ${OPTIONAL[*]})" >&2; exit 2 ;;
+    esac
 done
 
 log() { printf '\n== %s\n' "$*" >&2; }
@@ -367,6 +375,21 @@ section_downtime() {
         docker compose -f "$c" up -d --force-recreate --no-deps app1 app2 app3
     probe_during "manual runbook (control)" "edit env file + up --force-recreate of all: the probe must see it" \
         manual_rotation
+}
+
+# ------------------------------------------------------------------ 6. keys (opt-in)
+section_keys() {
+    log "keys: check on one env file of many secret keys (every check; no git, so no history scan)"
+    local specs=() sizes=()
+    for n in ${KEY_SIZES:-5000 10000 20000 40000}; do
+        specs+=("k$n=$SECOPS check -f $(python3 "$BENCH/gen_many_secrets.py" "$n" "$OUT/keys-$n") --format json --fail-on never")
+        sizes+=("$n")
+    done
+    measure --runs "$RUNS" --warmup 1 --json "$OUT/keys.json" "${specs[@]}"
+    for n in "${sizes[@]}"; do
+        row check "one env file of $n secret keys" "$(report get "$OUT/keys.json" "k$n") / $(report get "$OUT/keys.json" "k$n" maxrss_mib)" \
+            - - - "wall / peak RSS; bench/gen_many_secrets.py"
+    done
 }
 
 for s in "${SECTIONS[@]}"; do "section_$s"; done

@@ -1,5 +1,6 @@
 //! Reading and appending the audit log.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -50,6 +51,18 @@ impl AuditLog {
             .filter(|e| e.key == key && e.file == file && e.result == "ok")
             .filter_map(AuditEntry::timestamp)
             .max()
+    }
+
+    /// [`AuditLog::last_rotation`] of every (file, key) in the log, keyed by the file as displayed: one pass over
+    /// the log for callers that ask about many keys (asking key by key is keys x log entries).
+    pub fn last_rotations(&self) -> HashMap<(&str, &str), OffsetDateTime> {
+        let mut last: HashMap<(&str, &str), OffsetDateTime> = HashMap::new();
+        for entry in self.entries.iter().filter(|e| e.result == "ok") {
+            let Some(at) = entry.timestamp() else { continue };
+            let slot = last.entry((entry.file.as_str(), entry.key.as_str())).or_insert(at);
+            *slot = (*slot).max(at);
+        }
+        last
     }
 
     /// Appends `entry` to the log beside `env_file` (creating `.secops/` 0700 and the log 0600), and fsyncs.
@@ -103,5 +116,9 @@ mod tests {
         let last = log.last_rotation(&env, "K").expect("rotated");
         assert_eq!(last.month(), time::Month::March);
         assert!(log.last_rotation(&env, "OTHER").is_none());
+        let all = log.last_rotations();
+        let file = env.display().to_string();
+        assert_eq!(all.len(), 1);
+        assert_eq!(all.get(&(file.as_str(), "K")), Some(&last));
     }
 }

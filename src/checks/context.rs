@@ -53,11 +53,15 @@ impl Context {
         for path in &project.interpolation_files {
             bindings.entry(path.clone()).or_default().1 = true;
         }
-        let env_files: Vec<EnvFileInfo> =
-            bindings.into_iter().map(|(path, (services, interp))| EnvFileInfo::load(&path, services, interp)).collect();
+        let env_files: Vec<EnvFileInfo> = bindings
+            .into_iter()
+            .map(|(path, (services, interp))| EnvFileInfo::load(&path, services, interp, &rule))
+            .collect();
         let templates = env_files
             .iter()
-            .filter_map(|f| template_of(&f.path).map(|t| (EnvFileInfo::load(&t, Vec::new(), false), f.path.clone())))
+            .filter_map(|f| {
+                template_of(&f.path).map(|t| (EnvFileInfo::load(&t, Vec::new(), false, &rule), f.path.clone()))
+            })
             .collect();
         let git = GitRepo::discover(&project.directory).ok().flatten();
         let dirs: Vec<&Path> = env_files.iter().filter_map(|f| f.path.parent()).collect();

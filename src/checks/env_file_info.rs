@@ -1,5 +1,6 @@
 //! An env file the audit looks at: bound by services, used for interpolation, or a template.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::envfile::{Entry, EnvDocument, EnvError};
@@ -21,11 +22,14 @@ pub struct EnvFileInfo {
     pub read_error: Option<String>,
     /// Unix permission bits.
     pub mode: Option<u32>,
+    /// Indices into `doc`'s entries of the secrets [`EnvFileInfo::secrets`] returns: judged once at load, as
+    /// most checks ask for them.
+    secret_indices: Vec<usize>,
 }
 
 impl EnvFileInfo {
-    /// Reads and leniently parses `path`.
-    pub fn load(path: &Path, services: Vec<String>, interpolation: bool) -> Self {
+    /// Reads and leniently parses `path`, and finds its secrets under `rule`.
+    pub fn load(path: &Path, services: Vec<String>, interpolation: bool, rule: &SecretRule) -> Self {
         let mut info = EnvFileInfo {
             path: path.to_path_buf(),
             services,
@@ -34,10 +38,12 @@ impl EnvFileInfo {
             syntax_errors: Vec::new(),
             read_error: None,
             mode: None,
+            secret_indices: Vec::new(),
         };
         match crate::envfile::read_bounded(path) {
             Ok(bytes) => {
                 let (doc, errors) = EnvDocument::parse_lenient(path, &bytes);
+                info.secret_indices = secret_indices(&doc, rule);
                 info.doc = Some(doc);
                 info.syntax_errors = errors;
                 info.mode =
@@ -49,20 +55,39 @@ impl EnvFileInfo {
         info
     }
 
-    /// The effective entries (last one wins for duplicates) that hold secrets under `rule`, with their values.
-    /// A value built from `${...}` references holds no secret of its own: the referenced keys are judged instead.
-    pub fn secrets<'a>(&'a self, rule: &SecretRule) -> Vec<(&'a Entry, &'a str)> {
+    /// The effective entries (last one wins for duplicates) that hold secrets, with their values. A value built
+    /// from `${...}` references holds no secret of its own: the referenced keys are judged instead.
+    pub fn secrets(&self) -> Vec<(&Entry, &str)> {
         let Some(doc) = &self.doc else { return Vec::new() };
-        rule.secret_entries(doc)
-            .into_iter()
-            .filter(|e| doc.get(&e.key).is_some_and(|last| last.line == e.line))
-            .filter(|e| !(e.is_interpolated() && e.value.as_deref().is_some_and(|v| v.contains("${"))))
-            .filter_map(|e| e.value.as_deref().filter(|v| !v.is_empty()).map(|v| (e, v)))
+        self.secret_indices
+            .iter()
+            .filter_map(|&i| doc.entries().get(i))
+            .filter_map(|e| e.value.as_deref().map(|v| (e, v)))
             .collect()
     }
 
     /// True when the file holds at least one non-empty secret.
-    pub fn holds_secrets(&self, rule: &SecretRule) -> bool {
-        !self.secrets(rule).is_empty()
+    pub fn holds_secrets(&self) -> bool {
+        !self.secret_indices.is_empty()
     }
+}
+
+/// The indices of the entries [`EnvFileInfo::secrets`] returns.
+fn secret_indices(doc: &EnvDocument, rule: &SecretRule) -> Vec<usize> {
+    let entries = doc.entries();
+    // The effective occurrence of each key (what `EnvDocument::get` returns), for all keys in one pass.
+    let mut last: HashMap<&str, usize> = HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        last.insert(&e.key, i);
+    }
+    let is_last = |e: &Entry| last.get(e.key.as_str()).is_some_and(|&l| entries[l].line == e.line);
+    entries
+        .iter()
+        .zip(rule.entry_secret_flags(doc))
+        .enumerate()
+        .filter(|(_, (e, secret))| *secret && is_last(e))
+        .filter(|(_, (e, _))| !(e.is_interpolated() && e.value.as_deref().is_some_and(|v| v.contains("${"))))
+        .filter(|(_, (e, _))| e.value.as_deref().is_some_and(|v| !v.is_empty()))
+        .map(|(i, _)| i)
+        .collect()
 }

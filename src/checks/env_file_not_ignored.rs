@@ -18,7 +18,7 @@ impl Check for EnvFileNotIgnored {
     }
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
         let Some(git) = &cx.git else { return };
-        for file in cx.env_files.iter().filter(|f| f.holds_secrets(&cx.rule) && f.path.starts_with(git.workdir())) {
+        for file in cx.env_files.iter().filter(|f| f.holds_secrets() && f.path.starts_with(git.workdir())) {
             let tracked = git.is_tracked(&file.path).unwrap_or(false);
             if !tracked && !git.is_ignored(&file.path).unwrap_or(true) {
                 findings.push(

@@ -17,7 +17,7 @@ impl Check for EnvFilePermissions {
          docker-secops writes the files it edits 0600."
     }
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
-        for file in cx.env_files.iter().filter(|f| f.holds_secrets(&cx.rule)) {
+        for file in cx.env_files.iter().filter(|f| f.holds_secrets()) {
             if let Some(mode) = file.mode.filter(|m| m & 0o077 != 0) {
                 findings.push(
                     self.finding(format!("mode {:04o}: readable by group or others; run chmod 600", mode & 0o7777))

@@ -19,7 +19,7 @@ impl Check for EnvFileTracked {
     }
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
         let Some(git) = &cx.git else { return };
-        for file in cx.env_files.iter().filter(|f| f.holds_secrets(&cx.rule)) {
+        for file in cx.env_files.iter().filter(|f| f.holds_secrets()) {
             if git.is_tracked(&file.path).unwrap_or(false) {
                 findings.push(self.finding("env file with secrets is tracked by git".to_string()).at(&file.path, None));
             }

@@ -20,7 +20,7 @@ impl Check for ExampleHasSecret {
     }
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
         for (template, _) in &cx.templates {
-            for (entry, value) in template.secrets(&cx.rule) {
+            for (entry, value) in template.secrets() {
                 let strength = Strength::estimate(value, &entry.key, None);
                 let looks_real = !strength.weaknesses.iter().any(|w| {
                     matches!(w, Weakness::Placeholder { .. } | Weakness::TooShort { .. } | Weakness::LowEntropy { .. })

@@ -20,10 +20,12 @@ impl Check for SecretAge {
     }
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
         let max_days = i64::from(cx.options.max_age_days);
+        let last_rotations = cx.audit.last_rotations();
         for file in &cx.env_files {
-            for (entry, value) in file.secrets(&cx.rule) {
-                let finding = match cx.audit.last_rotation(&file.path, &entry.key) {
-                    Some(at) => {
+            let path = file.path.display().to_string();
+            for (entry, value) in file.secrets() {
+                let finding = match last_rotations.get(&(path.as_str(), entry.key.as_str())) {
+                    Some(&at) => {
                         let days = (cx.options.now - at).whole_days();
                         if days <= max_days {
                             continue;

@@ -20,7 +20,7 @@ impl Check for SecretDollar {
     }
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
         for file in &cx.env_files {
-            for (entry, value) in file.secrets(&cx.rule) {
+            for (entry, value) in file.secrets() {
                 if entry.is_interpolated() && has_interpolation(value) {
                     findings.push(
                         self.finding(format!(

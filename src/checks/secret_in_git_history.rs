@@ -29,7 +29,7 @@ impl Check for SecretInGitHistory {
         // One needle per distinct value, remembering every place that value is used today.
         let mut places: BTreeMap<&str, Vec<(&std::path::Path, &str, usize)>> = BTreeMap::new();
         for file in &cx.env_files {
-            for (entry, value) in file.secrets(&cx.rule) {
+            for (entry, value) in file.secrets() {
                 // Template filler (`changeme`) in history is no leak: weak-secret reports it where it is used.
                 if value.len() >= MIN_NEEDLE_LEN && crate::secret::placeholder_word(value).is_none() {
                     places.entry(value).or_default().push((&file.path, &entry.key, entry.line));

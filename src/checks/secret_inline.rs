@@ -21,10 +21,14 @@ impl Check for SecretInline {
     }
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
         for service in &cx.project.services {
-            for var in &service.environment {
+            // Judging a service's keys compiles all its secret values: not worth it when none is inline.
+            if !service.environment.iter().any(|v| matches!(v.origin, Origin::Inline { .. })) {
+                continue;
+            }
+            for (var, secret) in service.environment.iter().zip(cx.rule.secret_flags(service)) {
                 let Origin::Inline { file, line } = &var.origin else { continue };
                 let Some(value) = var.value.as_deref().filter(|v| !v.is_empty()) else { continue };
-                if cx.rule.is_secret(service, var) {
+                if secret {
                     findings.push(
                         self.finding(format!("{} has a literal secret value in the compose file", var.key))
                             .at(file, *line)

@@ -1,6 +1,6 @@
 //! `secret-reused`: one secret value used in two environments or under two unrelated keys.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::env_name::env_of;
@@ -37,7 +37,7 @@ impl Check for SecretReused {
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
         let mut by_value: BTreeMap<&str, Vec<Use>> = BTreeMap::new();
         for file in &cx.env_files {
-            for (entry, value) in file.secrets(&cx.rule) {
+            for (entry, value) in file.secrets() {
                 if value.len() >= MIN_LEN && crate::secret::placeholder_word(value).is_none() {
                     by_value.entry(value).or_default().push(Use {
                         path: &file.path,
@@ -48,8 +48,8 @@ impl Check for SecretReused {
             }
         }
         for (value, uses) in by_value {
-            for (i, a) in uses.iter().enumerate() {
-                let Some(b) = uses[..i].iter().find(|b| is_reuse(b, a)) else { continue };
+            for (a, b) in uses.iter().zip(first_reuses(&uses)) {
+                let Some(b) = b.map(|j| &uses[j]) else { continue };
                 findings.push(
                     self.finding(format!(
                         "{} has the same value as {} in {}:{}",
@@ -67,13 +67,85 @@ impl Check for SecretReused {
     }
 }
 
-fn is_reuse(a: &Use, b: &Use) -> bool {
-    if a.key == b.key {
-        return a.path != b.path && matches!((env_of(a.path), env_of(b.path)), (Some(x), Some(y)) if x != y);
+/// For each use, the first earlier use of the same value it is a reuse of, if any: the same key in a file for
+/// another environment, or a key with another first word.
+///
+/// Testing each use against every earlier one was quadratic in the uses of one value (thousands of keys set to one
+/// shared value); here each use costs a few hash lookups. The answer is the same earliest use: among keys with
+/// another first word that is the first use overall, or the first use whose first word differs from that one's;
+/// among same-key uses it is the earliest use of that key in each other environment.
+fn first_reuses(uses: &[Use]) -> Vec<Option<usize>> {
+    let words: Vec<String> = uses.iter().map(|u| first_word(u.key)).collect();
+    let Some(word0) = words.first() else { return Vec::new() };
+    let second = words.iter().position(|w| w != word0);
+    // Per key: the earliest use in each environment (files named for no environment never count).
+    let mut by_key: HashMap<&str, Vec<(&'static str, usize)>> = HashMap::new();
+    let mut out = Vec::with_capacity(uses.len());
+    for (i, use_) in uses.iter().enumerate() {
+        let other_word = if words[i] != *word0 { Some(0) } else { second }.filter(|&j| j < i);
+        let env = env_of(use_.path);
+        let seen = by_key.entry(use_.key).or_default();
+        let same_key = env.and_then(|env| seen.iter().filter(|(e, _)| *e != env).map(|&(_, j)| j).min());
+        if let Some(env) = env.filter(|env| !seen.iter().any(|(e, _)| e == env)) {
+            seen.push((env, i));
+        }
+        out.push(match (other_word, same_key) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        });
     }
-    first_word(a.key) != first_word(b.key)
+    out
 }
 
 fn first_word(key: &str) -> String {
     key.split('_').next().unwrap_or(key).to_ascii_uppercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The definition `first_reuses` implements, tested pair by pair.
+    fn is_reuse(a: &Use, b: &Use) -> bool {
+        if a.key == b.key {
+            return a.path != b.path && matches!((env_of(a.path), env_of(b.path)), (Some(x), Some(y)) if x != y);
+        }
+        first_word(a.key) != first_word(b.key)
+    }
+
+    fn naive(uses: &[Use]) -> Vec<Option<usize>> {
+        (0..uses.len()).map(|i| uses[..i].iter().position(|b| is_reuse(b, &uses[i]))).collect()
+    }
+
+    #[test]
+    fn first_reuse_is_the_earliest_pairwise_reuse() {
+        let paths = [".env", ".env.prod", ".env.local", "envs/.env.prod", "prod.env", "app.env"].map(Path::new);
+        let keys = ["REDIS_PASSWORD", "REDIS_AUTH", "MONGO_PASSWORD", "mongo_pw", "JWT_SECRET", "JWT"];
+        // Every sequence of up to 4 uses over a slice of that space, and a few long ones.
+        let all: Vec<Use> = (0..paths.len() * keys.len())
+            .map(|n| Use { path: paths[n % paths.len()], key: keys[n / paths.len()], line: n })
+            .collect();
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for round in 0..3000 {
+            let len = if round < 2900 { 1 + round % 4 } else { 200 };
+            let uses: Vec<Use> = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    let u = &all[(state % all.len() as u64) as usize];
+                    Use { path: u.path, key: u.key, line: u.line }
+                })
+                .collect();
+            assert_eq!(first_reuses(&uses), naive(&uses), "round {round}");
+        }
+    }
+
+    #[test]
+    fn same_key_reuse_needs_two_named_environments() {
+        let (local, prod, plain) = (Path::new(".env.local"), Path::new(".env.prod"), Path::new(".env"));
+        let u = |path, key| Use { path, key, line: 1 };
+        assert_eq!(first_reuses(&[u(plain, "A_PW"), u(prod, "A_PW"), u(local, "A_PW")]), [None, None, Some(1)]);
+        assert_eq!(first_reuses(&[u(prod, "A_PW"), u(prod, "A_TOKEN"), u(prod, "B_PW")]), [None, None, Some(0)]);
+    }
 }

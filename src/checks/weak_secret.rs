@@ -1,5 +1,7 @@
 //! `weak-secret`: a secret below policy.
 
+use std::collections::HashMap;
+
 use super::{Check, CheckName, Context, Finding, Severity};
 use crate::envfile::EnvDocument;
 use crate::secret::{Strength, fingerprint};
@@ -22,8 +24,9 @@ impl Check for WeakSecret {
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
         for file in &cx.env_files {
             let Some(doc) = &file.doc else { continue };
-            for (entry, value) in file.secrets(&cx.rule) {
-                let user = user_of(doc, &entry.key);
+            let last = last_values(doc);
+            for (entry, value) in file.secrets() {
+                let user = user_of(&last, &entry.key);
                 let strength = Strength::estimate(value, &entry.key, user);
                 if strength.is_strong() {
                     continue;
@@ -40,14 +43,20 @@ impl Check for WeakSecret {
     }
 }
 
+/// The value of each key's effective (last) occurrence, `None` for a bare `KEY` line: `EnvDocument::get` for
+/// every key at once, since looking each user name up in the file was quadratic in its number of keys.
+fn last_values(doc: &EnvDocument) -> HashMap<&str, Option<&str>> {
+    doc.entries().iter().map(|e| (e.key.as_str(), e.value.as_deref())).collect()
+}
+
 /// The user name that goes with a password key: `MONGO_INITDB_ROOT_PASSWORD` -> `MONGO_INITDB_ROOT_USERNAME`.
-fn user_of<'a>(doc: &'a EnvDocument, key: &str) -> Option<&'a str> {
+fn user_of<'a>(last: &HashMap<&str, Option<&'a str>>, key: &str) -> Option<&'a str> {
     let upper = key.to_ascii_uppercase();
     ["PASSWORD", "PASSWD", "PWD", "PASS"].iter().find_map(|word| {
         let at = upper.rfind(word)?;
         ["USERNAME", "USER"].iter().find_map(|user| {
             let candidate = format!("{}{user}{}", &key[..at], &key[at + word.len()..]);
-            doc.get(&candidate).and_then(|e| e.value.as_deref())
+            last.get(candidate.as_str()).copied().flatten()
         })
     })
 }

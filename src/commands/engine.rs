@@ -47,7 +47,8 @@ pub fn redactor(project: &Project, containers: &[ContainerInfo]) -> Redactor {
     let mut keys = BTreeSet::new();
     let mut values = Vec::new();
     for service in &project.services {
-        for var in service.environment.iter().filter(|var| rule.is_secret(service, var)) {
+        let secret = rule.secret_flags(service);
+        for var in service.environment.iter().zip(secret).filter_map(|(var, secret)| secret.then_some(var)) {
             keys.insert(var.key.as_str());
             values.extend(var.value.as_deref().map(Secret::new));
         }

@@ -1,5 +1,7 @@
 //! Finds which of many needles occur in a haystack, in one pass (Aho-Corasick), for the history scan.
 
+use std::collections::HashMap;
+
 use aho_corasick::{AhoCorasick, BuildError, Input, MatchKind};
 
 /// All needles compiled into one automaton, so a blob is searched once whatever the number of secrets.
@@ -26,13 +28,16 @@ impl NeedleMatcher {
     pub(crate) fn new(needles: &[&[u8]]) -> Result<Self, BuildError> {
         let mut patterns: Vec<&[u8]> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
+        // Pattern index of each distinct needle: a linear search here was quadratic in the number of secrets.
+        let mut distinct: HashMap<&[u8], usize> = HashMap::new();
         for (index, needle) in needles.iter().enumerate() {
             if needle.is_empty() {
                 continue;
             }
-            match patterns.iter().position(|p| p == needle) {
-                Some(at) => owners[at].push(index),
+            match distinct.get(needle) {
+                Some(&at) => owners[at].push(index),
                 None => {
+                    distinct.insert(needle, patterns.len());
                     patterns.push(needle);
                     owners.push(vec![index]);
                 }

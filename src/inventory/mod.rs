@@ -1,6 +1,7 @@
 //! The inventory of a project: every environment key each service receives, where its value comes from, and
 //! whether it is a secret. It is the blast radius of a rotation, and the input of `check`.
 
+mod embed_matcher;
 mod key_entry;
 mod secret_rule;
 mod service_inventory;

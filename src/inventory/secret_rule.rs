@@ -4,14 +4,12 @@
 //! `x-secops.secrets[].key`, when its value feeds a secret key by interpolation (`MONGO_PASSWORD: ${DB_PW}` makes
 //! `DB_PW` secret), or when its value embeds the value of another secret key (a `MONGODB_URL` holding the password).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
+use super::embed_matcher::EmbedMatcher;
 use crate::envfile::{Entry, EnvDocument};
 use crate::project::{EnvVar, Origin, Project, SecretDecl, Service};
 use crate::secret::is_secret_key;
-
-/// Embedded values shorter than this are not matched: short strings occur everywhere by chance.
-const MIN_EMBEDDED_LEN: usize = 8;
 
 /// The secret-key rule for one project.
 #[derive(Debug, Clone, Default)]
@@ -54,33 +52,35 @@ impl SecretRule {
         is_secret_key(key) || self.declared.contains(key) || self.feeds.contains(key)
     }
 
-    /// True when `var` of `service` carries a secret.
-    pub fn is_secret(&self, service: &Service, var: &EnvVar) -> bool {
-        if self.is_secret_by_name(var) {
-            return true;
-        }
-        let Some(value) = var.value.as_deref() else { return false };
-        if Self::has_url_password(value) {
-            return true;
-        }
-        service.environment.iter().any(|other| {
-            other.key != var.key
-                && self.is_secret_by_name(other)
-                && other.value.as_deref().is_some_and(|v| embeds(value, v))
-        })
+    /// For each variable of `service.environment`, in order, whether it carries a secret: by its name (or the
+    /// variables it is interpolated from), as a URL with a password, or because its value embeds the value of a
+    /// variable that is secret by name. One pass: the secret values are compiled into one automaton.
+    pub fn secret_flags(&self, service: &Service) -> Vec<bool> {
+        let by_name: Vec<bool> = service.environment.iter().map(|var| self.is_secret_by_name(var)).collect();
+        let named_values = service.environment.iter().zip(&by_name).filter(|(_, named)| **named);
+        let matcher = EmbedMatcher::new(named_values.filter_map(|(var, _)| var.value.as_deref()));
+        service
+            .environment
+            .iter()
+            .zip(by_name)
+            .map(|(var, named)| {
+                // Keys are unique in a service's environment, so a variable never "embeds" its own value here.
+                named || var.value.as_deref().is_some_and(|v| Self::has_url_password(v) || matcher.embedded_in(v))
+            })
+            .collect()
     }
 
-    /// The entries of `doc` that hold secrets: by name, or embedding the value of such an entry.
-    pub fn secret_entries<'d>(&self, doc: &'d EnvDocument) -> Vec<&'d Entry> {
+    /// For each entry of `doc`, in order, whether it holds a secret: by name, as a URL with a password, or
+    /// embedding the value of an entry that is secret by name (any occurrence of it, not only the last).
+    pub fn entry_secret_flags(&self, doc: &EnvDocument) -> Vec<bool> {
         let named: Vec<&Entry> = doc.entries().iter().filter(|e| self.is_secret_name(&e.key)).collect();
+        let named_lines: HashSet<usize> = named.iter().map(|n| n.line).collect();
+        let matcher = EmbedMatcher::new(named.iter().filter_map(|n| n.value.as_deref()));
         doc.entries()
             .iter()
-            .filter(|e| {
-                named.iter().any(|n| n.line == e.line)
-                    || e.value.as_deref().is_some_and(Self::has_url_password)
-                    || e.value.as_deref().is_some_and(|value| {
-                        named.iter().any(|n| n.value.as_deref().is_some_and(|secret| embeds(value, secret)))
-                    })
+            .map(|e| {
+                named_lines.contains(&e.line)
+                    || e.value.as_deref().is_some_and(|v| Self::has_url_password(v) || matcher.embedded_in(v))
             })
             .collect()
     }
@@ -93,14 +93,87 @@ impl SecretRule {
     }
 }
 
-/// True when `value` contains `secret` without being it.
-fn embeds(value: &str, secret: &str) -> bool {
-    secret.len() >= MIN_EMBEDDED_LEN && value != secret && value.contains(secret)
-}
-
 #[cfg(test)]
 mod tests {
     use super::SecretRule;
+    use crate::envfile::EnvDocument;
+    use crate::inventory::embed_matcher::embeds;
+    use crate::project::{EnvVar, Origin, Service};
+
+    #[test]
+    fn entry_flags_keep_the_embedding_rule() {
+        let text = "DB_PASSWORD=s3cretPassw0rd\n\
+                    DATABASE_URL=postgres://db:5432/app?password=s3cretPassw0rd\n\
+                    COPY=s3cretPassw0rd\n\
+                    GREETING=supercalifragilistic\n\
+                    API_TOKEN=califragil\n\
+                    SHORT_TOKEN=abc1234\n\
+                    WORD=xxabc1234xx\n\
+                    REDIS_URL=redis://:pw@redis:6379\n\
+                    OLD_PASSWORD=firstvalue1\n\
+                    OLD_PASSWORD=secondvalue2\n\
+                    NOTE=see-firstvalue1-here\n\
+                    PLAIN=nothing-secret-here\n";
+        let doc = EnvDocument::parse("app.env", text.as_bytes()).expect("parses");
+        let flags = SecretRule::default().entry_secret_flags(&doc);
+        let secret: Vec<&str> =
+            doc.entries().iter().zip(flags).filter(|(_, s)| *s).map(|(e, _)| e.key.as_str()).collect();
+        // The URL embeds the password; a word embeds a 10-character token (plain substring, no word boundaries);
+        // an equal value is no embedding; a 7-character secret is too short to count; an earlier value of a
+        // duplicated key still counts.
+        assert_eq!(
+            secret,
+            [
+                "DB_PASSWORD",
+                "DATABASE_URL",
+                "GREETING",
+                "API_TOKEN",
+                "SHORT_TOKEN",
+                "REDIS_URL",
+                "OLD_PASSWORD",
+                "OLD_PASSWORD",
+                "NOTE"
+            ]
+        );
+    }
+
+    #[test]
+    fn service_flags_agree_with_the_pairwise_rule() {
+        let rule = SecretRule::default();
+        let mut service = Service::for_test("app", &[]);
+        // 100 secret-named values (enough for the automaton, not the direct test), and values that embed one,
+        // equal one, hold a truncated one, or carry a URL password.
+        for i in 0..300 {
+            let named = format!("secret{:04}xyz", i - i % 3);
+            let (key, value) = match i % 3 {
+                0 => (format!("K{i}_PASSWORD"), named),
+                1 => match i % 4 {
+                    0 => (format!("K{i}_NOTE"), format!("pre-{named}-post")),
+                    1 => (format!("K{i}_NOTE"), named),
+                    2 => (format!("K{i}_NOTE"), named[..9].to_string()),
+                    _ => (format!("K{i}_NOTE"), format!("{}-{}", &named[..8], &named[8..])),
+                },
+                _ if i % 2 == 0 => (format!("K{i}_URL"), "redis://:pw@cache:6379".to_string()),
+                _ => (format!("K{i}_URL"), "redis://cache:6379".to_string()),
+            };
+            let origin = Origin::EnvFile { file: "app.env".into(), line: i + 1 };
+            service.environment.push(EnvVar { key, value: Some(value), origin });
+        }
+        let pairwise = |var: &EnvVar| {
+            rule.is_secret_by_name(var)
+                || var.value.as_deref().is_some_and(|value| {
+                    SecretRule::has_url_password(value)
+                        || service.environment.iter().any(|other| {
+                            other.key != var.key
+                                && rule.is_secret_by_name(other)
+                                && other.value.as_deref().is_some_and(|v| embeds(value, v))
+                        })
+                })
+        };
+        let expected: Vec<bool> = service.environment.iter().map(pairwise).collect();
+        assert_eq!(rule.secret_flags(&service), expected);
+        assert!(expected.iter().filter(|s| **s).count() > 150 && expected.iter().filter(|s| !**s).count() > 50);
+    }
 
     #[test]
     fn urls_with_passwords_are_secrets() {

@@ -35,7 +35,12 @@ impl ServiceInventory {
                 .iter()
                 .map(|b| EnvFileEntry { path: b.path.clone(), required: b.required, exists: b.exists })
                 .collect(),
-            environment: service.environment.iter().map(|v| KeyEntry::of(v, rule.is_secret(service, v))).collect(),
+            environment: service
+                .environment
+                .iter()
+                .zip(rule.secret_flags(service))
+                .map(|(v, secret)| KeyEntry::of(v, secret))
+                .collect(),
         }
     }
 }

@@ -51,7 +51,8 @@ impl StatusReport {
             let mine: Vec<&ContainerInfo> = containers.iter().filter(|c| c.service == service.name).collect();
             let container = representative(&mine);
             let mut keys = Vec::new();
-            for var in service.environment.iter().filter(|v| rule.is_secret(service, v)) {
+            let secret = rule.secret_flags(service);
+            for var in service.environment.iter().zip(secret).filter_map(|(v, secret)| secret.then_some(v)) {
                 let Some(drift) = Drift::of(var, container) else { continue };
                 let value = Secret::new(var.value.clone().unwrap_or_default());
                 let target = targets.iter().find(|t| t.key == var.key);
@@ -96,8 +97,10 @@ impl StatusReport {
             .chain([project.directory.as_path()])
             .collect();
         let audit = AuditLog::read_dirs(&dirs);
+        let last_rotations = audit.last_rotations();
         for key in services.iter_mut().flat_map(|s| s.keys.iter_mut()) {
-            key.last_rotated = audit.last_rotation(&key.file, &key.key);
+            let file = key.file.display().to_string();
+            key.last_rotated = last_rotations.get(&(file.as_str(), key.key.as_str())).copied();
         }
         Ok(StatusReport {
             project: project.name.clone(),

@@ -1,23 +1,29 @@
 //! Hostile and broken inputs, and filesystem faults: each is refused with a clear error (exit 2, naming the file)
-//! and leaves every byte and mtime on disk as it was. Cases needing root (tmpfs mounts) or non-root (permission
-//! bits) print a notice and return where they cannot run.
+//! and leaves every byte and mtime on disk as it was. Cases needing root (tmpfs mounts) print a notice and return
+//! where they cannot run; permission-bit cases run as `nobody` through `setpriv` when the suite runs as root.
 
 mod filesystem;
 mod inputs;
 mod stale_lock;
 mod tmpfs;
 mod tree_snapshot;
+mod unprivileged;
 
 use std::path::Path;
-use std::process::Output;
+use std::process::{Command, Output};
 
 use crate::support::secops;
 
 /// Runs the binary in `dir` with `args`, with no compose variables leaking in from the test's environment.
 fn run(dir: &Path, args: &[&str]) -> Output {
-    secops(dir)
-        .args(args)
-        .env_remove("COMPOSE_FILE")
+    let mut cmd = secops(dir);
+    cmd.args(args);
+    output_of(cmd)
+}
+
+/// Runs `cmd` with no compose variables leaking in from the test's environment.
+fn output_of(mut cmd: Command) -> Output {
+    cmd.env_remove("COMPOSE_FILE")
         .env_remove("COMPOSE_PROJECT_NAME")
         .env_remove("COMPOSE_PROFILES")
         .output()

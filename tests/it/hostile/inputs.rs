@@ -6,7 +6,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use super::tree_snapshot::TreeSnapshot;
-use super::{ENV, assert_refused, is_root, run};
+use super::unprivileged::{NOBODY, Unprivileged, world_traversable_tempdir};
+use super::{ENV, assert_refused, is_root, output_of, run};
 
 const COMPOSE: &str = "services:\n  app:\n    image: app\n    env_file: app.env\n";
 
@@ -133,25 +134,47 @@ fn directory_as_compose_file_is_refused() {
 
 #[test]
 fn permission_denied_is_refused() {
-    if is_root() {
-        eprintln!("skipped: root reads files whatever their permission bits");
-        return;
-    }
-    let unreadable = |dir: &Path| {
+    // Root reads files whatever their permission bits: as root, the binary runs as `nobody` on root's 0600 files.
+    let nobody = match is_root().then(Unprivileged::new) {
+        None => None,
+        Some(Some(nobody)) => Some(nobody),
+        Some(None) => {
+            eprintln!("skipped: running as root, and setpriv cannot run the binary as nobody here");
+            return;
+        }
+    };
+    let run_as = |dir: &Path, args: &[&str]| match &nobody {
+        Some(nobody) => output_of(nobody.command(dir, args)),
+        None => run(dir, args),
+    };
+    // A directory the user owns (as root: chowned to nobody) holding an env file the user cannot read.
+    let setup = |dir: &Path| {
+        if nobody.is_some() {
+            std::os::unix::fs::chown(dir, Some(NOBODY), Some(NOBODY)).expect("chown dir to nobody");
+        }
         let env = dir.join("app.env");
-        std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+        let mode = if nobody.is_some() { 0o600 } else { 0o000 };
+        std::fs::set_permissions(&env, std::fs::Permissions::from_mode(mode)).expect("chmod");
         env
     };
-    let dir = project(COMPOSE.as_bytes());
-    let env = unreadable(dir.path());
-    check_and_inventory_refuse(dir.path(), &["app.env", "Permission denied"]);
+    let new_dir = || if nobody.is_some() { world_traversable_tempdir() } else { tempfile::tempdir().expect("tempdir") };
+
+    let dir = new_dir();
+    std::fs::write(dir.path().join("compose.yaml"), COMPOSE).expect("write compose");
+    std::fs::write(dir.path().join("app.env"), ENV).expect("write env");
+    let env = setup(dir.path());
+    let before = TreeSnapshot::of(dir.path());
+    for command in ["check", "inventory"] {
+        assert_refused(&run_as(dir.path(), &[command]), &["app.env", "Permission denied"]);
+    }
+    before.assert_unchanged(dir.path());
     std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o600)).expect("chmod back");
 
-    let offline = tempfile::tempdir().expect("tempdir");
+    let offline = new_dir();
     std::fs::write(offline.path().join("app.env"), ENV).expect("write env");
-    let env = unreadable(offline.path());
+    let env = setup(offline.path());
     let before = TreeSnapshot::of(offline.path());
-    let out = run(offline.path(), &["rotate", "KEY", "--env-file", "app.env", "--no-recreate", "--yes"]);
+    let out = run_as(offline.path(), &["rotate", "KEY", "--env-file", "app.env", "--no-recreate", "--yes"]);
     assert_refused(&out, &["app.env", "Permission denied"]);
     before.assert_unchanged(offline.path());
     std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o600)).expect("chmod back");
