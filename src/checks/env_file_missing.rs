@@ -18,7 +18,8 @@ impl Check for EnvFileMissing {
     }
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
         for service in &cx.project.services {
-            for binding in service.env_files.iter().filter(|b| !b.exists) {
+            // One that is there but cannot be read is env-syntax's finding, with the reason.
+            for binding in service.env_files.iter().filter(|b| b.missing) {
                 let (severity, what) =
                     if binding.required { (Severity::Error, "required") } else { (Severity::Info, "optional") };
                 let mut finding = self

@@ -12,7 +12,10 @@ use crate::project::Service;
 pub struct EnvFileEntry {
     pub path: PathBuf,
     pub required: bool,
+    /// Something is at the path.
     pub exists: bool,
+    /// It is a file this process can read.
+    pub readable: bool,
 }
 
 /// A service: its image, its env files, and every key it receives.
@@ -33,7 +36,12 @@ impl ServiceInventory {
             env_files: service
                 .env_files
                 .iter()
-                .map(|b| EnvFileEntry { path: b.path.clone(), required: b.required, exists: b.exists })
+                .map(|b| EnvFileEntry {
+                    path: b.path.clone(),
+                    required: b.required,
+                    exists: !b.missing,
+                    readable: b.exists && std::fs::File::open(&b.path).is_ok(),
+                })
                 .collect(),
             environment: service
                 .environment

@@ -15,10 +15,11 @@ pub fn inventory(inv: &Inventory, json: bool) -> std::io::Result<()> {
         let image = service.image.as_deref().unwrap_or("(no image)");
         text.push_str(&format!("{}  {}\n", console.bold(&service.name), console.dim(image)));
         for file in &service.env_files {
-            let state = match (file.exists, file.required) {
-                (true, _) => console.paint("32", "exists"),
-                (false, true) => console.paint("31", "MISSING"),
-                (false, false) => console.dim("absent, optional"),
+            let state = match (file.exists, file.readable, file.required) {
+                (true, true, _) => console.paint("32", "exists"),
+                (true, false, _) => console.paint("31", "UNREADABLE"),
+                (false, _, true) => console.paint("31", "MISSING"),
+                (false, _, false) => console.dim("absent, optional"),
             };
             text.push_str(&format!("  env_file {} ({state})\n", display_path(&file.path)));
         }

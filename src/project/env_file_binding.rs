@@ -1,6 +1,6 @@
 //! One `env_file` entry of a service.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// An env file bound to a service.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -9,10 +9,19 @@ pub struct EnvFileBinding {
     pub path: PathBuf,
     /// `required:` (true unless the long form says false).
     pub required: bool,
-    /// Whether the file exists now.
+    /// Whether a regular file is there now (follows symlinks).
     pub exists: bool,
+    /// Whether nothing is there at all. A path that is there but is no file one can read (a directory, a file
+    /// behind a directory one may not enter) is not missing: reading it says why.
+    pub missing: bool,
     /// The compose file that declared the binding.
     pub declared_in: PathBuf,
     /// The long form's `format:` (compose knows `raw`), when given; recorded, not interpreted.
     pub format: Option<String>,
+}
+
+/// True when nothing is at `path`: "not found", as opposed to "there but unreadable" (permission denied, a
+/// directory), which reading the file reports with its own reason.
+pub fn is_missing(path: &Path) -> bool {
+    matches!(std::fs::metadata(path), Err(err) if err.kind() == std::io::ErrorKind::NotFound)
 }

@@ -70,6 +70,7 @@ fn env_file_bindings(node: &Node) -> Vec<EnvFileBinding> {
             let path = PathBuf::from(path_node.as_str()?);
             Some(EnvFileBinding {
                 exists: path.is_file(),
+                missing: super::env_file_binding::is_missing(&path),
                 required: item.get("required").is_none_or(Node::is_true),
                 declared_in: path_node.file.as_deref().map_or_else(PathBuf::new, Path::to_path_buf),
                 format: item.get("format").and_then(Node::as_str).map(str::to_string),

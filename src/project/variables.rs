@@ -50,7 +50,7 @@ impl Variables {
         let mut batch: BTreeMap<String, (String, Option<(PathBuf, usize)>)> = BTreeMap::new();
         for file in files {
             // Only a missing file is "not found": a directory or an unreadable file fails on reading, saying why.
-            if !file.exists() {
+            if super::env_file_binding::is_missing(file) {
                 return Err(ProjectError::EnvFileNotFound { path: file.clone() });
             }
             let outer = |name: &str| self.lookup(name).or_else(|| batch.get(name).map(|(v, _)| v.clone()));

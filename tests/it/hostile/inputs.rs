@@ -135,18 +135,8 @@ fn directory_as_compose_file_is_refused() {
 #[test]
 fn permission_denied_is_refused() {
     // Root reads files whatever their permission bits: as root, the binary runs as `nobody` on root's 0600 files.
-    let nobody = match is_root().then(Unprivileged::new) {
-        None => None,
-        Some(Some(nobody)) => Some(nobody),
-        Some(None) => {
-            eprintln!("skipped: running as root, and setpriv cannot run the binary as nobody here");
-            return;
-        }
-    };
-    let run_as = |dir: &Path, args: &[&str]| match &nobody {
-        Some(nobody) => output_of(nobody.command(dir, args)),
-        None => run(dir, args),
-    };
+    let Some(nobody) = unprivileged() else { return };
+    let run_as = |dir: &Path, args: &[&str]| run_maybe_as(&nobody, dir, args);
     // A directory the user owns (as root: chowned to nobody) holding an env file the user cannot read.
     let setup = |dir: &Path| {
         if nobody.is_some() {
@@ -178,4 +168,65 @@ fn permission_denied_is_refused() {
     assert_refused(&out, &["app.env", "Permission denied"]);
     before.assert_unchanged(offline.path());
     std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o600)).expect("chmod back");
+}
+
+/// As root, the binary under test as `nobody` (root reads any file whatever its bits); as another user, `Some(None)`
+/// (run it directly). `None`, with a notice, when running as root and setpriv cannot switch to nobody here.
+#[allow(clippy::print_stderr)] // the skip notice goes to the test's stderr, where cargo test shows it
+fn unprivileged() -> Option<Option<Unprivileged>> {
+    match is_root().then(Unprivileged::new) {
+        None => Some(None),
+        Some(Some(nobody)) => Some(Some(nobody)),
+        Some(None) => {
+            eprintln!("skipped: running as root, and setpriv cannot run the binary as nobody here");
+            None
+        }
+    }
+}
+
+fn run_maybe_as(nobody: &Option<Unprivileged>, dir: &Path, args: &[&str]) -> std::process::Output {
+    match nobody {
+        Some(nobody) => output_of(nobody.command(dir, args)),
+        None => run(dir, args),
+    }
+}
+
+#[test]
+fn an_env_file_behind_a_directory_one_cannot_enter_is_unreadable_not_missing() {
+    let Some(nobody) = unprivileged() else { return };
+    let dir = if nobody.is_some() { world_traversable_tempdir() } else { tempfile::tempdir().expect("tempdir") };
+    if nobody.is_some() {
+        std::os::unix::fs::chown(dir.path(), Some(NOBODY), Some(NOBODY)).expect("chown dir to nobody");
+    }
+    std::fs::write(dir.path().join("compose.yaml"), COMPOSE.replace("app.env", "private/app.env")).expect("compose");
+    let private = dir.path().join("private");
+    std::fs::create_dir(&private).expect("mkdir");
+    std::fs::write(private.join("app.env"), ENV).expect("write env");
+    // As root the directory stays root's (nobody cannot enter a 0700 one); otherwise it has no bits at all.
+    let mode = if nobody.is_some() { 0o700 } else { 0o000 };
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(mode)).expect("chmod dir");
+
+    let check = run_maybe_as(&nobody, dir.path(), &["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).expect("check JSON");
+    let findings = report["findings"].as_array().expect("findings");
+    assert!(!findings.iter().any(|f| f["check"] == "env-file-missing"), "reported missing: {report:#}");
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["check"] == "env-syntax"
+                && f["message"].as_str().is_some_and(|m| m.contains("Permission denied"))),
+        "{report:#}"
+    );
+    let inventory = run_maybe_as(&nobody, dir.path(), &["inventory"]);
+    assert!(String::from_utf8_lossy(&inventory.stdout).contains("UNREADABLE"), "{inventory:?}");
+    let rotate = run_maybe_as(
+        &nobody,
+        dir.path(),
+        &["rotate", "KEY", "--env-file", "private/app.env", "--no-recreate", "--yes"],
+    );
+    let stderr = assert_refused(&rotate, &["app.env", "Permission denied"]);
+    assert!(!stderr.contains("not found"), "{stderr}");
+
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o700)).expect("chmod back");
+    assert_eq!(std::fs::read_to_string(private.join("app.env")).expect("env"), ENV, "nothing changed");
 }
