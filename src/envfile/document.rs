@@ -79,9 +79,12 @@ impl EnvDocument {
                     while lines.line(end) < last_line && end < bytes.len() {
                         end = lines.line_range(end + 1, bytes.len()).end;
                     }
-                    let mut buf = std::mem::take(&mut text).into_bytes();
-                    mask(&mut buf, first.start..end);
-                    text = String::from_utf8_lossy(&buf).into_owned();
+                    // In place, same length, whole lines: no copy of the whole text per bad line (that made a
+                    // file of many bad lines quadratic).
+                    let mut masked_lines = text.as_bytes()[first.start..end].to_vec();
+                    let all = 0..masked_lines.len();
+                    mask(&mut masked_lines, all);
+                    text.replace_range(first.start..end, &String::from_utf8_lossy(&masked_lines));
                     errors.push(err);
                     pos = start;
                 }

@@ -173,6 +173,19 @@ fn lenient_parse_keeps_bad_lines_and_reports_each() {
 }
 
 #[test]
+fn lenient_parse_masks_bad_lines_with_multibyte_text_and_keeps_every_good_line() {
+    let mut input = String::new();
+    for i in 0..500 {
+        input.push_str(&format!("bäd lïne {i} ü\nK{i}=v{i}\n"));
+    }
+    let (doc, errors) = EnvDocument::parse_lenient("many.env", input.as_bytes());
+    assert_eq!(doc.to_bytes(), input.as_bytes());
+    assert_eq!(errors.len(), 500);
+    assert_eq!(doc.entries().len(), 500);
+    assert_eq!(doc.get("K499").and_then(|e| e.value.as_deref()), Some("v499"));
+}
+
+#[test]
 fn content_hash_is_sha256_of_input() {
     let doc = golden(b"A=1\n");
     assert_eq!(doc.content_hash(), "91d6a3d55e9fea7911c537afae6607c77fa8bc0f3a76c375e104ac5a8cfa84db");
