@@ -21,6 +21,9 @@ pub struct EnvDocument {
     slots: Vec<ValueSlot>,
 }
 
+/// How many bad lines a lenient parse lists one by one.
+pub const MAX_LISTED_ERRORS: usize = 1000;
+
 impl EnvDocument {
     /// Parses `bytes` as compose would, failing on the first bad line; `path` is only used in messages.
     pub fn parse(path: impl Into<PathBuf>, bytes: &[u8]) -> Result<EnvDocument, EnvError> {
@@ -40,24 +43,27 @@ impl EnvDocument {
     }
 
     /// Parses `bytes` without stopping: each bad line is reported and kept verbatim (it yields no entry), so
-    /// a linter sees every problem and `to_bytes` still returns the input.
+    /// a linter sees every problem and `to_bytes` still returns the input. Past [`MAX_LISTED_ERRORS`] bad lines
+    /// the rest are counted in one [`EnvError::MoreErrors`], so a file of garbage costs bounded memory.
     pub fn parse_lenient(path: impl Into<PathBuf>, bytes: &[u8]) -> (EnvDocument, Vec<EnvError>) {
         let path = path.into();
         let lines = LineIndex::new(bytes);
         let mut errors = Vec::new();
+        let mut more: Option<(usize, usize)> = None;
         // Bad lines are masked into same-length comment lines, so offsets stay those of `bytes`.
+        // Validation resumes after each masked line: once over the file, however many lines are bad.
         let mut masked = bytes.to_vec();
-        let mut text = loop {
-            match String::from_utf8(masked) {
-                Ok(text) => break text,
-                Err(err) => {
-                    let at = err.utf8_error().valid_up_to();
-                    masked = err.into_bytes();
-                    errors.push(invalid_utf8(&path, &lines, &masked, at));
-                    mask(&mut masked, lines.line_range(at, bytes.len()));
-                }
-            }
-        };
+        let mut from = 0;
+        while let Err(err) = std::str::from_utf8(&masked[from..]) {
+            let at = from + err.valid_up_to();
+            let error = invalid_utf8(&path, &lines, &masked, at);
+            note(&mut errors, &mut more, error, lines.line(at));
+            let line = lines.line_range(at, bytes.len());
+            mask(&mut masked, line.clone());
+            from = line.end;
+        }
+        let mut text =
+            String::from_utf8(masked).unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned());
         let (mut entries, mut slots) = (Vec::new(), Vec::new());
         let mut pos = Parser::new(&path, &text, &lines).body_start();
         loop {
@@ -85,10 +91,13 @@ impl EnvDocument {
                     let all = 0..masked_lines.len();
                     mask(&mut masked_lines, all);
                     text.replace_range(first.start..end, &String::from_utf8_lossy(&masked_lines));
-                    errors.push(err);
+                    note(&mut errors, &mut more, err, lines.line(start));
                     pos = start;
                 }
             }
+        }
+        if let Some((line, more)) = more {
+            errors.push(EnvError::MoreErrors { path: path.clone(), line, more });
         }
         (EnvDocument::new(path, bytes, entries, slots), errors)
     }
@@ -242,6 +251,15 @@ fn stray_whitespace(tail: &str) -> usize {
 }
 
 /// Overwrites `range` with a `#` comment of the same length (keeping any LF), for lenient parsing.
+/// Lists `error` while fewer than [`MAX_LISTED_ERRORS`] are listed, else counts it in `more` (first line, count).
+fn note(errors: &mut Vec<EnvError>, more: &mut Option<(usize, usize)>, error: EnvError, line: usize) {
+    if errors.len() < MAX_LISTED_ERRORS {
+        errors.push(error);
+    } else {
+        more.get_or_insert((line, 0)).1 += 1;
+    }
+}
+
 fn mask(bytes: &mut [u8], range: std::ops::Range<usize>) {
     for (i, byte) in bytes[range].iter_mut().enumerate() {
         if *byte != b'\n' {

@@ -65,6 +65,9 @@ pub enum EnvError {
 
     /// Writing the file atomically failed at `step`; the original file is untouched unless `step` is
     /// `"fsync directory"` (the rename happened, only its durability is unknown).
+    /// The lenient parse lists so many bad lines one by one, then counts the rest here.
+    #[error("{}:{line}: {more} more lines from here on cannot be parsed either (not listed one by one)", path.display())]
+    MoreErrors { path: PathBuf, line: usize, more: usize },
     #[error("{}: cannot write env file ({step}): {source}", path.display())]
     Write { path: PathBuf, step: &'static str, source: io::Error },
 
@@ -86,7 +89,8 @@ impl EnvError {
             | EnvError::BareKeyAtEof { line, .. }
             | EnvError::InvalidKeyName { line, .. }
             | EnvError::UnrepresentableValue { line, .. }
-            | EnvError::EditVerification { line, .. } => Some(*line),
+            | EnvError::EditVerification { line, .. }
+            | EnvError::MoreErrors { line, .. } => Some(*line),
             EnvError::Read { .. } | EnvError::Write { .. } | EnvError::Backup { .. } => None,
         }
     }

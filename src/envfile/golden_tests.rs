@@ -186,6 +186,27 @@ fn lenient_parse_masks_bad_lines_with_multibyte_text_and_keeps_every_good_line()
 }
 
 #[test]
+fn lenient_parse_lists_the_first_thousand_bad_lines_and_counts_the_rest() {
+    let mut input = Vec::new();
+    for i in 0..1500 {
+        // Every other bad line is invalid UTF-8, the others a key with a space.
+        if i % 2 == 0 {
+            input.extend_from_slice(b"A=\xff\n")
+        } else {
+            input.extend_from_slice(b"B C=1\n")
+        }
+        input.extend_from_slice(format!("K{i}=v\n").as_bytes());
+    }
+    let (doc, errors) = EnvDocument::parse_lenient("garbage.env", &input);
+    assert_eq!(doc.to_bytes(), input);
+    assert_eq!(doc.entries().len(), 1500, "every good line is still read");
+    assert_eq!(errors.len(), crate::envfile::MAX_LISTED_ERRORS + 1);
+    let last = errors.last().expect("summary");
+    assert!(matches!(last, EnvError::MoreErrors { more: 500, .. }), "{last}");
+    assert!(last.to_string().contains("500 more lines"), "{last}");
+}
+
+#[test]
 fn content_hash_is_sha256_of_input() {
     let doc = golden(b"A=1\n");
     assert_eq!(doc.content_hash(), "91d6a3d55e9fea7911c537afae6607c77fa8bc0f3a76c375e104ac5a8cfa84db");

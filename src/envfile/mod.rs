@@ -31,7 +31,7 @@ mod set_tests;
 pub use atomic::write_atomic;
 pub use backup::backup;
 pub use bounded_read::{MAX_INPUT_FILE_SIZE, read_bounded, read_bounded_to_string};
-pub use document::EnvDocument;
+pub use document::{EnvDocument, MAX_LISTED_ERRORS};
 pub use entry::Entry;
 pub use env_error::EnvError;
 pub use quote::Quote;

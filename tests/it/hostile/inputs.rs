@@ -111,6 +111,34 @@ fn env_file_of_200_mb_is_refused_with_bounded_memory() {
 }
 
 #[test]
+fn an_env_file_of_garbage_just_under_the_limit_is_linted_with_bounded_memory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("compose.yaml"), COMPOSE).expect("compose");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(dir.path().join("app.env")).expect("create"));
+    // 8 MiB of lines compose rejects (a key with a space), about 780,000 of them.
+    for i in 0..(8 << 20) / 11 {
+        write!(file, "x y{:07}\n", i % 10_000_000).expect("write");
+    }
+    file.flush().expect("flush");
+    drop(file);
+    let before = TreeSnapshot::of(dir.path());
+    let out = run(dir.path(), &["check", "--only", "env-syntax"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("more lines from here on cannot be parsed either"),
+        "{}",
+        &stdout[stdout.len().saturating_sub(500)..]
+    );
+    assert!(stdout.contains("1001 errors"), "the first 1000 are listed, the rest counted in one");
+    before.assert_unchanged(dir.path());
+    if let Some(kib) = peak_rss_kib(dir.path(), &["check", "--only", "env-syntax"]) {
+        // Listing every bad line took about 75 bytes of RSS per line (1.2 GB for 16 MiB).
+        assert!(kib < 200 * 1024, "peak RSS {kib} KiB for an 8 MiB env file");
+    }
+}
+
+#[test]
 fn directory_as_env_file_is_not_reported_missing() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(dir.path().join("app.env")).expect("mkdir");
