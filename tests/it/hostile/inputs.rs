@@ -117,7 +117,7 @@ fn an_env_file_of_garbage_just_under_the_limit_is_linted_with_bounded_memory() {
     let mut file = std::io::BufWriter::new(std::fs::File::create(dir.path().join("app.env")).expect("create"));
     // 8 MiB of lines compose rejects (a key with a space), about 780,000 of them.
     for i in 0..(8 << 20) / 11 {
-        write!(file, "x y{:07}\n", i % 10_000_000).expect("write");
+        writeln!(file, "x y{:07}", i % 10_000_000).expect("write");
     }
     file.flush().expect("flush");
     drop(file);
