@@ -102,7 +102,9 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
                 // (A signal's notice has said it already.)
                 self.progress.warn(&format!("{err}; rolling back"));
             }
-            if let Err(undo) = self.undo(&mut journal, started).await {
+            // Stopped at the boundary before `recreate`: no consumer was touched, none needs recreating back.
+            let consumers_touched = !matches!(err, RotationError::Stopped { .. });
+            if let Err(undo) = self.undo(&mut journal, started, consumers_touched).await {
                 return Err(RotationError::RollbackIncomplete {
                     cause: err.to_string(),
                     error: Box::new(undo),
@@ -139,7 +141,8 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
     /// `--rollback`: finds which credential logs in, then restores the old value everywhere.
     pub async fn rollback(&self, mut journal: Journal) -> Result<Outcome, RotationError> {
         let started = Instant::now();
-        self.undo(&mut journal, started).await?;
+        // The journal cannot tell whether a recreate had started: recreate the consumers back to be sure.
+        self.undo(&mut journal, started, true).await?;
         Ok(self.outcome(&journal, started, "rolled-back", Vec::new()))
     }
 
@@ -234,8 +237,14 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
         }
     }
 
-    /// Restores the old value in the store, the files and the consumers, in reverse order.
-    async fn undo(&self, journal: &mut Journal, started: Instant) -> Result<(), RotationError> {
+    /// Restores the old value in the store, the files and (when a recreate may have touched them) the consumers, in
+    /// reverse order.
+    async fn undo(
+        &self,
+        journal: &mut Journal,
+        started: Instant,
+        consumers_touched: bool,
+    ) -> Result<(), RotationError> {
         let t = Instant::now();
         if journal.step >= Step::Committed && journal.plan.store_restart.is_some() {
             // A recreate that failed may already have replaced the store's container.
@@ -255,7 +264,7 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
             edits::restore(journal)?;
             self.progress.step("rollback files", t.elapsed(), "backups restored");
         }
-        if journal.step >= Step::Committed {
+        if journal.step >= Step::Committed && consumers_touched {
             let t = Instant::now();
             let expect = vec![(journal.plan.key.clone(), journal.file_old.clone())];
             let done = self

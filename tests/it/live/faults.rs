@@ -184,6 +184,7 @@ fn sigint_and_sigterm_at_every_step_stop_at_the_boundary_and_roll_back() {
         for (signal, code) in [("INT", 130), ("TERM", 143)] {
             let case = format!("SIG{signal} after {step:?}");
             let before = env_value(&stack, "REDIS_PASSWORD");
+            let app = stack.container_id("app");
             let mut job = Job::rotation(&stack, step.as_str(), &[]);
             job.signal(signal);
             let out = job.end();
@@ -194,6 +195,8 @@ fn sigint_and_sigterm_at_every_step_stop_at_the_boundary_and_roll_back() {
                 assert!(out.stderr.contains("REDIS_PASSWORD keeps its old value"), "{case}: {}", out.stderr);
                 assert_eq!(value, before, "{case}: the old value must be back");
                 assert_eq!(passwords(&stack, &before), 1, "{case}: the new value must be revoked too");
+                // Stopped before `recreate`: the consumers were never touched, so they are not recreated back.
+                assert_eq!(stack.container_id("app"), app, "{case}: app recreated for nothing");
             } else {
                 // Every consumer already runs with the new value: the rotation finishes.
                 assert!(out.status.success(), "{case}: {}", out.stderr);
