@@ -1,8 +1,8 @@
 //! Reading an input file whole, but never one larger than any real env or compose file: a hostile or mistaken
 //! multi-gigabyte input is refused up front instead of being parsed with unbounded memory.
 
-use std::fs::File;
 use std::io::{self, Read};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 /// The largest env or compose file read: 16 MiB. Real ones are a few kilobytes; parsing keeps several copies of
@@ -12,8 +12,17 @@ pub const MAX_INPUT_FILE_SIZE: u64 = 16 * 1024 * 1024;
 /// Reads all of `path`, failing with [`io::ErrorKind::FileTooLarge`] when it holds more than
 /// [`MAX_INPUT_FILE_SIZE`] bytes. Reads at most one byte past the limit, so a file growing meanwhile or a device
 /// without a size is bounded too.
+///
+/// Only a regular file (or a directory, whose read fails with "Is a directory") is read: a FIFO, a socket or a device
+/// named as an env or compose file would block forever or never end, so it is refused. The file is opened
+/// non-blocking (which does not change reading a regular file) and checked after opening, with no race.
 pub fn read_bounded(path: &Path) -> io::Result<Vec<u8>> {
-    let file = File::open(path)?;
+    let nonblocking = rustix::fs::OFlags::NONBLOCK.bits() as i32;
+    let file = std::fs::OpenOptions::new().read(true).custom_flags(nonblocking).open(path)?;
+    let kind = file.metadata()?.file_type();
+    if !kind.is_file() && !kind.is_dir() {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a regular file (a FIFO, socket or device)"));
+    }
     let mut bytes = Vec::new();
     file.take(MAX_INPUT_FILE_SIZE + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_INPUT_FILE_SIZE {

@@ -139,6 +139,25 @@ fn an_env_file_of_garbage_just_under_the_limit_is_linted_with_bounded_memory() {
 }
 
 #[test]
+fn a_fifo_as_env_or_compose_file_is_refused_instead_of_blocking() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let status = std::process::Command::new("mkfifo").arg(dir.path().join("app.env")).status().expect("mkfifo");
+    assert!(status.success());
+    std::fs::write(dir.path().join("compose.yaml"), COMPOSE).expect("compose");
+    let started = Instant::now();
+    let rotate = run(dir.path(), &["rotate", "KEY", "--env-file", "app.env", "--no-recreate", "--yes"]);
+    assert_refused(&rotate, &["app.env", "not a regular file"]);
+    let check = run(dir.path(), &["check", "--format", "json"]);
+    assert!(String::from_utf8_lossy(&check.stdout).contains("not a regular file"), "{check:?}");
+    std::fs::remove_file(dir.path().join("compose.yaml")).expect("rm");
+    let status = std::process::Command::new("mkfifo").arg(dir.path().join("compose.yaml")).status().expect("mkfifo");
+    assert!(status.success());
+    assert_refused(&run(dir.path(), &["check", "-f", "compose.yaml"]), &["compose.yaml", "not a regular file"]);
+    // Nothing waited for a writer that never comes.
+    assert!(started.elapsed() < Duration::from_secs(30), "took {:?}", started.elapsed());
+}
+
+#[test]
 fn directory_as_env_file_is_not_reported_missing() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(dir.path().join("app.env")).expect("mkdir");
