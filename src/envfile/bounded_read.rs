@@ -64,7 +64,7 @@ mod tests {
     fn refuses_a_file_one_byte_over_the_limit() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join(".env");
-        let file = File::create(&path).expect("create");
+        let file = std::fs::File::create(&path).expect("create");
         file.set_len(MAX_INPUT_FILE_SIZE).expect("sparse file at the limit");
         assert_eq!(read_bounded(&path).expect("at the limit is fine").len() as u64, MAX_INPUT_FILE_SIZE);
         file.set_len(MAX_INPUT_FILE_SIZE + 1).expect("sparse file over the limit");
