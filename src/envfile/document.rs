@@ -250,7 +250,6 @@ fn stray_whitespace(tail: &str) -> usize {
     tail[..run].char_indices().rfind(|(_, c)| !is_blank(*c)).map_or(0, |(at, c)| at + c.len_utf8())
 }
 
-/// Overwrites `range` with a `#` comment of the same length (keeping any LF), for lenient parsing.
 /// Lists `error` while fewer than [`MAX_LISTED_ERRORS`] are listed, else counts it in `more` (first line, count).
 fn note(errors: &mut Vec<EnvError>, more: &mut Option<(usize, usize)>, error: EnvError, line: usize) {
     if errors.len() < MAX_LISTED_ERRORS {
@@ -260,6 +259,7 @@ fn note(errors: &mut Vec<EnvError>, more: &mut Option<(usize, usize)>, error: En
     }
 }
 
+/// Overwrites `range` with a `#` comment of the same length (keeping any LF), for lenient parsing.
 fn mask(bytes: &mut [u8], range: std::ops::Range<usize>) {
     for (i, byte) in bytes[range].iter_mut().enumerate() {
         if *byte != b'\n' {

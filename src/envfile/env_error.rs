@@ -63,11 +63,12 @@ pub enum EnvError {
     #[error("{}:{line}: internal error: editing {key:?} would not read back as written", path.display())]
     EditVerification { path: PathBuf, line: usize, key: String },
 
-    /// Writing the file atomically failed at `step`; the original file is untouched unless `step` is
-    /// `"fsync directory"` (the rename happened, only its durability is unknown).
     /// The lenient parse lists so many bad lines one by one, then counts the rest here.
     #[error("{}:{line}: {more} more lines from here on cannot be parsed either (not listed one by one)", path.display())]
     MoreErrors { path: PathBuf, line: usize, more: usize },
+
+    /// Writing the file atomically failed at `step`; the original file is untouched unless `step` is
+    /// `"fsync directory"` (the rename happened, only its durability is unknown).
     #[error("{}: cannot write env file ({step}): {source}", path.display())]
     Write { path: PathBuf, step: &'static str, source: io::Error },
 
