@@ -39,6 +39,12 @@ pub struct ContainerInfo {
 }
 
 impl ContainerInfo {
+    /// The container that stands for a service among `containers`: a running one first, else the most recently
+    /// created.
+    pub fn representative<'a>(containers: impl IntoIterator<Item = &'a ContainerInfo>) -> Option<&'a ContainerInfo> {
+        containers.into_iter().max_by_key(|c| (c.is_running(), c.created))
+    }
+
     /// Reads the fields we use from an inspect response.
     pub fn from_inspect(inspect: ContainerInspectResponse) -> Self {
         let config = inspect.config.unwrap_or_default();

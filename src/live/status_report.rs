@@ -49,7 +49,7 @@ impl StatusReport {
         let mut wanted: Vec<(usize, usize, usize)> = Vec::new();
         for service in &project.services {
             let mine: Vec<&ContainerInfo> = containers.iter().filter(|c| c.service == service.name).collect();
-            let container = representative(&mine);
+            let container = ContainerInfo::representative(mine.iter().copied());
             let mut keys = Vec::new();
             let secret = rule.secret_flags(service);
             for var in service.environment.iter().zip(secret).filter_map(|(v, secret)| secret.then_some(v)) {
@@ -114,11 +114,6 @@ impl StatusReport {
     pub fn has_problems(&self) -> bool {
         self.pending_rotation.is_some() || self.services.iter().any(ServiceStatus::is_problem)
     }
-}
-
-/// The container that stands for a service: a running one first, else the most recently created.
-fn representative<'a>(containers: &[&'a ContainerInfo]) -> Option<&'a ContainerInfo> {
-    containers.iter().copied().max_by_key(|c| (c.is_running(), c.created))
 }
 
 /// The login to try for `target`'s key with `password`, the user name taken from the same service's

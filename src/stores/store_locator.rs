@@ -2,7 +2,7 @@
 //! IP and, for a port published as `127.0.0.1::6379`, a new host port.
 
 use super::{AddressError, StoreAddress, StoreKind};
-use crate::docker::DockerClient;
+use crate::docker::{ContainerInfo, DockerClient};
 
 /// Where to look the store up: the engine, the compose project and the service.
 #[derive(Debug, Clone)]
@@ -19,7 +19,7 @@ impl StoreLocator {
         let containers = self.client.service_containers(&self.project, &self.service).await.map_err(|err| {
             AddressError::Engine { service: self.service.clone(), reason: crate::error_chain::one_line(&err) }
         })?;
-        let container = containers.iter().max_by_key(|c| (c.is_running(), c.created));
+        let container = ContainerInfo::representative(&containers);
         StoreAddress::resolve(self.kind, &self.service, container, &self.project, self.client.host(), None)
     }
 }
