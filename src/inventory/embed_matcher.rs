@@ -69,8 +69,8 @@ impl EmbedMatcher {
     }
 }
 
-/// True when `value` contains `secret` without being it: the rule the automaton implements, and its oracle in
-/// tests.
+/// True when `value` contains `secret` without being it: the rule the automaton implements, its oracle in tests,
+/// and the rule by which a rotation edits the keys that embed the value it changes.
 pub(crate) fn embeds(value: &str, secret: &str) -> bool {
     secret.len() >= MIN_EMBEDDED_LEN && value != secret && value.contains(secret)
 }

@@ -8,6 +8,7 @@ mod service_inventory;
 
 use serde::Serialize;
 
+pub(crate) use embed_matcher::embeds;
 pub use key_entry::{KeyEntry, Source};
 pub use secret_rule::SecretRule;
 pub use service_inventory::{EnvFileEntry, ServiceInventory};

@@ -7,11 +7,9 @@ use std::path::{Path, PathBuf};
 use super::{EnvEdit, RotationPlan, StoreSpec, Target};
 use crate::checks::StatefulImage;
 use crate::envfile::EnvDocument;
+use crate::inventory::embeds;
 use crate::project::{Origin, Project, SecretDecl, Service};
 use crate::secret::{Secret, SecretKind};
-
-/// Values shorter than this are not searched inside other values (a URL embedding the secret).
-const MIN_EMBEDDED_LEN: usize = 8;
 
 /// Why no plan could be made.
 #[derive(Debug, thiserror::Error)]
@@ -112,7 +110,8 @@ fn build(
                 continue;
             }
             let exact = value == file_old.expose();
-            let embedded = !exact && file_old.len() >= MIN_EMBEDDED_LEN && value.contains(file_old.expose());
+            // A URL embedding the secret, by the rule `check` and `inventory` use.
+            let embedded = embeds(value, file_old.expose());
             let edit = EnvEdit { file: doc.path().to_path_buf(), key: entry.key.clone(), embedded };
             if (exact || embedded) && !edits.iter().any(|e| e.file == edit.file && e.key == edit.key) {
                 edits.push(edit);
@@ -324,11 +323,7 @@ fn value_in(docs: &[EnvDocument], file: &Path, key: &str) -> Result<Secret, Plan
 
 /// True when the service's container receives `value`, alone or inside another value, under any key.
 fn carries(service: &Service, value: &str) -> bool {
-    service
-        .environment
-        .iter()
-        .filter_map(|v| v.value.as_deref())
-        .any(|v| v == value || (value.len() >= MIN_EMBEDDED_LEN && v.contains(value)))
+    service.environment.iter().filter_map(|v| v.value.as_deref()).any(|v| v == value || embeds(v, value))
         || service.command.iter().flatten().any(|w| w.contains(value))
 }
 
