@@ -58,11 +58,6 @@ fn exit_now(signal: i32) -> ! {
 }
 
 impl Interrupt {
-    /// No handler: the engine is never asked to stop (signals keep their default action).
-    pub fn none() -> Self {
-        Interrupt::default()
-    }
-
     /// Installs the SIGINT/SIGTERM handlers once per process and returns the shared request. `notice` is called
     /// on the signal thread with the signal's name and whether this one ends the process now (the second signal).
     pub fn listen(notice: fn(&'static str, bool)) -> std::io::Result<Interrupt> {
@@ -74,7 +69,7 @@ impl Interrupt {
         let shared = interrupt.clone();
         std::thread::Builder::new().name("signals".into()).spawn(move || {
             for signal in signals.forever() {
-                let first = shared.signal.compare_exchange(0, signal, Ordering::SeqCst, Ordering::SeqCst).is_ok();
+                let first = shared.record(signal);
                 notice(signal_name(signal), !first);
                 if !first {
                     exit_now(signal);
@@ -82,6 +77,11 @@ impl Interrupt {
             }
         })?;
         Ok(interrupt)
+    }
+
+    /// Records `signal` if it is the first; true when it was.
+    fn record(&self, signal: i32) -> bool {
+        self.signal.compare_exchange(0, signal, Ordering::SeqCst, Ordering::SeqCst).is_ok()
     }
 
     /// The request of this process, if [`Interrupt::listen`] installed the handlers.
@@ -104,11 +104,6 @@ impl Interrupt {
             signal => u8::try_from(128 + signal).ok(),
         }
     }
-
-    /// Records `signal` as if it had arrived (for tests of the engine).
-    pub fn request(&self, signal: i32) {
-        let _ = self.signal.compare_exchange(0, signal, Ordering::SeqCst, Ordering::SeqCst);
-    }
 }
 
 fn signal_name(signal: i32) -> &'static str {
@@ -125,11 +120,11 @@ mod tests {
 
     #[test]
     fn nothing_is_requested_until_a_signal_arrives_and_the_first_one_wins() {
-        let interrupt = Interrupt::none();
+        let interrupt = Interrupt::default();
         assert_eq!(interrupt.requested(), None);
         assert_eq!(interrupt.exit_code(), None);
-        interrupt.request(SIGTERM);
-        interrupt.request(SIGINT);
+        assert!(interrupt.record(SIGTERM));
+        assert!(!interrupt.record(SIGINT));
         assert_eq!(interrupt.requested(), Some("SIGTERM"));
         assert_eq!(interrupt.exit_code(), Some(143));
     }

@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 
 use crate::cli::ProjectArgs;
 use crate::docker::{ComposeProjectFlags, ContainerInfo, DockerClient, Redactor};
+use crate::interrupt::Interrupt;
 use crate::inventory::SecretRule;
 use crate::plugin::{DockerEndpoint, GlobalFlags};
 use crate::project::Project;
@@ -59,4 +60,9 @@ pub fn redactor(project: &Project, containers: &[ContainerInfo]) -> Redactor {
         .filter(|(key, _)| keys.contains(key.as_str()) || is_secret_key(key))
         .map(|(_, value)| value.clone());
     Redactor::new(values.into_iter().chain(held))
+}
+
+/// Installs the SIGINT/SIGTERM handlers (once per process), `notice` telling the operator what a signal does now.
+pub fn listen(notice: fn(&'static str, bool)) -> Result<Interrupt> {
+    Interrupt::listen(notice).context("cannot install the SIGINT/SIGTERM handlers")
 }

@@ -9,7 +9,6 @@ use super::engine;
 use crate::cli::{FormatArg, RecreateArgs};
 use crate::docker::ComposeRunner;
 use crate::exit::Exit;
-use crate::interrupt::Interrupt;
 use crate::live::{RecreatePlan, ServiceRecreator};
 use crate::output::{self, RecreateReport};
 use crate::plugin::GlobalFlags;
@@ -37,8 +36,7 @@ pub fn run(args: RecreateArgs, global: &GlobalFlags) -> Result<Exit> {
             redactor,
         };
         // From here on a SIGINT/SIGTERM lets the service being recreated come up again, then stops.
-        let interrupt =
-            Interrupt::listen(output::recreate_signal_notice).context("cannot install the SIGINT/SIGTERM handlers")?;
+        let interrupt = engine::listen(output::recreate_signal_notice)?;
         for (index, name) in plan.services.iter().enumerate() {
             if let Some(signal) = interrupt.requested() {
                 report.not_attempted(&plan.services[index..]);

@@ -57,7 +57,7 @@ pub fn run(args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
         let journal = Journal::load(&state_dir)?
             .with_context(|| format!("no interrupted rotation: no journal in {}", state_dir.display()))?;
         let (key, state_dir) = (journal.plan.key.clone(), journal.plan.state_dir.clone());
-        let interrupt = listen()?;
+        let interrupt = engine::listen(output::signal_notice)?;
         let outcome = match runtime.block_on(continue_journal(&args, global, &scope, journal, &interrupt)) {
             Ok(outcome) => outcome,
             Err(err) => return stopped(err, &interrupt, &key, &state_dir),
@@ -94,7 +94,7 @@ pub fn run(args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
         confirm(&args, &planned.plan, &current)?;
         // From here on a SIGINT/SIGTERM stops the rotation at a step boundary instead of killing it half-way.
         let (key, state_dir) = (planned.plan.key.clone(), planned.plan.state_dir.clone());
-        let interrupt = listen()?;
+        let interrupt = engine::listen(output::signal_notice)?;
         let outcome = match runtime.block_on(rotate_one(&args, global, &scope, planned, &interrupt)) {
             Ok(outcome) => outcome,
             Err(err) => return stopped(err, &interrupt, &key, &state_dir),
@@ -102,11 +102,6 @@ pub fn run(args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
         output::rotation_outcome(&outcome, args.format == FormatArg::Json)?;
     }
     Ok(Exit::Ok)
-}
-
-/// The process's SIGINT/SIGTERM stop request, with the handlers installed.
-fn listen() -> Result<Interrupt> {
-    Interrupt::listen(output::signal_notice).context("cannot install the SIGINT/SIGTERM handlers")
 }
 
 /// A rotation that failed: a clean stop on a signal exits 128 + its number, anything else is an error.
@@ -196,9 +191,8 @@ async fn rotate_one(
     let recreator = docker.recreator(args, &secrets);
     let engine =
         Engine { store: &store, recreator: &recreator, progress: &progress, no_rollback: args.no_rollback, interrupt };
-    if let Some(signal) = interrupt.requested() {
-        bail!(RotationError::Stopped { signal });
-    }
+    // A signal during the preparation: stop before anything is written.
+    engine.checkpoint()?;
     let journal = engine.stage(plan, Credentials { old, file_old, new }, &operator(args))?;
     Ok(engine.run(journal).await?)
 }

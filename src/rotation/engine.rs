@@ -98,13 +98,13 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
                 ));
                 return Err(err);
             }
-            if !matches!(err, RotationError::Stopped { .. }) {
-                // (A signal's notice has said it already.)
+            // Stopped by a signal at a step boundary: its notice has said so already, and no consumer was touched
+            // (the boundary comes before `recreate`), so none needs recreating back.
+            let stopped = matches!(err, RotationError::Stopped { .. });
+            if !stopped {
                 self.progress.warn(&format!("{err}; rolling back"));
             }
-            // Stopped at the boundary before `recreate`: no consumer was touched, none needs recreating back.
-            let consumers_touched = !matches!(err, RotationError::Stopped { .. });
-            if let Err(undo) = self.undo(&mut journal, started, consumers_touched).await {
+            if let Err(undo) = self.undo(&mut journal, started, !stopped).await {
                 return Err(RotationError::RollbackIncomplete {
                     cause: err.to_string(),
                     error: Box::new(undo),
@@ -230,7 +230,7 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
     }
 
     /// Stops before the next step when a signal asked to.
-    fn checkpoint(&self) -> Result<(), RotationError> {
+    pub fn checkpoint(&self) -> Result<(), RotationError> {
         match self.interrupt.requested() {
             Some(signal) => Err(RotationError::Stopped { signal }),
             None => Ok(()),
