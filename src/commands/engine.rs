@@ -48,8 +48,7 @@ pub fn redactor(project: &Project, containers: &[ContainerInfo]) -> Redactor {
     let mut keys = BTreeSet::new();
     let mut values = Vec::new();
     for service in &project.services {
-        let secret = rule.secret_flags(service);
-        for var in service.environment.iter().zip(secret).filter_map(|(var, secret)| secret.then_some(var)) {
+        for var in rule.secret_vars(service) {
             keys.insert(var.key.as_str());
             values.extend(var.value.as_deref().map(Secret::new));
         }

@@ -70,6 +70,11 @@ impl SecretRule {
             .collect()
     }
 
+    /// The variables of `service` that carry a secret, in order ([`SecretRule::secret_flags`]).
+    pub fn secret_vars<'s>(&self, service: &'s Service) -> impl Iterator<Item = &'s EnvVar> {
+        service.environment.iter().zip(self.secret_flags(service)).filter_map(|(var, secret)| secret.then_some(var))
+    }
+
     /// For each entry of `doc`, in order, whether it holds a secret: by name, as a URL with a password, or
     /// embedding the value of an entry that is secret by name (any occurrence of it, not only the last).
     pub fn entry_secret_flags(&self, doc: &EnvDocument) -> Vec<bool> {

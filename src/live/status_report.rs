@@ -51,8 +51,7 @@ impl StatusReport {
             let mine: Vec<&ContainerInfo> = containers.iter().filter(|c| c.service == service.name).collect();
             let container = ContainerInfo::representative(mine.iter().copied());
             let mut keys = Vec::new();
-            let secret = rule.secret_flags(service);
-            for var in service.environment.iter().zip(secret).filter_map(|(v, secret)| secret.then_some(v)) {
+            for var in rule.secret_vars(service) {
                 let Some(drift) = Drift::of(var, container) else { continue };
                 let value = Secret::new(var.value.clone().unwrap_or_default());
                 let target = targets.iter().find(|t| t.key == var.key);
