@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use docker_secops::rotation::Step;
 
 use super::engine_proxy::EngineProxy;
-use super::rotate::{FILES, env_value, journal_exists, up};
+use super::rotate::{FILES, env_value, id, journal_exists, up};
 use super::stack::{Stack, lossy};
 
 /// A docker-secops process under test: its stderr read as it comes, optionally paused at a fault point.
@@ -311,9 +311,8 @@ fn an_env_file_edited_between_plan_and_commit_is_refused_and_the_edit_survives_t
 fn consumers_removed_when_the_engine_goes_away_come_back_with_rollback_and_with_resume() {
     let Some(stack) = up("half-recreated", &[]) else { return };
     assert_eq!(stack.redis_cli("fixture-redis-pass-7f3a9c2e41", "set survivor yes"), "OK");
-    let running = |service: &str| {
-        !lossy(&stack.compose_ok(&[&FILES[..], &["ps", "-q", service]].concat()).stdout).trim().is_empty()
-    };
+    // `id` is that of the running container: empty when the service has none.
+    let running = |service: &str| !id(&stack, service).is_empty();
 
     // The engine goes away after app and worker were removed and before they were created again.
     let before = env_value(&stack, "REDIS_PASSWORD");

@@ -29,7 +29,7 @@ pub(super) fn env_value(stack: &Stack, key: &str) -> String {
     text.lines().find_map(|l| l.strip_prefix(&format!("{key}="))).expect("key in env file").to_string()
 }
 
-fn id(stack: &Stack, service: &str) -> String {
+pub(super) fn id(stack: &Stack, service: &str) -> String {
     let out = stack.compose_ok(&[&FILES[..], &["ps", "-q", service]].concat());
     lossy(&out.stdout).trim().to_string()
 }
