@@ -2,7 +2,7 @@
 # Smoke-test the images of tests/images/build.sh for real: containers on named volumes and a
 # user-defined network, logins from an app container over the network.
 #
-# Usage: tests/images/smoke.sh [redis|postgres|mariadb]...   (no names = all three)
+# Usage: tests/images/smoke.sh [redis|postgres|mariadb|compose]...   (no names = all four)
 #   Builds missing images first (build.sh). Exits non-zero when any check fails; prints one
 #   line per check and a closing "smoke: N passed, N failed". Removes every container,
 #   volume, network and temp file it created (and only those), also on failure or Ctrl-C.
@@ -22,6 +22,10 @@
 #             MARIADB_ALLOW_EMPTY_ROOT_PASSWORD; healthcheck.sh --connect --innodb_initialized.
 #   redis     the app's default healthcheck PINGs Redis with the password; wrong one refused;
 #             secops-test-app exits at once on SIGTERM.
+#   compose   tests/images/compose.example.yml: `up --wait` gets postgres, mariadb and their two
+#             app consumers healthy; then new passwords in the env file and a recreate lock
+#             the consumers out (the databases keep the old ones): the outage docker-secops
+#             exists to prevent. Skipped (not passed) without docker compose v2.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -33,12 +37,12 @@ MARIADB_IMAGE="${SECOPS_MARIADB_IMAGE:-secops-test/mariadb:10.11}"
 WANT=()
 for arg in "$@"; do
     case "$arg" in
-        redis | postgres | mariadb) WANT+=("$arg") ;;
+        redis | postgres | mariadb | compose) WANT+=("$arg") ;;
         -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "smoke.sh: unknown argument: $arg (try --help)" >&2; exit 2 ;;
     esac
 done
-[ ${#WANT[@]} -gt 0 ] || WANT=(redis postgres mariadb)
+[ ${#WANT[@]} -gt 0 ] || WANT=(redis postgres mariadb compose)
 
 ID="secops-smoke-$$"
 NET="$ID-net"
@@ -47,6 +51,8 @@ CONTAINERS=()
 VOLUMES=()
 PASSED=0
 FAILED=0
+SKIPPED=0
+COMPOSE_UP=0
 START_NS=$(date +%s%N)
 
 log() { printf '[smoke +%5.1fs] %s\n' "$(( ($(date +%s%N) - START_NS) / 1000000 ))e-3" "$*"; }
@@ -61,6 +67,7 @@ check() {
 
 cleanup() {
     local c v
+    [ "$COMPOSE_UP" -eq 0 ] || compose down -v --remove-orphans >/dev/null 2>&1 || true
     for c in "${CONTAINERS[@]}"; do docker rm -f -v "$c" >/dev/null 2>&1 || true; done
     for v in "${VOLUMES[@]}"; do docker volume rm -f "$v" >/dev/null 2>&1 || true; done
     docker network rm "$NET" >/dev/null 2>&1 || true
@@ -76,12 +83,13 @@ for w in "${WANT[@]}"; do
         redis) need+=("$REDIS_IMAGE") ;;
         postgres) need+=("$PG_IMAGE") ;;
         mariadb) need+=("$MARIADB_IMAGE") ;;
+        compose) need+=("$PG_IMAGE" "$MARIADB_IMAGE") ;;
     esac
 done
 need+=("$APP_IMAGE")
 if ! docker image inspect "${need[@]}" >/dev/null 2>&1; then
-    log "images missing; running build.sh ${WANT[*]} app"
-    bash "$HERE/build.sh" "${WANT[@]}" app
+    log "images missing; running build.sh"
+    bash "$HERE/build.sh" # all of them: compose needs postgres, mariadb and app
 fi
 docker network create "$NET" >/dev/null
 
@@ -365,8 +373,43 @@ smoke_mariadb() {
     check "no root password option: refuses to initialise" grep -q 'password option is not specified' <<<"$out"
 }
 
+# --- compose -----------------------------------------------------------------
+compose() { docker compose -p "$ID-compose" -f "$HERE/compose.example.yml" --env-file "$TMPD/compose.env" "$@"; }
+health() { docker inspect --format '{{.State.Health.Status}}' "$(compose ps -q "$1")" 2>/dev/null; }
+
+smoke_compose() {
+    local out
+    log "== compose (tests/images/compose.example.yml)"
+    if ! docker compose version >/dev/null 2>&1; then
+        SKIPPED=$((SKIPPED + 1))
+        log "SKIP  compose: docker compose v2 is not installed (.ci/install-deps.sh installs it)"
+        return
+    fi
+    # URL-safe values: the example embeds the PostgreSQL password in DATABASE_URL as is
+    envfile compose "POSTGRES_PASSWORD=pg-$RANDOM$RANDOM" "MARIADB_ROOT_PASSWORD=root-$RANDOM$RANDOM" \
+        "MARIADB_PASSWORD=app-$RANDOM$RANDOM" >/dev/null
+    COMPOSE_UP=1
+    if out="$(compose up -d --wait --wait-timeout 180 2>&1)"; then
+        ok "compose up --wait: postgres, mariadb, api, worker healthy ($(for s in postgres mariadb api worker; do printf '%s=%s ' "$s" "$(health "$s")"; done))"
+    else
+        bad "compose up --wait: $(tail -n 5 <<<"$out")"
+        compose logs --tail 20 2>&1 | sed 's/^/    /'
+        return
+    fi
+    # rotate the env file only, as `store: env files only` did: the consumers are locked out
+    envfile compose "POSTGRES_PASSWORD=pg2-$RANDOM$RANDOM" "MARIADB_ROOT_PASSWORD=root2-$RANDOM$RANDOM" \
+        "MARIADB_PASSWORD=app2-$RANDOM$RANDOM" >/dev/null
+    if out="$(compose up -d --force-recreate --wait --wait-timeout 90 2>&1)"; then
+        bad "after changing only the env file, every service is still healthy: the images re-applied the env passwords"
+    else
+        check "env-file-only rotation locks the consumers out: api=$(health api) worker=$(health worker), databases postgres=$(health postgres) mariadb=$(health mariadb)" \
+            test "$(health api)/$(health worker)/$(health postgres)/$(health mariadb)" = unhealthy/unhealthy/healthy/healthy
+    fi
+    compose down -v --remove-orphans >/dev/null 2>&1 && COMPOSE_UP=0
+}
+
 for w in "${WANT[@]}"; do
     "smoke_$w"
 done
-log "smoke: $PASSED passed, $FAILED failed"
+log "smoke: $PASSED passed, $FAILED failed, $SKIPPED skipped"
 [ "$FAILED" -eq 0 ]
