@@ -193,7 +193,7 @@ async fn rotate_one(
         Engine { store: &store, recreator: &recreator, progress: &progress, no_rollback: args.no_rollback, interrupt };
     // A signal during the preparation: stop before anything is written.
     engine.checkpoint()?;
-    let journal = engine.stage(plan, Credentials { old, file_old, new }, &operator(args))?;
+    let journal = engine.stage(plan, Credentials { old, file_old, new }, &super::operator::operator(args.operator.as_deref()))?;
     Ok(engine.run(journal).await?)
 }
 
@@ -277,24 +277,6 @@ fn read_secret_from_stdin(what: &str) -> Result<Secret> {
         bail!("no {what} on stdin");
     }
     Ok(Secret::new(value))
-}
-
-fn operator(args: &RotateArgs) -> String {
-    if let Some(op) = &args.operator {
-        return op.clone();
-    }
-    let user = std::env::var("SUDO_USER").or_else(|_| std::env::var("USER")).unwrap_or_else(|_| "unknown".into());
-    let git_name = std::process::Command::new("git")
-        .args(["config", "--get", "user.name"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .filter(|n| !n.is_empty());
-    match git_name {
-        Some(name) => format!("{user} ({name})"),
-        None => user,
-    }
 }
 
 /// The engine connection and compose runner, when the rotation touches containers or reaches a store.

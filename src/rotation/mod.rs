@@ -16,7 +16,7 @@ pub use engine::{Credentials, Engine, Outcome};
 pub use journal::{JOURNAL_FILE, Journal, JournalError};
 pub use lock::{LockError, LockHolder, RotationLock, hostname, now_rfc3339};
 pub use plan::{EnvEdit, RotationPlan, StoreSpec};
-pub use planner::{PlanError, PlanOptions, Planned, plan_offline, plan_project, store_key};
+pub use planner::{PlanError, PlanOptions, Planned, kind_of, plan_offline, plan_project, store_key};
 pub use progress::Progress;
 pub use recreator::{AnyRecreator, NoRecreate, Recreator};
 pub use rotation_error::RotationError;
