@@ -17,10 +17,10 @@ use crate::plugin::GlobalFlags;
 use crate::project::{Project, ProjectError};
 use crate::rotation::Progress;
 use crate::rotation::{
-    AnyRecreator, Credentials, Engine, Journal, Outcome, PlanOptions, Planned, RotationError, RotationLock,
+    AnyRecreator, Credentials, Engine, Journal, NewValue, Outcome, PlanOptions, Planned, RotationError, RotationLock,
     RotationPlan, StoreSpec, Target, plan_offline, plan_project,
 };
-use crate::secret::{Secret, generate};
+use crate::secret::Secret;
 use crate::stores::{
     AnyStore, EnvOnly, MongoAdmin, MongoStore, Probe, RedisStore, StoreAddress, StoreKind, StoreLocator,
 };
@@ -87,6 +87,12 @@ pub fn run(args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
             });
         }
         let current = planned.file_old.fingerprint();
+        // Read and judged before the dry run stops, so `--dry-run --new-from-stdin` tells whether it would pass.
+        let new_value = match args.new_from_stdin {
+            true => NewValue::Provided { secret: read_secret_from_stdin("new value")?, allow_weak: args.allow_weak },
+            false => NewValue::Generate,
+        };
+        new_value.produce(&planned.plan, &planned.file_old)?;
         if args.dry_run {
             output::rotation_plan(&planned.plan, &current)?;
             continue;
@@ -95,7 +101,7 @@ pub fn run(args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
         // From here on a SIGINT/SIGTERM stops the rotation at a step boundary instead of killing it half-way.
         let (key, state_dir) = (planned.plan.key.clone(), planned.plan.state_dir.clone());
         let interrupt = engine::listen(output::signal_notice)?;
-        let outcome = match runtime.block_on(rotate_one(&args, global, &scope, planned, &interrupt)) {
+        let outcome = match runtime.block_on(rotate_one(&args, global, &scope, planned, &new_value, &interrupt)) {
             Ok(outcome) => outcome,
             Err(err) => return stopped(err, &interrupt, &key, &state_dir),
         };
@@ -171,6 +177,7 @@ async fn rotate_one(
     global: &GlobalFlags,
     scope: &Scope,
     planned: Planned,
+    new_value: &NewValue,
     interrupt: &Interrupt,
 ) -> Result<Outcome> {
     let Planned { plan, file_old } = planned;
@@ -182,7 +189,7 @@ async fn rotate_one(
             pid => format!("took over a stale lock of dead pid {pid} from {}", stale.started),
         });
     }
-    let new = generate(plan.kind, plan.length)?;
+    let new = new_value.produce(&plan, &file_old)?;
     let docker = Docker::connect(args, global, scope, &plan).await?;
     let address = docker.address(&plan.store, args).await?;
     let old = working_credential(&plan, address.as_ref(), &file_old, args).await?;
