@@ -17,7 +17,11 @@ pub fn write_all(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut written = vec![write_page(dir, "docker-secops", root.clone())?];
     for sub in root.get_subcommands().filter(|s| !s.is_hide_set()) {
         let name = format!("docker-secops-{}", sub.get_name());
-        let page = sub.clone().name(name.clone()).bin_name(format!("docker-secops {}", sub.get_name()));
+        let page = sub
+            .clone()
+            .name(name.clone())
+            .bin_name(format!("docker-secops {}", sub.get_name()))
+            .version(env!("CARGO_PKG_VERSION"));
         written.push(write_page(dir, &name, page)?);
     }
     Ok(written)
@@ -48,7 +52,7 @@ mod tests {
         for page in &pages {
             let text = std::fs::read_to_string(page).expect("read");
             let stem = page.file_stem().expect("stem").to_string_lossy().into_owned();
-            assert!(text.starts_with(&format!(".TH {stem} 1")), "{}: {}", page.display(), &text[..80.min(text.len())]);
+            assert!(text.lines().any(|l| l.starts_with(&format!(".TH {stem} 1 "))), "{}: no title header", page.display());
             assert!(text.contains(".SH SYNOPSIS") && text.contains(".SH DESCRIPTION"), "{}", page.display());
         }
     }

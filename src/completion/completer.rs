@@ -27,10 +27,10 @@ pub fn complete(request: &Request) -> Completion {
     let current = request.current.as_str();
     let (candidates, directive) = if let Some(arg) = state.pending {
         values(state.command, arg, request, "")
-    } else if let Some((flag, value)) = current.strip_prefix("--").and_then(|c| c.split_once('='))
+    } else if let Some((flag, _)) = current.strip_prefix("--").and_then(|c| c.split_once('='))
         && let Some(arg) = long(state.command, flag)
     {
-        values(state.command, arg, request, &format!("--{flag}={value}"))
+        values(state.command, arg, request, &format!("--{flag}="))
     } else if current.starts_with('-') && !state.after_dashdash {
         (flags(&state), Directive::NoFileComp)
     } else if state.command.has_subcommands() && state.positionals == 0 {

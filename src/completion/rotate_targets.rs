@@ -14,9 +14,15 @@ use crate::stores::StoreKind;
 pub fn rotate_targets(project: &Project) -> Vec<Candidate> {
     let mut out = Vec::new();
     for kind in [StoreKind::Redis, StoreKind::Mongo] {
-        if let Some(key) = store_key(project, kind) {
-            out.push(Candidate::new(kind.as_str(), Some(&format!("the {kind} password ({key}), in the store too"))));
+        if !project.services.iter().any(|s| s.image.as_deref().and_then(StoreKind::from_image) == Some(kind)) {
+            continue;
         }
+        // The key is known once the env files exist; before `init` the service alone says the store is there.
+        let what = match store_key(project, kind) {
+            Some(key) => format!("the {kind} password ({key}), in the store too"),
+            None => format!("the {kind} password, in the store too"),
+        };
+        out.push(Candidate::new(kind.as_str(), Some(&what)));
     }
     let declared = SecretDecl::all(project);
     let inventory = Inventory::of(project);

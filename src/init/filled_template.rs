@@ -7,7 +7,7 @@ use crate::envfile::EnvDocument;
 use crate::inventory::SecretRule;
 use crate::project::SecretDecl;
 use crate::rotation::kind_of;
-use crate::secret::{Secret, SecretKind, generate};
+use crate::secret::{Secret, SecretKind, generate_strong};
 
 /// A value `init` generated for one key.
 pub struct GeneratedSecret {
@@ -55,7 +55,7 @@ impl FilledTemplate {
                 .unwrap_or_else(|| SecretDecl { key: entry.key.clone(), ..SecretDecl::default() });
             // The template's value is a placeholder: only the key name and the declaration decide the kind.
             let kind = kind_of(&decl, "");
-            let secret = generate(kind, decl.length).map_err(|source| InitError::Generate {
+            let secret = generate_strong(kind, decl.length, &entry.key).map_err(|source| InitError::Generate {
                 file: path.to_path_buf(),
                 key: entry.key.clone(),
                 source,
@@ -121,6 +121,8 @@ mod tests {
     }
 
     proptest! {
+        // Each case runs zxcvbn over every generated secret, slow in a debug build: 48 cases of up to 24 lines.
+        #![proptest_config(ProptestConfig::with_cases(48))]
         #[test]
         fn any_template_round_trips(lines in proptest::collection::vec(line(), 0..24)) {
             let text = lines.join("\n") + "\n";

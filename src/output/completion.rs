@@ -26,7 +26,9 @@ pub fn completion(completion: &Completion) -> ExitCode {
 /// Prints the completion script of `shell` for the `docker-secops` binary.
 pub fn completion_script(shell: clap_complete::Shell, command: &mut clap::Command) -> std::io::Result<()> {
     let mut script = Vec::new();
-    clap_complete::generate(shell, command, "docker-secops", &mut script);
+    // The function and file names follow the command's name: `docker secops` would make `_docker__secops`.
+    let mut command = command.clone().name("docker-secops").bin_name("docker-secops");
+    clap_complete::generate(shell, &mut command, "docker-secops", &mut script);
     Console::stdout().write(&String::from_utf8_lossy(&script))
 }
 

@@ -2,7 +2,7 @@
 //! or an external vault (`--new-from-stdin`), checked against the same strength policy `check` applies.
 
 use super::{RotationPlan, StoreSpec};
-use crate::secret::{GenerateError, Secret, Strength, generate};
+use crate::secret::{GenerateError, Secret, Strength, generate_strong};
 
 /// The source of the new value.
 pub enum NewValue {
@@ -34,7 +34,7 @@ impl NewValue {
     /// The new value for `plan`, whose env files hold `current` now.
     pub fn produce(&self, plan: &RotationPlan, current: &Secret) -> Result<Secret, NewValueError> {
         let (secret, allow_weak) = match self {
-            NewValue::Generate => return Ok(generate(plan.kind, plan.length)?),
+            NewValue::Generate => return Ok(generate_strong(plan.kind, plan.length, &plan.key)?),
             NewValue::Provided { secret, allow_weak } => (secret, *allow_weak),
         };
         let key = plan.key.clone();
