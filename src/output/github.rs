@@ -33,8 +33,7 @@ pub fn github_lines(report: &Report) -> String {
         let fingerprint = f.fingerprint.as_deref().map(|fp| format!(" [{fp}]")).unwrap_or_default();
         text.push_str(&format!("::{level} {}::{}\n", properties.join(","), data(&format!("{}{fingerprint}", f.message))));
     }
-    let s = &report.summary;
-    text.push_str(&format!("docker-secops: {} errors, {} warnings, {} infos in {} files\n", s.errors, s.warnings, s.infos, s.files));
+    text.push_str(&format!("docker-secops check: {}\n", super::check::summary_line(&report.summary)));
     text
 }
 
@@ -81,6 +80,6 @@ mod tests {
                 && !message.contains('\r')
         };
         assert!(lines[..3].iter().all(|l| syntax(l)), "{text}");
-        assert_eq!(lines[3], "docker-secops: 1 errors, 1 warnings, 1 infos in 2 files");
+        assert_eq!(lines[3], "docker-secops check: 1 error, 1 warning, 1 info in 2 files");
     }
 }

@@ -65,7 +65,11 @@ impl Graph {
             for key in service.environment.iter().filter(|k| k.secret) {
                 let file = key.file.as_deref().map(display_path).unwrap_or_else(|| "environment".to_string());
                 let f = node(&mut graph, format!("file\0{file}"), vec![file.clone()], Shape::File);
-                let name = key.variable.as_deref().map(|v| format!("{} via ${{{v}}}", key.key)).unwrap_or(key.key.clone());
+                // `via ${VAR}` when the service's key gets its value from a variable of another name.
+                let name = match key.variable.as_deref() {
+                    Some(v) if v != key.key => format!("{} via ${{{v}}}", key.key),
+                    _ => key.key.clone(),
+                };
                 let fp = key.fingerprint.clone().unwrap_or_else(|| "unset".to_string());
                 let id = format!("key\0{file}\0{}\0{}", key.line.unwrap_or(0), key.variable.as_deref().unwrap_or(&key.key));
                 let k = node(&mut graph, id, vec![name, fp], Shape::Key);
