@@ -52,7 +52,11 @@ mod tests {
         for page in &pages {
             let text = std::fs::read_to_string(page).expect("read");
             let stem = page.file_stem().expect("stem").to_string_lossy().into_owned();
-            assert!(text.lines().any(|l| l.starts_with(&format!(".TH {stem} 1 "))), "{}: no title header", page.display());
+            assert!(
+                text.lines().any(|l| l.starts_with(&format!(".TH {stem} 1 "))),
+                "{}: no title header",
+                page.display()
+            );
             assert!(text.contains(".SH SYNOPSIS") && text.contains(".SH DESCRIPTION"), "{}", page.display());
         }
     }

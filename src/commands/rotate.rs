@@ -200,7 +200,8 @@ async fn rotate_one(
         Engine { store: &store, recreator: &recreator, progress: &progress, no_rollback: args.no_rollback, interrupt };
     // A signal during the preparation: stop before anything is written.
     engine.checkpoint()?;
-    let journal = engine.stage(plan, Credentials { old, file_old, new }, &super::operator::operator(args.operator.as_deref()))?;
+    let journal =
+        engine.stage(plan, Credentials { old, file_old, new }, &super::operator::operator(args.operator.as_deref()))?;
     Ok(engine.run(journal).await?)
 }
 

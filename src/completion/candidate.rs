@@ -11,7 +11,8 @@ impl Candidate {
     /// A candidate with a description: its first sentence of its first line, as a menu shows one short line.
     pub fn new(value: impl Into<String>, description: Option<&str>) -> Self {
         let first_line = description.and_then(|d| d.lines().next());
-        let description = first_line.map(|l| l.split_once(". ").map_or(l, |(s, _)| s)).map(str::trim).filter(|d| !d.is_empty());
+        let description =
+            first_line.map(|l| l.split_once(". ").map_or(l, |(s, _)| s)).map(str::trim).filter(|d| !d.is_empty());
         Candidate { value: value.into(), description: description.map(str::to_string) }
     }
 }

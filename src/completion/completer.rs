@@ -70,7 +70,8 @@ fn walk<'c>(root: &'c Command, words: &[String]) -> State<'c> {
             }
         } else if let Some(shorts) = word.strip_prefix('-').filter(|s| !s.is_empty()) {
             let mut chars = shorts.chars();
-            if let Some(arg) = chars.next().and_then(|c| state.command.get_arguments().find(|a| a.get_short() == Some(c)))
+            if let Some(arg) =
+                chars.next().and_then(|c| state.command.get_arguments().find(|a| a.get_short() == Some(c)))
             {
                 state.given.push(arg.get_id().to_string());
                 state.pending = (takes_value(arg) && chars.as_str().is_empty()).then_some(arg);
@@ -87,7 +88,9 @@ fn walk<'c>(root: &'c Command, words: &[String]) -> State<'c> {
 }
 
 fn long<'c>(command: &'c Command, name: &str) -> Option<&'c Arg> {
-    command.get_arguments().find(|a| a.get_long() == Some(name) || a.get_all_aliases().is_some_and(|al| al.contains(&name)))
+    command
+        .get_arguments()
+        .find(|a| a.get_long() == Some(name) || a.get_all_aliases().is_some_and(|al| al.contains(&name)))
 }
 
 fn takes_value(arg: &Arg) -> bool {
@@ -101,16 +104,19 @@ fn flags(state: &State) -> Vec<Candidate> {
         .get_arguments()
         .filter(|a| !a.is_hide_set() && !a.is_positional())
         .filter(|a| matches!(a.get_action(), ArgAction::Append) || !state.given.contains(&a.get_id().to_string()))
-        .filter_map(|a| Some(Candidate::new(format!("--{}", a.get_long()?), a.get_help().map(|h| h.to_string()).as_deref())))
+        .filter_map(|a| {
+            Some(Candidate::new(format!("--{}", a.get_long()?), a.get_help().map(|h| h.to_string()).as_deref()))
+        })
         .collect()
 }
 
 /// The positional argument that takes the next value: the `index`th, or a last one that takes many.
 fn positional(command: &Command, index: usize) -> Option<&Arg> {
     let positionals: Vec<&Arg> = command.get_positionals().collect();
-    positionals.get(index).copied().or_else(|| {
-        positionals.last().copied().filter(|a| a.get_num_args().is_some_and(|n| n.max_values() > 1))
-    })
+    positionals
+        .get(index)
+        .copied()
+        .or_else(|| positionals.last().copied().filter(|a| a.get_num_args().is_some_and(|n| n.max_values() > 1)))
 }
 
 /// The values `arg` of `command` takes, each prefixed with `prefix` (`--format=`): from the project for targets,

@@ -29,8 +29,7 @@ pub fn create_new_atomic(path: &Path, bytes: &[u8]) -> Result<(), EnvError> {
             .open(&temp)
             .map_err(|e| ("create temporary file", e))?;
         // The mode given at creation is filtered by the umask; 0600 is what an env file of secrets must have.
-        file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
-            .map_err(|e| ("set mode 0600", e))?;
+        file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600)).map_err(|e| ("set mode 0600", e))?;
         file.write_all(bytes).map_err(|e| ("write temporary file", e))?;
         file.sync_all().map_err(|e| ("fsync", e))?;
         fs::hard_link(&temp, path).map_err(|e| ("link to the new name", e))

@@ -84,7 +84,10 @@ mod tests {
 
     #[test]
     fn secrets_are_generated_strong_and_distinct_and_the_rest_is_kept() {
-        let filled = fill(TEMPLATE, &[SecretDecl { key: "API_TOKEN".into(), kind: Some("hex".into()), length: Some(40), ..Default::default() }]);
+        let filled = fill(
+            TEMPLATE,
+            &[SecretDecl { key: "API_TOKEN".into(), kind: Some("hex".into()), length: Some(40), ..Default::default() }],
+        );
         let keys: Vec<&str> = filled.generated.iter().map(|g| g.key.as_str()).collect();
         assert_eq!(keys, ["DB_PASSWORD", "JWT_SECRET_KEY", "API_TOKEN"]);
         assert_eq!(filled.kept, ["DB_USER", "DB_URL", "SHELL_PASSWORD"]);
@@ -104,7 +107,11 @@ mod tests {
         let text = String::from_utf8(doc.to_bytes()).expect("utf8");
         assert!(text.starts_with("# Local credentials\nDB_USER=admin\n"));
         assert!(text.contains("\n\n# signing\nexport JWT_SECRET_KEY="));
-        assert!(text.contains("  # rotate yearly\n"), "the inline comment stays: {}", text.lines().nth(5).unwrap_or(""));
+        assert!(
+            text.contains("  # rotate yearly\n"),
+            "the inline comment stays: {}",
+            text.lines().nth(5).unwrap_or("")
+        );
         assert!(!text.contains("changeme"));
     }
 

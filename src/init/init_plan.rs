@@ -56,7 +56,8 @@ impl InitPlan {
         for (path, template) in missing {
             let doc = EnvDocument::read(&template)?;
             let filled = FilledTemplate::fill(&doc, &path, &rule, &decls)?;
-            let gitignore = if filled.generated.is_empty() { None } else { git.as_ref().and_then(|g| ignore_line(g, &path)) };
+            let gitignore =
+                if filled.generated.is_empty() { None } else { git.as_ref().and_then(|g| ignore_line(g, &path)) };
             let services = bound.get(&path).cloned().unwrap_or_default();
             files.push(InitFile { path, template, services, filled, gitignore });
         }
@@ -75,7 +76,9 @@ impl InitPlan {
                 })?;
             }
             create_new_atomic(&file.path, &file.filled.document.to_bytes()).map_err(|err| match &err {
-                crate::envfile::EnvError::Write { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists => {
+                crate::envfile::EnvError::Write { source, .. }
+                    if source.kind() == std::io::ErrorKind::AlreadyExists =>
+                {
                     InitError::Exists(file.path.clone())
                 }
                 _ => InitError::EnvFile(err),

@@ -31,7 +31,11 @@ pub fn github_lines(report: &Report) -> String {
         }
         properties.push(format!("title={}", property(&format!("docker-secops {}", f.check.as_str()))));
         let fingerprint = f.fingerprint.as_deref().map(|fp| format!(" [{fp}]")).unwrap_or_default();
-        text.push_str(&format!("::{level} {}::{}\n", properties.join(","), data(&format!("{}{fingerprint}", f.message))));
+        text.push_str(&format!(
+            "::{level} {}::{}\n",
+            properties.join(","),
+            data(&format!("{}{fingerprint}", f.message))
+        ));
     }
     text.push_str(&format!("docker-secops check: {}\n", super::check::summary_line(&report.summary)));
     text
@@ -58,7 +62,8 @@ mod tests {
         let findings = vec![
             Finding::new(CheckName::WeakSecret, Severity::Error, "REDIS_PASSWORD is weak: 8 characters, 100%\nreally")
                 .at(std::path::Path::new("envs/a,b:c.env"), Some(3)),
-            Finding::new(CheckName::ExampleDrift, Severity::Warning, "X is missing").at(std::path::Path::new("e"), None),
+            Finding::new(CheckName::ExampleDrift, Severity::Warning, "X is missing")
+                .at(std::path::Path::new("e"), None),
             Finding::new(CheckName::SecretAge, Severity::Info, "no recorded rotation"),
         ];
         let text = github_lines(&Report::new(findings));
@@ -76,7 +81,9 @@ mod tests {
             let Some((head, message)) = rest.split_once("::") else { return false };
             let Some((level, props)) = head.split_once(' ') else { return false };
             ["error", "warning", "notice"].contains(&level)
-                && props.split(',').all(|p| p.split_once('=').is_some_and(|(k, _)| ["file", "line", "title"].contains(&k)))
+                && props
+                    .split(',')
+                    .all(|p| p.split_once('=').is_some_and(|(k, _)| ["file", "line", "title"].contains(&k)))
                 && !message.contains('\r')
         };
         assert!(lines[..3].iter().all(|l| syntax(l)), "{text}");

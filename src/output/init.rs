@@ -18,7 +18,12 @@ pub fn init(plan: &InitPlan, dry_run: bool) -> std::io::Result<()> {
         let width = file.filled.generated.iter().map(|g| g.key.len()).max().unwrap_or(0);
         for g in &file.filled.generated {
             let fp = console.paint("36", &g.secret.fingerprint());
-            text.push_str(&format!("  {:width$}  {fp}  generated {} ({} chars)\n", g.key, g.kind.name(), g.secret.len()));
+            text.push_str(&format!(
+                "  {:width$}  {fp}  generated {} ({} chars)\n",
+                g.key,
+                g.kind.name(),
+                g.secret.len()
+            ));
         }
         if !file.filled.kept.is_empty() {
             text.push_str(&console.dim(&format!("  kept from the template: {}\n", file.filled.kept.join(", "))));

@@ -71,7 +71,8 @@ impl Graph {
                     _ => key.key.clone(),
                 };
                 let fp = key.fingerprint.clone().unwrap_or_else(|| "unset".to_string());
-                let id = format!("key\0{file}\0{}\0{}", key.line.unwrap_or(0), key.variable.as_deref().unwrap_or(&key.key));
+                let id =
+                    format!("key\0{file}\0{}\0{}", key.line.unwrap_or(0), key.variable.as_deref().unwrap_or(&key.key));
                 let k = node(&mut graph, id, vec![name, fp], Shape::Key);
                 graph.edge(f, k, true);
                 graph.edge(k, s, true);
@@ -126,7 +127,8 @@ pub fn mermaid(inv: &Inventory) -> String {
     let graph = Graph::of(inv);
     // `#quot;` is Mermaid's entity for a quote inside a quoted label; `<br/>` breaks a line.
     let label = |n: &Node| n.lines.iter().map(|l| l.replace('"', "#quot;")).collect::<Vec<_>>().join("<br/>");
-    let mut text = format!("%% docker secops inventory: project {}; secrets by fingerprint, never values\n", inv.project);
+    let mut text =
+        format!("%% docker secops inventory: project {}; secrets by fingerprint, never values\n", inv.project);
     text.push_str("flowchart LR\n");
     for n in graph.ordered() {
         let l = label(n);
@@ -141,7 +143,8 @@ pub fn mermaid(inv: &Inventory) -> String {
         let arrow = if solid { "-->" } else { "-.->" };
         text.push_str(&format!("  {} {arrow} {}\n", graph.nodes[a].id, graph.nodes[b].id));
     }
-    let stores: Vec<&str> = graph.nodes.iter().filter(|n| matches!(n.shape, Shape::Store)).map(|n| n.id.as_str()).collect();
+    let stores: Vec<&str> =
+        graph.nodes.iter().filter(|n| matches!(n.shape, Shape::Store)).map(|n| n.id.as_str()).collect();
     if !stores.is_empty() {
         text.push_str("  classDef store fill:#fde68a,stroke:#b45309\n");
         text.push_str(&format!("  class {} store\n", stores.join(",")));
@@ -153,8 +156,12 @@ pub fn mermaid(inv: &Inventory) -> String {
 pub fn dot(inv: &Inventory) -> String {
     let graph = Graph::of(inv);
     let quote = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
-    let mut text = format!("// docker secops inventory: project {}; secrets by fingerprint, never values\n", inv.project);
-    text.push_str(&format!("digraph \"{}\" {{\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n", quote(&inv.project)));
+    let mut text =
+        format!("// docker secops inventory: project {}; secrets by fingerprint, never values\n", inv.project);
+    text.push_str(&format!(
+        "digraph \"{}\" {{\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n",
+        quote(&inv.project)
+    ));
     for n in graph.ordered() {
         let label = n.lines.iter().map(|l| quote(l)).collect::<Vec<_>>().join("\\n");
         let attrs = match n.shape {

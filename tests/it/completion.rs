@@ -62,7 +62,9 @@ fn docker_completes_sub_commands_targets_services_checks_and_formats() {
 
 #[test]
 fn completion_scripts_for_each_shell() {
-    for (shell, marker) in [("bash", "-o default docker-secops"), ("zsh", "#compdef docker-secops"), ("fish", "complete -c docker-secops")] {
+    for (shell, marker) in
+        [("bash", "-o default docker-secops"), ("zsh", "#compdef docker-secops"), ("fish", "complete -c docker-secops")]
+    {
         let out = secops(&repo_root()).args(["completion", shell]).output().expect("runs");
         assert!(out.status.success(), "{shell}");
         let script = String::from_utf8(out.stdout).expect("utf8");

@@ -15,9 +15,25 @@ fn pre_commit_hooks_file_is_yaml_with_the_documented_keys() {
         assert!(hook.get(key).and_then(|v| v.as_str()).is_some_and(|v| !v.is_empty()), "{key}");
     }
     let known = [
-        "id", "name", "entry", "language", "files", "exclude", "types", "types_or", "exclude_types", "always_run",
-        "fail_fast", "verbose", "pass_filenames", "require_serial", "description", "language_version",
-        "minimum_pre_commit_version", "args", "stages",
+        "id",
+        "name",
+        "entry",
+        "language",
+        "files",
+        "exclude",
+        "types",
+        "types_or",
+        "exclude_types",
+        "always_run",
+        "fail_fast",
+        "verbose",
+        "pass_filenames",
+        "require_serial",
+        "description",
+        "language_version",
+        "minimum_pre_commit_version",
+        "args",
+        "stages",
     ];
     for key in hook.keys() {
         assert!(known.contains(&key.as_str()), "unknown hook key {key}");
@@ -74,6 +90,11 @@ fn check_format_github_annotates_the_bundled_example() {
     let annotations: Vec<&str> = text.lines().filter(|l| l.starts_with("::")).collect();
     assert_eq!(annotations.len(), 3, "{text}");
     for line in annotations {
-        assert!(line.starts_with("::error file=envs/.env.local,title=docker-secops env-file-missing::required env file of service "), "{line}");
+        assert!(
+            line.starts_with(
+                "::error file=envs/.env.local,title=docker-secops env-file-missing::required env file of service "
+            ),
+            "{line}"
+        );
     }
 }
