@@ -368,7 +368,8 @@ fn guard_data(project: &Project, name: &str) -> Result<(), PlanError> {
     }
 }
 
-fn kind_of(decl: &SecretDecl, old: &str) -> SecretKind {
+/// The kind of a new value for `decl`: the declared one, else guessed from the key name and the current value.
+pub fn kind_of(decl: &SecretDecl, old: &str) -> SecretKind {
     match decl.kind.as_deref() {
         Some("jwt") => SecretKind::Jwt,
         Some("hex") => SecretKind::Hex,
