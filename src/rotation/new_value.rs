@@ -83,6 +83,7 @@ mod tests {
             store: StoreSpec::Redis { service: Some("redis".into()), user: "default".into() },
             primary_file: "/p/.env".into(),
             edits,
+            partial_matches: vec![],
             file_hashes: vec![],
             consumers: vec![],
             store_restart: None,

@@ -3,7 +3,6 @@
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use super::tree_snapshot::TreeSnapshot;
 use super::unprivileged::{NOBODY, Unprivileged, world_traversable_tempdir};
@@ -55,9 +54,8 @@ fn yaml_alias_bomb_is_refused_fast() {
     }
     text.push_str("services:\n  app:\n    image: app\n    labels: *a9\n");
     let dir = project(text.as_bytes());
-    let started = Instant::now();
+    // Refused by the replay budget, with its own message: expanding the bomb is what never comes back.
     check_and_inventory_refuse(dir.path(), &["compose.yaml:", "alias replay limit"]);
-    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
 }
 
 #[test]
@@ -144,7 +142,7 @@ fn a_fifo_as_env_or_compose_file_is_refused_instead_of_blocking() {
     let status = std::process::Command::new("mkfifo").arg(dir.path().join("app.env")).status().expect("mkfifo");
     assert!(status.success());
     std::fs::write(dir.path().join("compose.yaml"), COMPOSE).expect("compose");
-    let started = Instant::now();
+    // A blocking open would hang here forever; each command's own refusal says it did not wait for a writer.
     let rotate = run(dir.path(), &["rotate", "KEY", "--env-file", "app.env", "--no-recreate", "--yes"]);
     assert_refused(&rotate, &["app.env", "not a regular file"]);
     let check = run(dir.path(), &["check", "--format", "json"]);
@@ -153,8 +151,6 @@ fn a_fifo_as_env_or_compose_file_is_refused_instead_of_blocking() {
     let status = std::process::Command::new("mkfifo").arg(dir.path().join("compose.yaml")).status().expect("mkfifo");
     assert!(status.success());
     assert_refused(&run(dir.path(), &["check", "-f", "compose.yaml"]), &["compose.yaml", "not a regular file"]);
-    // Nothing waited for a writer that never comes.
-    assert!(started.elapsed() < Duration::from_secs(30), "took {:?}", started.elapsed());
 }
 
 #[test]

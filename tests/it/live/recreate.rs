@@ -1,6 +1,5 @@
 //! `docker secops recreate` against a live stack.
 
-use std::time::Instant;
 
 use super::stack::{Stack, key, lossy};
 
@@ -63,7 +62,6 @@ fn recreate_with_dependents_goes_in_dependency_order_and_keeps_the_data() {
 fn recreate_of_a_service_that_never_gets_healthy_exits_2_with_its_logs() {
     let Some(stack) = Stack::up("recreate_unhealthy") else { return };
     stack.set_env("APP_FAIL_HEALTH", "1");
-    let started = Instant::now();
     let out = stack.secops(&["recreate", "app", "--timeout", "60"]);
     let (stdout, stderr) = (lossy(&out.stdout), lossy(&out.stderr));
     assert_eq!(out.status.code(), Some(2), "stdout {stdout} stderr {stderr}");
@@ -73,5 +71,5 @@ fn recreate_of_a_service_that_never_gets_healthy_exits_2_with_its_logs() {
     assert!(stderr.contains("log lines of"), "{stderr}");
     assert!(stderr.contains("secops-test-app: starting"), "the app's own log lines are shown: {stderr}");
     assert!(!stderr.contains("fixture-redis-pass"), "a secret leaked: {stderr}");
-    assert!(started.elapsed().as_secs() < 45, "unhealthy must be detected before the timeout");
+    assert!(!stderr.contains("timed out"), "unhealthy is detected as such, not by waiting out the timeout: {stderr}");
 }
