@@ -191,6 +191,11 @@ pub struct RotateArgs {
     /// Change the store's password as this admin user (its password is read from stdin) instead of as the user.
     #[arg(long, value_name = "USER")]
     pub admin_user: Option<String>,
+    /// PostgreSQL: set the password with `psql` inside the database's container (`docker exec -u postgres`, SQL on
+    /// stdin), which the official image trusts without a password: the way back in when the env file's value no
+    /// longer logs in. Refused for images that ask for a password on local connections (Bitnami).
+    #[arg(long)]
+    pub via_exec: bool,
     /// Reach the store whose URI scheme this is (redis://, mongodb://, ...) here instead of finding it through
     /// Docker (repeatable, one per store; `--redis-uri`/`--mongo-uri` are aliases).
     #[arg(long = "store-uri", value_name = "URI", visible_aliases = ["redis-uri", "mongo-uri"])]

@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 
 use super::engine;
 use crate::cli::{FormatArg, RotateArgs};
-use crate::docker::{ComposeRunner, DockerClient};
+use crate::docker::{ComposeRunner, ContainerInfo, DockerClient, ORIGINAL_CLI_ENV};
 use crate::exit::Exit;
 use crate::interrupt::Interrupt;
 use crate::live::ServiceRecreator;
@@ -21,7 +21,9 @@ use crate::rotation::{
     RotationPlan, Target, plan_offline, plan_project,
 };
 use crate::secret::{Secret, generate};
-use crate::stores::{Admin, AnyStore, OpenRequest, Probe, StoreAddress, StoreKind, StoreLocator, StoreSpec};
+use crate::stores::{
+    Admin, AnyStore, ContainerExec, OpenRequest, Probe, StoreAddress, StoreKind, StoreLocator, StoreSpec,
+};
 
 /// What the rotation works on: a compose project, or one env file with no project (the offline form).
 enum Scope {
@@ -186,7 +188,8 @@ async fn rotate_one(
     let uri = store_uri(args, &plan.store)?;
     let address = docker.address(&plan.store, uri).await?;
     let old = working_credential(&plan, address.as_ref(), &file_old, args).await?;
-    let store = open_store(&plan.store, address, docker.locator(&plan.store, uri), &old, args).await?;
+    let via_exec = docker.via_exec(&plan.store, args, global).await?;
+    let store = open_store(&plan.store, address, docker.locator(&plan.store, uri), &old, args, via_exec).await?;
     let secrets = [old.clone(), file_old.clone(), new.clone()];
     let recreator = docker.recreator(args, &secrets);
     let engine =
@@ -216,7 +219,8 @@ async fn continue_journal(
         Some(addr) if probe(&plan.store, addr, &journal.new).await == Probe::Ok => journal.new.clone(),
         _ => journal.old.clone(),
     };
-    let store = open_store(&plan.store, address, docker.locator(&plan.store, uri), &login, args).await?;
+    let via_exec = docker.via_exec(&plan.store, args, global).await?;
+    let store = open_store(&plan.store, address, docker.locator(&plan.store, uri), &login, args, via_exec).await?;
     let secrets = [journal.old.clone(), journal.file_old.clone(), journal.new.clone()];
     let recreator = docker.recreator(args, &secrets);
     let engine =
@@ -235,6 +239,8 @@ async fn working_credential(
     match probe(&plan.store, address, file_old).await {
         Probe::Ok => Ok(file_old.clone()),
         Probe::Unreachable(reason) => bail!("{} is unreachable at {address}: {reason}", plan.store.name()),
+        // The database is changed from inside its container: no working password is needed (nor known).
+        Probe::Rejected if args.via_exec => Ok(file_old.clone()),
         Probe::Rejected if args.current_from_stdin => {
             let current = read_secret_from_stdin("current credential")?;
             match probe(&plan.store, address, &current).await {
@@ -363,6 +369,32 @@ impl<'a> Docker<'a> {
         })
     }
 
+    /// `--via-exec`: the store's running container and how to `docker exec` in it.
+    async fn via_exec(
+        &self,
+        store: &StoreSpec,
+        args: &RotateArgs,
+        global: &GlobalFlags,
+    ) -> Result<Option<ContainerExec>> {
+        if !args.via_exec {
+            return Ok(None);
+        }
+        let (Some(client), Some(project), Some(service)) = (&self.client, self.project, store.service()) else {
+            bail!("--via-exec needs the store's service running in a compose project");
+        };
+        let containers = client.service_containers(&project.name, service).await?;
+        let Some(container) = ContainerInfo::representative(&containers).filter(|c| c.is_running()) else {
+            bail!("--via-exec: service {service} has no running container");
+        };
+        let docker = std::env::var(ORIGINAL_CLI_ENV).ok().filter(|d| !d.is_empty()).unwrap_or_else(|| "docker".into());
+        Ok(Some(ContainerExec {
+            docker,
+            global_args: global.to_args(),
+            container: container.id.clone(),
+            image: container.image.clone(),
+        }))
+    }
+
     /// Where the store answers, for stores that have one.
     async fn address(&self, store: &StoreSpec, uri: Option<&str>) -> Result<Option<StoreAddress>> {
         let kind = store.store_kind();
@@ -386,6 +418,7 @@ async fn open_store(
     locator: Option<StoreLocator>,
     login: &Secret,
     args: &RotateArgs,
+    via_exec: Option<ContainerExec>,
 ) -> Result<AnyStore> {
     let (kind, address) = match address {
         Some(address) => (spec.store_kind(), address),
@@ -399,6 +432,6 @@ async fn open_store(
         }
         _ => None,
     };
-    let request = OpenRequest { spec: spec.clone(), address, locator, login: login.clone(), admin };
+    let request = OpenRequest { spec: spec.clone(), address, locator, login: login.clone(), admin, via_exec };
     Ok(kind.open(request).await?)
 }

@@ -34,7 +34,10 @@ impl StatefulImage {
         let name = name.split(':').next().unwrap_or(name).to_ascii_lowercase();
         // The last `-` word decides: `percona-server-mongodb` is a MongoDB, `redis-commander` is not a Redis.
         let last = name.rsplit('-').next().unwrap_or(&name);
-        KNOWN.iter().copied().find(|k| last == k.family || last.strip_suffix("db") == Some(k.family))
+        // `mongodb` and `postgresql` (Bitnami's names) are the `mongo` and `postgres` families.
+        KNOWN.iter().copied().find(|k| {
+            last == k.family || last.strip_suffix("db") == Some(k.family) || last.strip_suffix("ql") == Some(k.family)
+        })
     }
 
     /// True when a mount at `target` persists this image's data (the data path itself or a parent of it).

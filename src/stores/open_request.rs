@@ -23,4 +23,19 @@ pub struct OpenRequest {
     pub login: Secret,
     /// Change the password as this admin instead of as the user.
     pub admin: Option<Admin>,
+    /// `--via-exec`: change the password from inside the server's container instead of over the network.
+    pub via_exec: Option<ContainerExec>,
+}
+
+/// The server's container and how to run `docker exec` in it (`--via-exec`).
+#[derive(Debug, Clone)]
+pub struct ContainerExec {
+    /// The docker binary (the one that invoked the plugin).
+    pub docker: String,
+    /// Docker's global flags, passed on unchanged.
+    pub global_args: Vec<String>,
+    /// The container's ID.
+    pub container: String,
+    /// The container's image, for stores whose images differ in what they trust.
+    pub image: String,
 }
