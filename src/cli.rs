@@ -196,6 +196,12 @@ pub struct RotateArgs {
     /// longer logs in. Refused for images that ask for a password on local connections (Bitnami).
     #[arg(long)]
     pub via_exec: bool,
+    /// Rotate only the env files even when the value reaches a database's init-only password variable
+    /// (`RABBITMQ_DEFAULT_PASS`, `ELASTIC_PASSWORD`, ... which the image applies only to an empty data directory):
+    /// the database keeps the old password, and every service recreated with the new one is refused until you
+    /// change it in the database yourself. Without it such a rotation is refused (exit 2) before anything changes.
+    #[arg(long)]
+    pub env_only: bool,
     /// Reach the store whose URI scheme this is (redis://, mongodb://, ...) here instead of finding it through
     /// Docker (repeatable, one per store; `--redis-uri`/`--mongo-uri` are aliases).
     #[arg(long = "store-uri", value_name = "URI", visible_aliases = ["redis-uri", "mongo-uri"])]

@@ -42,6 +42,7 @@ pub fn run(args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
         keep_previous: args.keep_previous.clone(),
         no_recreate: args.no_recreate,
         archive_recipient: args.archive_recipient.clone(),
+        env_only: args.env_only,
     };
     let targets: Vec<Target> = match (&args.target, args.all, &scope) {
         (Some(word), _, _) => vec![Target::parse(word)],

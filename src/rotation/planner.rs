@@ -29,6 +29,13 @@ pub enum PlanError {
          recreating it would wipe the data (see `docker secops check --only data-not-persisted`)"
     )]
     DataNotPersisted { service: String, family: &'static str },
+    #[error(
+        "{key} reaches {variable} of service {service}, which the {family} image applies only to an empty data \
+         directory: the data volume keeps the old password, so rotating only the env file would lock out {consumers}. \
+         docker-secops has no store for {family}: change the password in the database yourself, or pass --env-only to \
+         rotate the env files anyway"
+    )]
+    WouldLockOut { key: String, service: String, variable: String, family: &'static str, consumers: String },
 }
 
 /// Options that shape a plan.
@@ -38,6 +45,8 @@ pub struct PlanOptions {
     pub keep_previous: Option<String>,
     pub no_recreate: bool,
     pub archive_recipient: Option<String>,
+    /// `--env-only`: rotate the env files even where a database applies the value only at its first start.
+    pub env_only: bool,
 }
 
 /// A plan and the value the files hold now.
@@ -58,9 +67,12 @@ pub fn plan_offline(file: &Path, key: &str, options: &PlanOptions) -> Result<Pla
 pub fn plan_project(project: &Project, target: &Target, options: &PlanOptions) -> Result<Planned, PlanError> {
     let decls = SecretDecl::all(project);
     let docs = read_env_files(project)?;
-    let (decl, store) = resolve(project, &decls, &docs, target)?;
+    let (decl, mut store) = resolve(project, &decls, &docs, target)?;
     let primary = primary_file(project, &docs, &decl.key)?;
     let file_old = value_in(&docs, &primary, &decl.key)?;
+    if !store.external() && !options.env_only {
+        store = guard_init_only(project, &docs, &decl, &file_old)?.unwrap_or(store);
+    }
     let store_service = store.service().and_then(|s| project.service(s));
     let mut consumers: Vec<&Service> = match &decl.consumers {
         Some(names) => names.iter().filter_map(|n| project.service(n)).collect(),
@@ -275,6 +287,40 @@ fn dependency_order(project: &Project, services: Vec<&Service>) -> Vec<String> {
         visit(project, &s.name, &names, &mut ordered, 0);
     }
     ordered
+}
+
+/// A value that reaches a database's init-only credential variable (directly or through interpolation) must change
+/// in the database, or every consumer recreated with the new one is locked out: the store of that database when
+/// docker-secops has one, else a refusal naming the service, the variable and the services at risk.
+fn guard_init_only(
+    project: &Project,
+    docs: &[EnvDocument],
+    decl: &SecretDecl,
+    value: &Secret,
+) -> Result<Option<StoreSpec>, PlanError> {
+    for service in &project.services {
+        let Some(image) = service.image.as_deref().and_then(StatefulImage::of) else { continue };
+        let reached =
+            service.environment.iter().find(|v| image.init_only(&v.key) && v.value.as_deref() == Some(value.expose()));
+        let Some(var) = reached else { continue };
+        if let Some(kind) = service.image.as_deref().and_then(StoreKind::from_image) {
+            return Ok(Some(kind.spec(project, docs, decl, Some(service.name.clone()))));
+        }
+        let consumers: Vec<&str> = project
+            .services
+            .iter()
+            .filter(|s| s.name != service.name && carries(s, value.expose()))
+            .map(|s| s.name.as_str())
+            .collect();
+        return Err(PlanError::WouldLockOut {
+            key: decl.key.clone(),
+            service: service.name.clone(),
+            variable: var.key.clone(),
+            family: image.family,
+            consumers: if consumers.is_empty() { "its clients".to_string() } else { consumers.join(", ") },
+        });
+    }
+    Ok(None)
 }
 
 fn guard_data(project: &Project, name: &str) -> Result<(), PlanError> {
