@@ -136,12 +136,12 @@ impl Kind for Postgres {
                         ),
                     });
                 }
-                let database = database.to_string();
                 store = store.with_via_exec(ViaExec {
                     docker: exec.docker,
                     global_args: exec.global_args,
                     container: exec.container,
-                    database,
+                    user: user.to_string(),
+                    database: database.to_string(),
                 });
             }
             Ok(AnyStore::new(store))

@@ -15,6 +15,8 @@ pub struct ViaExec {
     pub global_args: Vec<String>,
     /// The container running the server.
     pub container: String,
+    /// The role to connect as (the image's superuser, `POSTGRES_USER`).
+    pub user: String,
     /// The database to connect to.
     pub database: String,
 }
@@ -24,7 +26,7 @@ impl ViaExec {
     pub fn args(&self) -> Vec<String> {
         let mut args = self.global_args.clone();
         args.extend(["exec", "-i", "-u", "postgres", &self.container, "psql", "-X", "-q", "-w"].map(String::from));
-        args.extend(["-v", "ON_ERROR_STOP=1", "-d", &self.database, "-f", "-"].map(String::from));
+        args.extend(["-v", "ON_ERROR_STOP=1", "-U", &self.user, "-d", &self.database, "-f", "-"].map(String::from));
         args
     }
 
@@ -67,9 +69,13 @@ mod tests {
             docker: "docker".into(),
             global_args: vec!["--context".into(), "prod".into()],
             container: "abc123".into(),
+            user: "app".into(),
             database: "app".into(),
         };
         let args = via.args().join(" ");
-        assert_eq!(args, "--context prod exec -i -u postgres abc123 psql -X -q -w -v ON_ERROR_STOP=1 -d app -f -");
+        assert_eq!(
+            args,
+            "--context prod exec -i -u postgres abc123 psql -X -q -w -v ON_ERROR_STOP=1 -U app -d app -f -"
+        );
     }
 }
