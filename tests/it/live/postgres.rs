@@ -128,3 +128,46 @@ fn via_exec_recovers_a_postgres_whose_env_file_no_longer_logs_in() {
     let (_, status) = stack.status_json(&[]);
     assert_eq!(super::stack::key(&status, "db", "POSTGRES_PASSWORD")["probe"]["result"], "ok", "{status:#}");
 }
+
+/// The end state every fault must reach: the env file's value logs in over the network, the data is there, no
+/// journal is left. Returns the env file's value.
+#[cfg(feature = "fault-injection")]
+fn assert_consistent(stack: &Stack, case: &str) -> String {
+    let value = env_value(stack);
+    let (ok, answer) = psql(stack, &value, "SELECT v FROM survivor");
+    assert!(ok && answer == "yes", "{case}: the env file's value does not log in or data lost: {answer}");
+    assert!(!super::rotate::journal_exists(stack), "{case}: journal left");
+    value
+}
+
+#[cfg(feature = "fault-injection")]
+#[test]
+fn postgres_rotation_aborted_at_every_step_resumes_or_rolls_back_and_survives_the_database_stopping() {
+    use docker_secops::rotation::Step;
+    let Some(stack) = up("pg-faults") else { return };
+    assert!(psql(&stack, OLD, "CREATE TABLE survivor (v text); INSERT INTO survivor VALUES ('yes')").0);
+    let steps = [Step::Staged, Step::Set, Step::Tested, Step::Committed, Step::Recreated];
+    for (i, step) in steps.into_iter().enumerate() {
+        for mode in ["--resume", "--rollback"] {
+            let case = format!("aborted after {step:?} ({i}), then {mode}");
+            let before = env_value(&stack);
+            let crashed = stack.secops_env(&["rotate", "postgres", "--yes"], &[("SECOPS_FAULT_AT", step.as_str())]);
+            assert!(!crashed.status.success(), "{case}: the fault did not fire");
+            let out = stack.secops(&["rotate", mode, "--yes"]);
+            assert!(out.status.success(), "{case}: {}", lossy(&out.stderr));
+            let after = assert_consistent(&stack, &case);
+            assert_eq!(after == before, mode == "--rollback", "{case}");
+        }
+    }
+    // The database stops right after `set`: nothing can finish or undo until it is back, then --resume completes.
+    let crashed = stack.secops_env(&["rotate", "postgres", "--yes"], &[("SECOPS_FAULT_AT", Step::Set.as_str())]);
+    assert!(!crashed.status.success(), "the fault did not fire");
+    stack.compose_ok(&["stop", "db"]);
+    let out = stack.secops(&["rotate", "--resume", "--yes"]);
+    assert_eq!(out.status.code(), Some(2), "resume with the database stopped: {}", lossy(&out.stderr));
+    assert!(super::rotate::journal_exists(&stack), "the journal must be kept while the database is down");
+    stack.compose_ok(&["up", "-d", "--wait", "db"]);
+    let out = stack.secops(&["rotate", "--resume", "--yes"]);
+    assert!(out.status.success(), "resume after the database came back: {}", lossy(&out.stderr));
+    assert_consistent(&stack, "database stopped after set, then --resume");
+}

@@ -104,6 +104,13 @@ impl Stack {
         secops(self.dir()).args(args).args(["-p", &self.project]).output().expect("docker-secops runs")
     }
 
+    /// Like [`Stack::secops`] with extra environment variables.
+    pub fn secops_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut command = secops(self.dir());
+        command.args(args).args(["-p", &self.project]).envs(env.iter().copied());
+        command.output().expect("docker-secops runs")
+    }
+
     /// `status --format json`, parsed, with the exit code.
     pub fn status_json(&self, extra: &[&str]) -> (Option<i32>, serde_json::Value) {
         let out = self.secops(&[&["status", "--format", "json"], extra].concat());
