@@ -8,6 +8,7 @@ mod any_store;
 mod credential_store;
 mod env;
 mod kind;
+mod mariadb;
 mod mongo;
 mod open_request;
 mod postgres;

@@ -8,8 +8,13 @@ use super::{AddressError, Kind};
 use crate::project::{Project, Service, StatefulImage};
 
 /// Every store kind, in the order `rotate --all` and `status` consider them. Adding a store adds one line here.
-const REGISTRY: &[&dyn Kind] =
-    &[&super::redis::Redis, &super::mongo::Mongo, &super::postgres::Postgres, &super::env::EnvFiles];
+const REGISTRY: &[&dyn Kind] = &[
+    &super::redis::Redis,
+    &super::mongo::Mongo,
+    &super::postgres::Postgres,
+    &super::mariadb::MariaDb,
+    &super::env::EnvFiles,
+];
 
 /// A kind of credential store: a handle on its [`Kind`] implementation, compared by name.
 #[derive(Clone, Copy)]

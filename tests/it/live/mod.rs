@@ -6,6 +6,7 @@
 mod engine_proxy;
 mod exposure;
 mod faults;
+mod mariadb;
 mod mongo;
 mod postgres;
 mod recreate;
