@@ -6,23 +6,23 @@ use std::collections::BTreeSet;
 use super::Candidate;
 use crate::inventory::Inventory;
 use crate::project::{Project, SecretDecl};
-use crate::rotation::store_key;
 use crate::stores::StoreKind;
 
 /// The project's rotation targets: the stores it runs (with the key each rotates), `jwt` when it has a JWT
 /// secret, then every declared or detected secret key.
 pub fn rotate_targets(project: &Project) -> Vec<Candidate> {
     let mut out = Vec::new();
-    for kind in [StoreKind::Redis, StoreKind::Mongo] {
-        if !project.services.iter().any(|s| s.image.as_deref().and_then(StoreKind::from_image) == Some(kind)) {
+    // Every registered store the project runs, from the one registry.
+    for kind in StoreKind::external() {
+        if kind.service_in(project).is_none() {
             continue;
         }
         // The key is known once the env files exist; before `init` the service alone says the store is there.
-        let what = match store_key(project, kind) {
+        let what = match kind.password_key_in(project) {
             Some(key) => format!("the {kind} password ({key}), in the store too"),
             None => format!("the {kind} password, in the store too"),
         };
-        out.push(Candidate::new(kind.as_str(), Some(&what)));
+        out.push(Candidate::new(kind.name(), Some(&what)));
     }
     let declared = SecretDecl::all(project);
     let inventory = Inventory::of(project);

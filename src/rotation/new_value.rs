@@ -1,7 +1,7 @@
 //! Where a rotation's new value comes from: generated from the OS CSPRNG (the default), or handed in by a policy
 //! or an external vault (`--new-from-stdin`), checked against the same strength policy `check` applies.
 
-use super::{RotationPlan, StoreSpec};
+use super::RotationPlan;
 use crate::secret::{GenerateError, Secret, Strength, generate_strong};
 
 /// The source of the new value.
@@ -51,10 +51,7 @@ impl NewValue {
         {
             return Err(NewValueError::NotUrlSafe { key, embedding: edit.key.clone(), found });
         }
-        let user = match &plan.store {
-            StoreSpec::Redis { user, .. } | StoreSpec::Mongo { user, .. } => Some(user.as_str()),
-            StoreSpec::Env => None,
-        };
+        let user = plan.store.user.as_deref();
         let strength = Strength::estimate(value, &plan.key, user);
         if !strength.is_strong() && !allow_weak {
             let reasons = strength.weaknesses.iter().map(|w| w.describe()).collect::<Vec<_>>().join("; ");
@@ -69,6 +66,7 @@ mod tests {
     use super::*;
     use crate::rotation::EnvEdit;
     use crate::secret::SecretKind;
+    use crate::stores::StoreSpec;
 
     fn plan(embedded: bool) -> RotationPlan {
         let edit = |key: &str, embedded| EnvEdit { file: "/p/.env".into(), key: key.into(), embedded };
@@ -80,7 +78,12 @@ mod tests {
             key: "REDIS_PASSWORD".into(),
             kind: SecretKind::Password,
             length: None,
-            store: StoreSpec::Redis { service: Some("redis".into()), user: "default".into() },
+            store: StoreSpec {
+                kind: "redis".into(),
+                service: Some("redis".into()),
+                user: Some("default".into()),
+                database: None,
+            },
             primary_file: "/p/.env".into(),
             edits,
             partial_matches: vec![],

@@ -9,6 +9,7 @@ mod ecosystem;
 mod hostile;
 mod init;
 mod live;
+mod rotate_lockout;
 mod rotate_new_value;
 mod rotate_offline;
 mod snapshots;

@@ -6,7 +6,9 @@
 mod engine_proxy;
 mod exposure;
 mod faults;
+mod mariadb;
 mod mongo;
+mod postgres;
 mod recreate;
 mod redis_store;
 mod rotate;

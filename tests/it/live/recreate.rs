@@ -1,6 +1,5 @@
 //! `docker secops recreate` against a live stack.
 
-
 use super::stack::{Stack, key, lossy};
 
 #[test]
