@@ -21,6 +21,7 @@ use crate::rotation::{
     RotationPlan, StoreSpec, Target, plan_offline, plan_project,
 };
 use crate::secret::{Secret, generate};
+use crate::state_dir::StateDir;
 use crate::stores::{
     AnyStore, EnvOnly, MongoAdmin, MongoStore, Probe, RedisStore, StoreAddress, StoreKind, StoreLocator,
 };
@@ -50,12 +51,12 @@ pub fn run(args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
     };
     let runtime = engine::runtime()?;
     if args.resume || args.rollback {
-        let state_dir = match &scope {
-            Scope::Project(project) => project.directory.join(crate::audit::AUDIT_DIR),
-            Scope::Offline(file) => file.parent().unwrap_or(std::path::Path::new(".")).join(crate::audit::AUDIT_DIR),
+        let state = match &scope {
+            Scope::Project(project) => StateDir::of_project(&project.directory),
+            Scope::Offline(file) => StateDir::beside(file),
         };
-        let journal = Journal::load(&state_dir)?
-            .with_context(|| format!("no interrupted rotation: no journal in {}", state_dir.display()))?;
+        let journal = Journal::load(state.path())?
+            .with_context(|| format!("no interrupted rotation: no journal in {}", state.path().display()))?;
         let (key, state_dir) = (journal.plan.key.clone(), journal.plan.state_dir.clone());
         let interrupt = engine::listen(output::signal_notice)?;
         let outcome = match runtime.block_on(continue_journal(&args, global, &scope, journal, &interrupt)) {
@@ -174,7 +175,7 @@ async fn rotate_one(
     interrupt: &Interrupt,
 ) -> Result<Outcome> {
     let Planned { plan, file_old } = planned;
-    let lock = RotationLock::acquire(&plan.state_dir.join("rotation.lock"), &plan.key)?;
+    let lock = RotationLock::acquire(&plan.state().lock(), &plan.key)?;
     let progress = StepPrinter::new();
     if let Some(stale) = &lock.recovered_from {
         progress.warn(&match stale.pid {
@@ -206,7 +207,7 @@ async fn continue_journal(
     interrupt: &Interrupt,
 ) -> Result<Outcome> {
     let plan = journal.plan.clone();
-    let _lock = RotationLock::acquire(&plan.state_dir.join("rotation.lock"), &plan.key)?;
+    let _lock = RotationLock::acquire(&plan.state().lock(), &plan.key)?;
     let progress = StepPrinter::new();
     let docker = Docker::connect(args, global, scope, &plan).await?;
     let address = docker.address(&plan.store, args).await?;

@@ -16,6 +16,7 @@ mod env_error;
 mod escapes;
 mod line_index;
 mod parser;
+mod private_mode;
 mod quote;
 mod value_slot;
 
@@ -34,4 +35,5 @@ pub use bounded_read::{MAX_INPUT_FILE_SIZE, read_bounded, read_bounded_to_string
 pub use document::{EnvDocument, MAX_LISTED_ERRORS};
 pub use entry::Entry;
 pub use env_error::EnvError;
+pub use private_mode::{Tightened, make_private};
 pub use quote::Quote;

@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::audit::AUDIT_DIR;
 use crate::rotation::Journal;
+use crate::state_dir::StateDir;
 
 /// What `status` tells about a left-over rotation journal (never its values).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -24,9 +24,9 @@ pub struct PendingRotation {
 impl PendingRotation {
     /// The journal in `<project dir>/.secops/`, if one is there.
     pub fn find(project_dir: &Path) -> Option<PendingRotation> {
-        let state_dir = project_dir.join(AUDIT_DIR);
-        let journal = Journal::path_in(&state_dir);
-        match Journal::load(&state_dir) {
+        let state = StateDir::of_project(project_dir);
+        let journal = state.journal();
+        match Journal::load(state.path()) {
             Ok(None) => None,
             Ok(Some(j)) => Some(PendingRotation {
                 journal,
@@ -56,7 +56,7 @@ mod tests {
     fn no_state_dir_means_nothing_pending_and_a_damaged_journal_is_reported() {
         let dir = tempfile::tempdir().expect("tempdir");
         assert_eq!(PendingRotation::find(dir.path()), None);
-        let state = dir.path().join(AUDIT_DIR);
+        let state = StateDir::of_project(dir.path()).path().to_path_buf();
         std::fs::create_dir_all(&state).expect("mkdir");
         std::fs::write(Journal::path_in(&state), "{not json").expect("write");
         let pending = PendingRotation::find(dir.path()).expect("pending");

@@ -32,7 +32,7 @@ pub fn plan_text(plan: &RotationPlan, current_fingerprint: &str) -> String {
     } else {
         text.push_str(&format!("  recreate:  {} (down + up -d, in this order)\n", order.join(", ")));
     }
-    text.push_str(&format!("  journal:   {}\n", display_path(&plan.state_dir)));
+    text.push_str(&format!("  state:     {}/ (journal, lock, backups, audit log)\n", display_path(&plan.state_dir)));
     text
 }
 
@@ -125,16 +125,18 @@ pub fn rotation_outcome(outcome: &Outcome, json: bool) -> std::io::Result<()> {
             "services": outcome.services,
             "duration_ms": outcome.duration.as_millis() as u64,
             "result": outcome.result,
+            "state_dir": outcome.state_dir,
         }));
     }
     let services = if outcome.services.is_empty() { "none".to_string() } else { outcome.services.join(", ") };
     console.write(&format!(
-        "{} {}: {} -> {} in {:.1}s (store {}, recreated: {services})\n",
+        "{} {}: {} -> {} in {:.1}s (store {}, recreated: {services})\n  backups and audit log in {}/\n",
         if outcome.result == "ok" { console.paint("32", "rotated") } else { console.paint("33", outcome.result) },
         outcome.key,
         outcome.old_fingerprint,
         outcome.new_fingerprint,
         outcome.duration.as_secs_f64(),
         outcome.store,
+        display_path(&outcome.state_dir),
     ))
 }

@@ -8,6 +8,7 @@ use super::edits;
 use super::step::fault_point;
 use super::{Journal, Progress, Recreator, RotationError, RotationPlan, Step};
 use crate::audit::{AuditEntry, AuditLog, archive_revoked};
+use crate::envfile::{Tightened, make_private};
 use crate::interrupt::Interrupt;
 use crate::secret::Secret;
 use crate::stores::{CredentialStore, Probe};
@@ -23,6 +24,8 @@ pub struct Outcome {
     pub duration: Duration,
     /// `ok` or `rolled-back`.
     pub result: &'static str,
+    /// The state directory holding the backups and the audit entry.
+    pub state_dir: std::path::PathBuf,
 }
 
 /// The three values a rotation handles.
@@ -184,6 +187,14 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
         if journal.step < Step::Committed {
             self.checkpoint()?;
             let t = Instant::now();
+            // A new secret never lands in a file others can read (the offline form's file is often 0644).
+            for file in edits::files_of(journal) {
+                let tightened = make_private(&file).map_err(|e| RotationError::Io(file.clone(), e))?;
+                if let Some(Tightened { before, after }) = tightened {
+                    let file = file.display();
+                    self.progress.warn(&format!("{file} was readable by others ({before:04o}): now {after:04o}"));
+                }
+            }
             edits::commit(journal)?;
             journal.advance(Step::Committed)?;
             let files = edits::files_of(journal).iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ");
@@ -290,7 +301,7 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
         let outcome = self.outcome(journal, started, result, services);
         if let Some(recipient) = &journal.plan.archive_recipient {
             // The rotation itself succeeded: a failed archive is reported, not undone.
-            match archive_revoked(&journal.plan.primary_file, &journal.plan.key, &journal.old, recipient) {
+            match archive_revoked(&journal.plan.state(), &journal.plan.key, &journal.old, recipient) {
                 Ok(path) => {
                     let detail = format!("{} encrypted to {}", journal.old, path.display());
                     self.progress.step("archive", Duration::ZERO, &detail);
@@ -318,8 +329,8 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
             duration_ms: outcome.duration.as_millis() as u64,
             result: outcome.result.to_string(),
         };
-        AuditLog::append(&journal.plan.primary_file, &entry)
-            .map_err(|e| RotationError::Io(journal.plan.primary_file.clone(), e))?;
+        let state = journal.plan.state();
+        AuditLog::append(&state, &entry).map_err(|e| RotationError::Io(state.audit_log(), e))?;
         Ok(())
     }
 
@@ -332,6 +343,7 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
             services,
             duration: started.elapsed(),
             result,
+            state_dir: journal.plan.state_dir.clone(),
         }
     }
 

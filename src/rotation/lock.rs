@@ -41,9 +41,8 @@ impl RotationLock {
     pub fn acquire(path: &Path, key: &str) -> Result<Self, LockError> {
         let io = |source| LockError::Io { path: path.to_path_buf(), source };
         if let Some(dir) = path.parent() {
-            std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
-                .create(dir)
-                .map_err(io)?;
+            // The lock's directory is the state directory: created with its `.gitignore`.
+            crate::state_dir::StateDir::at(dir).create().map_err(io)?;
         }
         let me = LockHolder { pid: std::process::id(), host: hostname(), started: now_rfc3339(), key: key.to_string() };
         let mut recovered_from = None;

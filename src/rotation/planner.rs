@@ -10,6 +10,7 @@ use crate::envfile::EnvDocument;
 use crate::inventory::embeds;
 use crate::project::{Origin, Project, SecretDecl, Service};
 use crate::secret::{Secret, SecretKind};
+use crate::state_dir::StateDir;
 
 /// Why no plan could be made.
 #[derive(Debug, thiserror::Error)]
@@ -78,7 +79,7 @@ pub fn plan_project(project: &Project, target: &Target, options: &PlanOptions) -
     for name in consumers.iter().chain(store_restart.iter()) {
         guard_data(project, name)?;
     }
-    let state_dir = project.directory.join(crate::audit::AUDIT_DIR);
+    let state_dir = StateDir::of_project(&project.directory).path().to_path_buf();
     let name = Some(project.name.clone());
     let mut planned = build(&docs, &primary, &decl, store, consumers, store_restart, state_dir, name, options)?;
     planned.file_old = file_old;
@@ -375,6 +376,7 @@ fn kind_of(decl: &SecretDecl, old: &str) -> SecretKind {
     }
 }
 
+/// The offline form's state directory: the env file's directory stands in for the project directory.
 fn state_dir_of(file: &Path) -> PathBuf {
-    file.parent().unwrap_or(Path::new(".")).join(crate::audit::AUDIT_DIR)
+    StateDir::beside(file).path().to_path_buf()
 }

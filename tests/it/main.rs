@@ -8,4 +8,5 @@ mod hostile;
 mod live;
 mod rotate_offline;
 mod snapshots;
+mod state_dir;
 mod support;
