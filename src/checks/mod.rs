@@ -9,7 +9,6 @@ mod env_name;
 mod finding;
 mod report;
 mod severity;
-mod stateful_image;
 
 mod data_not_persisted;
 mod db_port_exposed;
@@ -39,7 +38,6 @@ pub use env_file_info::EnvFileInfo;
 pub use finding::Finding;
 pub use report::{Report, Summary};
 pub use severity::Severity;
-pub use stateful_image::StatefulImage;
 
 use std::collections::BTreeSet;
 

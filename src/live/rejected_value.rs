@@ -20,14 +20,14 @@ pub struct RejectedValue {
 }
 
 impl RejectedValue {
-    /// The rejected values among the keys of `services` in `report`. A Redis store that is recreated too is left
-    /// out: it reads its password from the files when it starts, so it will accept them.
+    /// The rejected values among the keys of `services` in `report`. A store that is recreated too and reads its
+    /// password from the files when it starts (Redis with `requirepass "$X"`) is left out: it will accept them.
     pub fn among(report: &StatusReport, services: &[String]) -> Vec<RejectedValue> {
         let mut rejected = Vec::new();
         for status in report.services.iter().filter(|s| services.contains(&s.service)) {
             for key in &status.keys {
                 let Some(probe) = &key.probe else { continue };
-                let restarted = probe.kind == StoreKind::Redis && services.contains(&probe.store_service);
+                let restarted = probe.kind.reads_password_at_start() && services.contains(&probe.store_service);
                 if probe.probe == Probe::Rejected && !restarted {
                     rejected.push(RejectedValue {
                         service: status.service.clone(),
@@ -55,7 +55,7 @@ fn refusal(values: &[RejectedValue]) -> String {
         text.push_str(&format!(
             "\n  {}: {} (service {}) rejects {} {} from {}",
             v.service,
-            v.store.as_str(),
+            v.store.name(),
             v.store_service,
             v.key,
             v.fingerprint,

@@ -6,37 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::secret::SecretKind;
 use crate::state_dir::StateDir;
-
-/// Where the credential lives besides the env files.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum StoreSpec {
-    /// Only in env files (a JWT secret, an API key): stage, commit, recreate.
-    Env,
-    /// A Redis user's password.
-    Redis { service: Option<String>, user: String },
-    /// A MongoDB user's password in its auth database.
-    Mongo { service: Option<String>, user: String, auth_db: String },
-}
-
-impl StoreSpec {
-    /// `env`, `redis` or `mongo`.
-    pub fn name(&self) -> &'static str {
-        match self {
-            StoreSpec::Env => "env",
-            StoreSpec::Redis { .. } => "redis",
-            StoreSpec::Mongo { .. } => "mongo",
-        }
-    }
-
-    /// The compose service running the store, when there is one.
-    pub fn service(&self) -> Option<&str> {
-        match self {
-            StoreSpec::Env => None,
-            StoreSpec::Redis { service, .. } | StoreSpec::Mongo { service, .. } => service.as_deref(),
-        }
-    }
-}
+use crate::stores::StoreSpec;
 
 /// One change to one env file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,6 +30,10 @@ pub struct RotationPlan {
     pub primary_file: PathBuf,
     /// Every edit, the primary one first.
     pub edits: Vec<EnvEdit>,
+    /// Keys whose value contains the old value's bytes other than whole or as a URL's password (`DB_HOST=postgresql`
+    /// when `postgres` is rotated): left alone, and said so in the plan.
+    #[serde(default)]
+    pub partial_matches: Vec<(PathBuf, String)>,
     /// SHA-256 of each edited file when planned: a file changed by someone else before commit is refused.
     pub file_hashes: Vec<(PathBuf, String)>,
     /// Services to recreate, in order (dependencies first).
