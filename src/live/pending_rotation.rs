@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::rotation::Journal;
+use crate::rotation::{Journal, RotationLock};
 use crate::state_dir::StateDir;
 
 /// What `status` tells about a left-over rotation journal (never its values).
@@ -19,6 +19,8 @@ pub struct PendingRotation {
     pub operator: Option<String>,
     /// Why the journal could not be read, if it could not.
     pub error: Option<String>,
+    /// The pid of the rotation holding the lock when it is alive: the rotation is running, not interrupted.
+    pub running_pid: Option<u32>,
 }
 
 impl PendingRotation {
@@ -26,6 +28,7 @@ impl PendingRotation {
     pub fn find(project_dir: &Path) -> Option<PendingRotation> {
         let state = StateDir::of_project(project_dir);
         let journal = state.journal();
+        let running_pid = RotationLock::live_holder(&state.lock()).map(|h| h.pid);
         match Journal::load(state.path()) {
             Ok(None) => None,
             Ok(Some(j)) => Some(PendingRotation {
@@ -35,6 +38,7 @@ impl PendingRotation {
                 started: Some(j.started.clone()),
                 operator: Some(j.operator.clone()),
                 error: None,
+                running_pid,
             }),
             Err(err) => Some(PendingRotation {
                 journal,
@@ -43,6 +47,7 @@ impl PendingRotation {
                 started: None,
                 operator: None,
                 error: Some(err.to_string()),
+                running_pid,
             }),
         }
     }

@@ -22,7 +22,8 @@ pub use inventory::inventory;
 pub use metadata::{metadata, version};
 pub use recreate::{RecreateJson, RecreateReport, RecreatedServiceJson};
 pub use rotation::{
-    StepPrinter, confirm, plan_text, recreate_signal_notice, rotation_outcome, rotation_plan, signal_notice,
+    Answer, StepPrinter, cancelled, confirm_text, plan_text, recovery_plan, recovery_text, recreate_signal_notice,
+    rotation_outcome, rotation_plan, signal_notice,
 };
 pub use sanitize::sanitize;
 pub use sarif::{SARIF_SCHEMA, check_sarif, sarif_log};

@@ -131,11 +131,18 @@ fn pending_line(console: &Console, pending: &PendingRotation) -> String {
         ),
         (None, error) => format!("a rotation journal is unreadable: {}", error.as_deref().unwrap_or("?")),
     };
-    let hint = format!(
-        "{}; unless it is still running, run docker secops rotate --resume or --rollback ({})",
-        sanitize(&what),
-        display_path(&pending.journal)
-    );
+    let hint = match pending.running_pid {
+        Some(pid) => format!(
+            "{} and still running (pid {pid}): wait for it ({})",
+            sanitize(&what.replacen("is pending", "is under way", 1)),
+            display_path(&pending.journal)
+        ),
+        None => format!(
+            "{}; it was interrupted: run docker secops rotate --resume or --rollback ({})",
+            sanitize(&what),
+            display_path(&pending.journal)
+        ),
+    };
     format!("{}\n", console.paint("31", &hint))
 }
 

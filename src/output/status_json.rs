@@ -16,7 +16,8 @@ use crate::live::{Drift, KeyStatus, PendingRotation, ServiceStatus, StatusReport
 ///                                            (exit 0)
 ///   "probed": true,                          false with --no-probe
 ///   "pending_rotation": null,                a rotation journal left in .secops/ (running or crashed):
-///                                            {"journal", "key", "step", "started", "operator", "error"}
+///                                            {"journal", "key", "step", "started", "operator", "error",
+///                                            "running_pid"}: running_pid is set while the rotation runs
 ///   "services": [{
 ///     "service": "api",
 ///     "image": "example/api:1",              as the compose file names it (null: build only)
