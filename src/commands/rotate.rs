@@ -109,7 +109,7 @@ pub fn run(args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
         }
         let current = planned.file_old.fingerprint();
         if args.dry_run {
-            output::rotation_plan(&planned.plan, &current)?;
+            output::rotation_plan(&planned.plan, &current, args.format == FormatArg::Json)?;
             continue;
         }
         refuse_without_terminal(&args, &format!("rotate {}", planned.plan.key))?;

@@ -37,9 +37,31 @@ pub fn plan_text(plan: &RotationPlan, current_fingerprint: &str) -> String {
     text
 }
 
-/// Prints the plan on stdout (`--dry-run`).
-pub fn rotation_plan(plan: &RotationPlan, current_fingerprint: &str) -> std::io::Result<()> {
-    Console::stdout().write(&plan_text(plan, current_fingerprint))
+/// Prints the plan on stdout (`--dry-run`), as text or as JSON (one object per target; `--all` prints several):
+/// `{"dry_run": true, "key", "kind", "current_fingerprint", "store": {"kind", "service", "summary"},
+/// "edits": [{"file", "key", "embedded"}], "keep_previous", "recreate": [...], "state_dir"}`.
+pub fn rotation_plan(plan: &RotationPlan, current_fingerprint: &str, json: bool) -> std::io::Result<()> {
+    let console = Console::stdout();
+    if !json {
+        return console.write(&plan_text(plan, current_fingerprint));
+    }
+    console.json(&serde_json::json!({
+        "dry_run": true,
+        "key": plan.key,
+        "kind": plan.kind.name(),
+        "current_fingerprint": current_fingerprint,
+        "store": {
+            "kind": plan.store.store_kind().name(),
+            "service": plan.store.service(),
+            "summary": plan.store.summary(),
+        },
+        "edits": plan.edits.iter().map(|e| serde_json::json!({
+            "file": e.file, "key": e.key, "embedded": e.embedded
+        })).collect::<Vec<_>>(),
+        "keep_previous": plan.keep_previous,
+        "recreate": plan.recreate_order(),
+        "state_dir": plan.state_dir,
+    }))
 }
 
 /// What the operator answered at `Proceed? [y/N]`.

@@ -12,6 +12,7 @@ mod recreator;
 mod rotation_error;
 mod step;
 mod target;
+mod target_hint;
 
 pub use engine::{Credentials, Engine, Outcome};
 pub use journal::{JOURNAL_FILE, Journal, JournalError};

@@ -17,8 +17,8 @@ use crate::stores::{StoreKind, StoreSpec};
 pub enum PlanError {
     #[error("no {0} service found in the project (declare it in x-secops: `store: {0}`, `service: NAME`)")]
     NoStoreService(&'static str),
-    #[error("{key} is not defined in any env file of the project ({files})")]
-    KeyNotFound { key: String, files: String },
+    #[error("{key} is not defined in any env file of the project ({files}){hint}")]
+    KeyNotFound { key: String, files: String, hint: String },
     #[error("{key} has no value in {}", .file.display())]
     NoValue { key: String, file: PathBuf },
     #[error("cannot find the JWT secret: no JWT_SECRET_KEY or JWT_SECRET in the project")]
@@ -236,6 +236,7 @@ fn primary_file(project: &Project, docs: &[EnvDocument], key: &str) -> Result<Pa
     docs.iter().find(|d| d.get(key).is_some()).map(|d| d.path().to_path_buf()).ok_or_else(|| PlanError::KeyNotFound {
         key: key.to_string(),
         files: docs.iter().map(|d| d.path().display().to_string()).collect::<Vec<_>>().join(", "),
+        hint: super::target_hint::target_hint(key, docs),
     })
 }
 
