@@ -275,14 +275,26 @@ pub fn rotation_outcome(outcome: &Outcome, json: bool) -> std::io::Result<()> {
         }));
     }
     let services = if outcome.services.is_empty() { "none".to_string() } else { outcome.services.join(", ") };
+    let state = display_path(&outcome.state_dir);
+    if outcome.result != "ok" {
+        // A rollback changes nothing in the end: say what stays, not an `old -> new` that reads as a change.
+        return console.write(&format!(
+            "{} {}: keeps {} ({} withdrawn) in {:.1}s (store {}, recreated back: {services})\n  audit log in {state}/\n",
+            console.paint("33", "rolled back"),
+            outcome.key,
+            outcome.old_fingerprint,
+            outcome.new_fingerprint,
+            outcome.duration.as_secs_f64(),
+            outcome.store,
+        ));
+    }
     console.write(&format!(
-        "{} {}: {} -> {} in {:.1}s (store {}, recreated: {services})\n  backups and audit log in {}/\n",
-        if outcome.result == "ok" { console.paint("32", "rotated") } else { console.paint("33", outcome.result) },
+        "{} {}: {} -> {} in {:.1}s (store {}, recreated: {services})\n  backups and audit log in {state}/\n",
+        console.paint("32", "rotated"),
         outcome.key,
         outcome.old_fingerprint,
         outcome.new_fingerprint,
         outcome.duration.as_secs_f64(),
         outcome.store,
-        display_path(&outcome.state_dir),
     ))
 }

@@ -28,6 +28,15 @@ pub struct Outcome {
     pub state_dir: std::path::PathBuf,
 }
 
+/// How a probe reads in a progress line: `accepted`, `rejected`, `unreachable (...)`.
+fn accepted(probe: &Probe) -> String {
+    match probe {
+        Probe::Ok => "accepted".to_string(),
+        Probe::Rejected => "rejected".to_string(),
+        Probe::Unreachable(reason) => format!("unreachable ({reason})"),
+    }
+}
+
 /// The three values a rotation handles.
 pub struct Credentials {
     /// What the store accepts now.
@@ -126,7 +135,7 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
         self.progress.step(
             "probe",
             started.elapsed(),
-            &format!("new {}: {new:?}, current {}: {old:?}", journal.new, journal.old),
+            &format!("new {} {}, current {} {}", journal.new, accepted(&new), journal.old, accepted(&old)),
         );
         match (&new, &old) {
             (Probe::Ok, _) => {}
@@ -145,8 +154,8 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
     pub async fn rollback(&self, mut journal: Journal) -> Result<Outcome, RotationError> {
         let started = Instant::now();
         // The journal cannot tell whether a recreate had started: recreate the consumers back to be sure.
-        self.undo(&mut journal, started, true).await?;
-        Ok(self.outcome(&journal, started, "rolled-back", Vec::new()))
+        let recreated = self.undo(&mut journal, started, true).await?;
+        Ok(self.outcome(&journal, started, "rolled-back", recreated))
     }
 
     async fn forward(&self, journal: &mut Journal) -> Result<(), RotationError> {
@@ -255,7 +264,7 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
         journal: &mut Journal,
         started: Instant,
         consumers_touched: bool,
-    ) -> Result<(), RotationError> {
+    ) -> Result<Vec<String>, RotationError> {
         let t = Instant::now();
         if journal.step >= Step::Committed && journal.plan.store_restart.is_some() {
             // A recreate that failed may already have replaced the store's container.
@@ -275,6 +284,7 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
             edits::restore(journal)?;
             self.progress.step("rollback files", t.elapsed(), "backups restored");
         }
+        let mut recreated = Vec::new();
         if journal.step >= Step::Committed && consumers_touched {
             let t = Instant::now();
             let expect = vec![(journal.plan.key.clone(), journal.file_old.clone())];
@@ -284,11 +294,13 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
                 .await
                 .map_err(RotationError::Recreate)?;
             self.progress.step("rollback recreate", t.elapsed(), &done.join(", "));
+            recreated = done;
         }
-        let outcome = self.outcome(journal, started, "rolled-back", Vec::new());
+        // The audit entry names the services recreated back to the old value.
+        let outcome = self.outcome(journal, started, "rolled-back", recreated.clone());
         self.audit(journal, &outcome)?;
         journal.remove().map_err(|e| RotationError::Io(Journal::path_in(&journal.plan.state_dir), e))?;
-        Ok(())
+        Ok(recreated)
     }
 
     fn finish(

@@ -231,6 +231,14 @@ fn resume_and_rollback_with_dry_run_change_nothing_and_say_what_they_would_do() 
     let out = stack.secops(&[&["rotate", "--rollback", "--yes"], &FILES[..]].concat());
     assert!(out.status.success(), "{}", lossy(&out.stderr));
     assert_eq!(env_value(&stack, "REDIS_PASSWORD"), ORIGINAL);
+    // The summary says what stays and what was recreated back, and the audit entry names those services.
+    let stdout = lossy(&out.stdout);
+    assert!(stdout.contains("rolled back REDIS_PASSWORD: keeps ") && !stdout.contains(" -> "), "{stdout}");
+    assert!(stdout.contains("recreated back: app, worker, redis"), "{stdout}");
+    let audit = std::fs::read_to_string(stack.dir().join(".secops/audit.jsonl")).expect("audit");
+    let entry: serde_json::Value = serde_json::from_str(audit.lines().last().expect("line")).expect("json");
+    assert_eq!(entry["result"], "rolled-back");
+    assert_eq!(entry["services"], serde_json::json!(["app", "worker", "redis"]));
 }
 
 #[cfg(feature = "fault-injection")]
