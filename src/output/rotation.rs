@@ -74,6 +74,9 @@ pub enum Answer {
     Signal(&'static str),
 }
 
+/// True once the rotation's recreate step has started: a first signal then lets it finish, and says so.
+static RECREATING: AtomicBool = AtomicBool::new(false);
+
 /// True while a prompt waits: the signal notice then says nothing, the prompt reports the signal itself.
 static PROMPTING: AtomicBool = AtomicBool::new(false);
 
@@ -224,6 +227,10 @@ impl Progress for StepPrinter {
         let line = format!("warning: {}\n", sanitize(message));
         let _ = std::io::stderr().write_all(line.as_bytes());
     }
+
+    fn starting(&self, step: &str) {
+        RECREATING.store(step == "recreate", Ordering::SeqCst);
+    }
 }
 
 /// Tells the operator, from the signal thread, what a SIGINT/SIGTERM does to the running rotation.
@@ -236,6 +243,11 @@ pub fn signal_notice(signal: &'static str, exiting: bool) {
         format!(
             "docker-secops: {signal} again: exiting now. A rotation under way keeps its journal: \
              `docker secops rotate --resume` finishes it, `--rollback` undoes it\n"
+        )
+    } else if RECREATING.load(Ordering::SeqCst) {
+        format!(
+            "docker-secops: {signal} received during recreate: the consumers already get the new value, so the \
+             rotation finishes (it is not rolled back); send it again to exit at once and leave the journal\n"
         )
     } else {
         format!(

@@ -215,6 +215,7 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
             let t = Instant::now();
             let order = journal.plan.recreate_order();
             let expect = vec![(key.clone(), journal.new.clone())];
+            self.progress.starting("recreate");
             let done = self.recreator.recreate(&order, &expect).await.map_err(RotationError::Recreate)?;
             if journal.plan.store_restart.is_some() {
                 // The store's own container is new: its IP and published port may have changed.
