@@ -250,10 +250,8 @@ ensure_rootfs() {
     timed "tar rootfs -> $ROOTFS_TAR" \
         tar --numeric-owner --one-file-system -C "$root" -cf "$ROOTFS_TAR.part" .
     mv -f "$ROOTFS_TAR.part" "$ROOTFS_TAR"
+    log "rootfs: $(du -h "$ROOTFS_TAR" | cut -f1), $(grep -c '^Package:' "$root/var/lib/dpkg/status") packages"
     rm -rf "$root"
-    log "rootfs: $(du -h "$ROOTFS_TAR" | cut -f1), $(
-        tar -xOf "$ROOTFS_TAR" ./var/lib/dpkg/status | grep -c '^Package:'
-    ) packages"
 }
 
 # --- images ------------------------------------------------------------------

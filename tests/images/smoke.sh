@@ -192,7 +192,7 @@ stop_timed() { # NAME: docker stop, report the seconds and the exit code
     [ "$code" = 0 ]
 }
 urlenc() { # percent-encode everything but unreserved characters
-    local s="$1" out= c i
+    local s="$1" out="" c i
     for ((i = 0; i < ${#s}; i++)); do
         c="${s:i:1}"
         case "$c" in

@@ -225,7 +225,7 @@ docker_setup_db() {
         mysql_note "GENERATED ROOT PASSWORD: $MARIADB_ROOT_PASSWORD"
     fi
 
-    local rootPasswordEscaped rootCreate= rootLocalhostPass createDatabase= createUser= userGrants=
+    local rootPasswordEscaped rootCreate='' rootLocalhostPass createDatabase='' createUser='' userGrants=''
     rootPasswordEscaped=$(docker_sql_escape_string_literal "${MARIADB_ROOT_PASSWORD}")
 
     if [ -n "$MARIADB_ROOT_HOST" ] && [ "$MARIADB_ROOT_HOST" != localhost ]; then

@@ -96,17 +96,17 @@ pg_setup_hba_conf() {
 docker_process_sql() {
     local query_runner=(psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --no-password --no-psqlrc)
     [ -z "$POSTGRES_DB" ] || query_runner+=(--dbname "$POSTGRES_DB")
-    PGHOST= PGHOSTADDR= "${query_runner[@]}" "$@"
+    PGHOST='' PGHOSTADDR='' "${query_runner[@]}" "$@"
 }
 
 docker_setup_db() {
     local exists
-    exists="$(POSTGRES_DB= docker_process_sql --dbname postgres --set db="$POSTGRES_DB" --tuples-only <<-'EOSQL'
+    exists="$(POSTGRES_DB='' docker_process_sql --dbname postgres --set db="$POSTGRES_DB" --tuples-only <<-'EOSQL'
 		SELECT 1 FROM pg_database WHERE datname = :'db' ;
 	EOSQL
     )"
     if [ -z "$exists" ]; then
-        POSTGRES_DB= docker_process_sql --dbname postgres --set db="$POSTGRES_DB" <<-'EOSQL'
+        POSTGRES_DB='' docker_process_sql --dbname postgres --set db="$POSTGRES_DB" <<-'EOSQL'
 			CREATE DATABASE :"db" ;
 		EOSQL
         printf '\n'
@@ -139,7 +139,7 @@ docker_process_init_files() {
 docker_temp_server_start() {
     [ "${1:-}" != postgres ] || shift
     set -- "$@" -c listen_addresses='' -p "${PGPORT:-5432}"
-    NOTIFY_SOCKET= PGUSER="${PGUSER:-$POSTGRES_USER}" \
+    NOTIFY_SOCKET='' PGUSER="${PGUSER:-$POSTGRES_USER}" \
         pg_ctl -D "$PGDATA" -o "$(printf '%q ' "$@")" -w start
 }
 
@@ -168,7 +168,7 @@ _main() {
         docker_create_db_directories
         if [ "$(id -u)" = 0 ]; then
             # restart this script as postgres (setpriv execs: no extra process stays behind)
-            HOME=/var/lib/postgresql exec setpriv --reuid=postgres --regid=postgres --init-groups "$BASH_SOURCE" "$@"
+            HOME=/var/lib/postgresql exec setpriv --reuid=postgres --regid=postgres --init-groups "${BASH_SOURCE[0]}" "$@"
         fi
 
         if [ -z "$DATABASE_ALREADY_EXISTS" ]; then
