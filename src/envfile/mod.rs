@@ -35,5 +35,5 @@ pub use bounded_read::{MAX_INPUT_FILE_SIZE, read_bounded, read_bounded_to_string
 pub use document::{EnvDocument, MAX_LISTED_ERRORS};
 pub use entry::Entry;
 pub use env_error::EnvError;
-pub use private_mode::{Tightened, make_private};
+pub use private_mode::{Tightened, make_private, restore_mode};
 pub use quote::Quote;

@@ -24,6 +24,11 @@ pub fn make_private(path: &Path) -> std::io::Result<Option<Tightened>> {
     Ok(Some(Tightened { before, after }))
 }
 
+/// Puts back the permission bits `mode` of `path` (undoing [`make_private`] when what followed failed).
+pub fn restore_mode(path: &Path, mode: u32) -> std::io::Result<()> {
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ use super::edits;
 use super::step::fault_point;
 use super::{Journal, Progress, Recreator, RotationError, RotationPlan, Step};
 use crate::audit::{AuditEntry, AuditLog, archive_revoked};
-use crate::envfile::{Tightened, make_private};
+use crate::envfile::{Tightened, make_private, restore_mode};
 use crate::interrupt::Interrupt;
 use crate::secret::Secret;
 use crate::stores::{CredentialStore, Probe};
@@ -196,15 +196,28 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
         if journal.step < Step::Committed {
             self.checkpoint()?;
             let t = Instant::now();
-            // A new secret never lands in a file others can read (the offline form's file is often 0644).
+            // A new secret never lands in a file others can read (the offline form's file is often 0644). A commit
+            // that fails puts the modes back with the bytes: a failed rotation leaves the disk as it found it.
+            let mut tightened = Vec::new();
             for file in edits::files_of(journal) {
-                let tightened = make_private(&file).map_err(|e| RotationError::Io(file.clone(), e))?;
-                if let Some(Tightened { before, after }) = tightened {
-                    let file = file.display();
-                    self.progress.warn(&format!("{file} was readable by others ({before:04o}): now {after:04o}"));
+                match make_private(&file) {
+                    Ok(Some(Tightened { before, after })) => {
+                        self.progress.warn(&format!(
+                            "{} was readable by others ({before:04o}): now {after:04o}",
+                            file.display()
+                        ));
+                        tightened.push((file, before));
+                    }
+                    Ok(None) => {}
+                    Err(err) => self.progress.warn(&format!("cannot make {} private: {err}", file.display())),
                 }
             }
-            edits::commit(journal)?;
+            if let Err(err) = edits::commit(journal) {
+                for (file, mode) in tightened {
+                    let _ = restore_mode(&file, mode);
+                }
+                return Err(err);
+            }
             journal.advance(Step::Committed)?;
             let files = edits::files_of(journal).iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ");
             self.progress.step("commit", t.elapsed(), &format!("wrote {files}"));
