@@ -149,6 +149,9 @@ pub struct RecreateArgs {
     /// Also recreate the services that depend on these, directly or not.
     #[arg(long)]
     pub with_dependents: bool,
+    /// Recreate even when a store rejects the value a service would get (it would fail to log in).
+    #[arg(long)]
+    pub force: bool,
     /// Seconds to wait for each service to become healthy (running, without a healthcheck).
     #[arg(long, value_name = "SECS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,

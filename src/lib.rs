@@ -23,6 +23,7 @@ pub mod plugin;
 pub mod project;
 pub mod rotation;
 pub mod secret;
+pub mod state_dir;
 pub mod stores;
 
 use std::ffi::OsString;

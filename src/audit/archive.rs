@@ -1,11 +1,11 @@
 //! The archive of revoked credentials: each old value encrypted to an age recipient, never stored in plaintext.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use super::AUDIT_DIR;
 use crate::envfile::write_atomic;
 use crate::secret::Secret;
+use crate::state_dir::StateDir;
 
 /// Why a value could not be archived.
 #[derive(Debug, thiserror::Error)]
@@ -25,10 +25,9 @@ pub fn parse_recipient(recipient: &str) -> Result<age::x25519::Recipient, Archiv
     recipient.trim().parse().map_err(|e: &str| ArchiveError::Recipient(recipient.to_string(), e.to_string()))
 }
 
-/// Encrypts `value` (the revoked `key` of `env_file`) to `recipient` and stores it as
-/// `.secops/archive/<KEY>.<UTC time>.age` (0600) beside the env file. Returns the archive path.
-pub fn archive_revoked(env_file: &Path, key: &str, value: &Secret, recipient: &str) -> Result<PathBuf, ArchiveError> {
-    use std::os::unix::fs::DirBuilderExt;
+/// Encrypts `value` (the revoked `key`) to `recipient` and stores it as `archive/<KEY>.<UTC time>.age` (0600) in
+/// the project's state directory. Returns the archive path.
+pub fn archive_revoked(state: &StateDir, key: &str, value: &Secret, recipient: &str) -> Result<PathBuf, ArchiveError> {
     let recipient = parse_recipient(recipient)?;
     let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
         .map_err(|e| ArchiveError::Encrypt(e.to_string()))?;
@@ -36,12 +35,8 @@ pub fn archive_revoked(env_file: &Path, key: &str, value: &Secret, recipient: &s
     let mut writer = encryptor.wrap_output(&mut sealed).map_err(|e| ArchiveError::Encrypt(e.to_string()))?;
     writer.write_all(value.expose().as_bytes()).map_err(|e| ArchiveError::Encrypt(e.to_string()))?;
     writer.finish().map_err(|e| ArchiveError::Encrypt(e.to_string()))?;
-    let dir = env_file.parent().unwrap_or(Path::new(".")).join(AUDIT_DIR).join("archive");
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(&dir)
-        .map_err(|source| ArchiveError::Dir { path: dir.clone(), source })?;
+    let dir = state.archive();
+    state.create_sub(&dir).map_err(|source| ArchiveError::Dir { path: dir.clone(), source })?;
     let stamp = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
     let path = dir.join(format!("{key}.{stamp}.age"));
     write_atomic(&path, &sealed).map_err(|source| ArchiveError::Write { path: path.clone(), source })?;
@@ -61,7 +56,7 @@ mod tests {
         let recipient = identity.to_public().to_string();
         let value = Secret::new("revoked-value-1234567890");
         let path =
-            archive_revoked(&dir.path().join(".env.prod"), "REDIS_PASSWORD", &value, &recipient).expect("archive");
+            archive_revoked(&StateDir::of_project(dir.path()), "REDIS_PASSWORD", &value, &recipient).expect("archive");
         let sealed = std::fs::read(&path).expect("read");
         assert!(!String::from_utf8_lossy(&sealed).contains("revoked-value"));
         use std::os::unix::fs::PermissionsExt;

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
 use super::AuditEntry;
+use crate::state_dir::{STATE_DIR_NAME, StateDir};
 
-/// Directory beside an env file that holds docker-secops' state (audit log, backups, journals, locks).
-pub const AUDIT_DIR: &str = ".secops";
+/// The state directory's name (see [`StateDir`]); older versions also kept one beside each env file.
+pub const AUDIT_DIR: &str = STATE_DIR_NAME;
 /// The audit log's file name inside [`AUDIT_DIR`].
 pub const AUDIT_FILE: &str = "audit.jsonl";
 
@@ -22,12 +23,16 @@ pub struct AuditLog {
 }
 
 impl AuditLog {
-    /// Reads the logs of every directory in `dirs` (each once); a missing log is an empty one.
+    /// Reads the logs of the state directory of every directory in `dirs` (each once); a missing log is an empty
+    /// one. Pass the project directory (where the log lives) and the env files' directories (where versions before
+    /// the one state directory per project kept it): old history keeps counting. The file an entry names is
+    /// resolved against its log's project directory, so `file` is absolute in what is returned.
     pub fn read_dirs(dirs: &[&Path]) -> Self {
         let mut log = AuditLog::default();
         let mut seen: Vec<PathBuf> = Vec::new();
         for dir in dirs {
-            let path = dir.join(AUDIT_DIR).join(AUDIT_FILE);
+            let state = StateDir::of_project(dir);
+            let path = state.audit_log();
             if seen.contains(&path) {
                 continue;
             }
@@ -35,7 +40,10 @@ impl AuditLog {
             let Ok(text) = std::fs::read_to_string(&path) else { continue };
             for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
                 match serde_json::from_str::<AuditEntry>(line) {
-                    Ok(entry) => log.entries.push(entry),
+                    Ok(mut entry) => {
+                        entry.file = state.resolve(&entry.file).display().to_string();
+                        log.entries.push(entry);
+                    }
                     Err(_) => log.unreadable.push(format!("{}:{}", path.display(), i + 1)),
                 }
             }
@@ -65,14 +73,16 @@ impl AuditLog {
         last
     }
 
-    /// Appends `entry` to the log beside `env_file` (creating `.secops/` 0700 and the log 0600), and fsyncs.
-    pub fn append(env_file: &Path, entry: &AuditEntry) -> std::io::Result<PathBuf> {
-        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-        let dir = env_file.parent().unwrap_or(Path::new(".")).join(AUDIT_DIR);
-        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(&dir)?;
-        let path = dir.join(AUDIT_FILE);
+    /// Appends `entry` to the log in `state` (creating the directory with its `.gitignore`, and the log 0600), and
+    /// fsyncs. `entry.file` is stored relative to the project directory when inside it: a project moved or
+    /// checked out elsewhere keeps its history.
+    pub fn append(state: &StateDir, entry: &AuditEntry) -> std::io::Result<PathBuf> {
+        use std::os::unix::fs::OpenOptionsExt;
+        state.create()?;
+        let path = state.audit_log();
         let mut file = std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(&path)?;
-        let line = serde_json::to_string(entry).map_err(std::io::Error::other)? + "\n";
+        let stored = AuditEntry { file: state.identity(Path::new(&entry.file)), ..entry.clone() };
+        let line = serde_json::to_string(&stored).map_err(std::io::Error::other)? + "\n";
         file.write_all(line.as_bytes())?;
         file.sync_all()?;
         Ok(path)
@@ -104,9 +114,10 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().expect("tempdir");
         let env = dir.path().join(".env.prod");
-        AuditLog::append(&env, &entry("K", "2026-01-01T00:00:00Z", "ok", &env)).expect("append");
-        AuditLog::append(&env, &entry("K", "2026-03-01T00:00:00Z", "ok", &env)).expect("append");
-        AuditLog::append(&env, &entry("K", "2026-05-01T00:00:00Z", "rolled-back", &env)).expect("append");
+        let state = StateDir::of_project(dir.path());
+        AuditLog::append(&state, &entry("K", "2026-01-01T00:00:00Z", "ok", &env)).expect("append");
+        AuditLog::append(&state, &entry("K", "2026-03-01T00:00:00Z", "ok", &env)).expect("append");
+        AuditLog::append(&state, &entry("K", "2026-05-01T00:00:00Z", "rolled-back", &env)).expect("append");
         let path = dir.path().join(AUDIT_DIR).join(AUDIT_FILE);
         assert_eq!(std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777, 0o600);
         std::fs::OpenOptions::new().append(true).open(&path).and_then(|mut f| f.write_all(b"not json\n")).expect("w");
@@ -120,5 +131,32 @@ mod tests {
         let file = env.display().to_string();
         assert_eq!(all.len(), 1);
         assert_eq!(all.get(&(file.as_str(), "K")), Some(&last));
+    }
+
+    #[test]
+    fn a_moved_project_keeps_its_audit_history() {
+        let from = tempfile::tempdir().expect("tempdir");
+        let env = from.path().join("envs/.env.prod");
+        AuditLog::append(&StateDir::of_project(from.path()), &entry("K", "2026-03-01T00:00:00Z", "ok", &env))
+            .expect("append");
+        let text = std::fs::read_to_string(StateDir::of_project(from.path()).audit_log()).expect("log");
+        assert!(text.contains("\"file\":\"envs/.env.prod\""), "no absolute path as identity: {text}");
+        let to = tempfile::tempdir().expect("tempdir");
+        std::fs::rename(from.path().join(AUDIT_DIR), to.path().join(AUDIT_DIR)).expect("move the project");
+        let log = AuditLog::read_dirs(&[to.path()]);
+        assert!(log.last_rotation(&to.path().join("envs/.env.prod"), "K").is_some(), "{:?}", log.entries);
+    }
+
+    #[test]
+    fn a_log_beside_an_env_file_from_older_versions_is_still_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let envs = dir.path().join("envs");
+        let env = envs.join(".env.prod");
+        std::fs::create_dir_all(envs.join(AUDIT_DIR)).expect("mkdir");
+        let old = AuditEntry { file: env.display().to_string(), ..entry("K", "2026-02-01T00:00:00Z", "ok", &env) };
+        let line = serde_json::to_string(&old).expect("json") + "\n";
+        std::fs::write(envs.join(AUDIT_DIR).join(AUDIT_FILE), line).expect("legacy log");
+        let log = AuditLog::read_dirs(&[dir.path(), envs.as_path()]);
+        assert!(log.last_rotation(&env, "K").is_some());
     }
 }

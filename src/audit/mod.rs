@@ -1,4 +1,4 @@
-//! The append-only audit log of rotations (`.secops/audit.jsonl` beside the env file) and its reader.
+//! The append-only audit log of rotations (`audit.jsonl` in the project's state directory) and its reader.
 
 mod archive;
 mod audit_entry;

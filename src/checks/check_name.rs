@@ -47,6 +47,7 @@ check_names! {
     RedisNoAuth => "redis-no-auth",
     UndefinedVariable => "undefined-variable",
     SecretAge => "secret-age",
+    StateNotIgnored => "state-not-ignored",
 }
 
 impl fmt::Display for CheckName {
@@ -79,6 +80,6 @@ mod tests {
             assert!(c.as_str().bytes().all(|b| b.is_ascii_lowercase() || b == b'-'));
             assert_eq!(serde_json::to_value(c).expect("json"), c.as_str());
         }
-        assert_eq!(CheckName::ALL.len(), 19);
+        assert_eq!(CheckName::ALL.len(), 20);
     }
 }

@@ -64,7 +64,9 @@ impl Context {
             })
             .collect();
         let git = GitRepo::discover(&project.directory).ok().flatten();
-        let dirs: Vec<&Path> = env_files.iter().filter_map(|f| f.path.parent()).collect();
+        // The project's state directory, and the ones beside env files where older versions kept the log.
+        let dirs: Vec<&Path> =
+            [project.directory.as_path()].into_iter().chain(env_files.iter().filter_map(|f| f.path.parent())).collect();
         let audit = AuditLog::read_dirs(&dirs);
         Ok(Context { project, rule, env_files, templates, git, audit, options })
     }

@@ -27,6 +27,7 @@ mod secret_dollar;
 mod secret_in_git_history;
 mod secret_inline;
 mod secret_reused;
+mod state_not_ignored;
 mod undefined_variable;
 mod weak_secret;
 
@@ -63,6 +64,7 @@ pub fn registry() -> Vec<Box<dyn Check>> {
         Box::new(redis_no_auth::RedisNoAuth),
         Box::new(undefined_variable::UndefinedVariable),
         Box::new(secret_age::SecretAge),
+        Box::new(state_not_ignored::StateNotIgnored),
     ]
 }
 

@@ -9,7 +9,7 @@ use super::engine;
 use crate::cli::{FormatArg, RecreateArgs};
 use crate::docker::ComposeRunner;
 use crate::exit::Exit;
-use crate::live::{RecreatePlan, ServiceRecreator};
+use crate::live::{RecreatePlan, RejectedValue, ServiceRecreator, StatusOptions, StatusReport, StoreRejects};
 use crate::output::{self, RecreateReport};
 use crate::plugin::GlobalFlags;
 
@@ -26,6 +26,15 @@ pub fn run(args: RecreateArgs, global: &GlobalFlags) -> Result<Exit> {
         let client = engine::connect(global).await?;
         // Values the old containers hold are secrets too: hide them in logs as well as the project's own.
         let running = client.project_containers(&project.name).await?;
+        if !args.force {
+            // The stores are asked first: a value they reject would take the recreated service down.
+            let options = StatusOptions { probe: true, ..StatusOptions::default() };
+            let status = StatusReport::collect(&project, &client, &options).await?;
+            let rejected = RejectedValue::among(&status, &plan.services);
+            if !rejected.is_empty() {
+                return Err(StoreRejects(rejected).into());
+            }
+        }
         let redactor = engine::redactor(&project, &running);
         let compose = ComposeRunner::detect(global, &flags).await?.with_redactor(redactor.clone());
         let recreator = ServiceRecreator {

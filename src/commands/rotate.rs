@@ -12,15 +12,16 @@ use crate::docker::{ComposeRunner, ContainerInfo, DockerClient, ORIGINAL_CLI_ENV
 use crate::exit::Exit;
 use crate::interrupt::Interrupt;
 use crate::live::ServiceRecreator;
-use crate::output::{self, StepPrinter};
+use crate::output::{self, Answer, StepPrinter};
 use crate::plugin::GlobalFlags;
 use crate::project::{Project, ProjectError};
 use crate::rotation::Progress;
 use crate::rotation::{
-    AnyRecreator, Credentials, Engine, Journal, NewValue, Outcome, PlanOptions, Planned, RotationError, RotationLock,
-    RotationPlan, Target, plan_offline, plan_project,
+    AnyRecreator, Credentials, Engine, Journal, LockError, NewValue, Outcome, PlanOptions, Planned, Recovery,
+    RecoveryPlan, RotationError, RotationLock, RotationPlan, Target, plan_offline, plan_project,
 };
 use crate::secret::Secret;
+use crate::state_dir::StateDir;
 use crate::stores::{
     Admin, AnyStore, ContainerExec, OpenRequest, Probe, StoreAddress, StoreKind, StoreLocator, StoreSpec,
 };
@@ -51,14 +52,31 @@ pub fn run(args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
     };
     let runtime = engine::runtime()?;
     if args.resume || args.rollback {
-        let state_dir = match &scope {
-            Scope::Project(project) => project.directory.join(crate::audit::AUDIT_DIR),
-            Scope::Offline(file) => file.parent().unwrap_or(std::path::Path::new(".")).join(crate::audit::AUDIT_DIR),
+        let state = match &scope {
+            Scope::Project(project) => StateDir::of_project(&project.directory),
+            Scope::Offline(file) => StateDir::beside(file),
         };
-        let journal = Journal::load(&state_dir)?
-            .with_context(|| format!("no interrupted rotation: no journal in {}", state_dir.display()))?;
+        let journal = Journal::load(state.path())?
+            .with_context(|| format!("no interrupted rotation: no journal in {}", state.path().display()))?;
         let (key, state_dir) = (journal.plan.key.clone(), journal.plan.state_dir.clone());
+        let recovery = if args.rollback { Recovery::Rollback } else { Recovery::Resume };
+        let json = args.format == FormatArg::Json;
+        // A dry run only asks the store which value it accepts; nothing is locked, written or recreated.
+        if args.dry_run {
+            let plan = runtime.block_on(recovery_plan(&args, global, &scope, &journal, recovery))?;
+            output::recovery_plan(&plan, json)?;
+            return Ok(Exit::Ok);
+        }
+        refuse_without_terminal(&args, &format!("{} the rotation of {key}", recovery_verb(recovery)))?;
         let interrupt = engine::listen(output::signal_notice)?;
+        if !args.yes {
+            let plan = runtime.block_on(recovery_plan(&args, global, &scope, &journal, recovery))?;
+            if let Some(exit) =
+                ask(&output::recovery_text(&plan), &interrupt, &format!("the rotation of {key} is kept"))?
+            {
+                return Ok(exit);
+            }
+        }
         let outcome = match runtime.block_on(continue_journal(&args, global, &scope, journal, &interrupt)) {
             Ok(outcome) => outcome,
             Err(err) => return stopped(err, &interrupt, &key, &state_dir),
@@ -81,6 +99,11 @@ pub fn run(args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
                 _ => bail!("`rotate {target}` needs a compose project; offline, name the key to rotate"),
             },
         };
+        // A journal beside a live lock holder is a rotation running right now, not an interrupted one.
+        let lock = planned.plan.state().lock();
+        if let Some(holder) = RotationLock::live_holder(&lock) {
+            bail!(LockError::Held { path: lock, holder });
+        }
         if let Some(journal) = Journal::load(&planned.plan.state_dir)? {
             bail!(RotationError::Interrupted {
                 key: journal.plan.key.clone(),
@@ -95,13 +118,20 @@ pub fn run(args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
         };
         new_value.produce(&planned.plan, &planned.file_old)?;
         if args.dry_run {
-            output::rotation_plan(&planned.plan, &current)?;
+            output::rotation_plan(&planned.plan, &current, args.format == FormatArg::Json)?;
             continue;
         }
-        confirm(&args, &planned.plan, &current)?;
-        // From here on a SIGINT/SIGTERM stops the rotation at a step boundary instead of killing it half-way.
+        refuse_without_terminal(&args, &format!("rotate {}", planned.plan.key))?;
+        // From here on a SIGINT/SIGTERM stops the rotation at a step boundary instead of killing it half-way (and
+        // ends the prompt with a message).
         let (key, state_dir) = (planned.plan.key.clone(), planned.plan.state_dir.clone());
         let interrupt = engine::listen(output::signal_notice)?;
+        if !args.yes {
+            let text = output::plan_text(&planned.plan, &current);
+            if let Some(exit) = ask(&text, &interrupt, &format!("rotation of {key} cancelled"))? {
+                return Ok(exit);
+            }
+        }
         let outcome = match runtime.block_on(rotate_one(&args, global, &scope, planned, &new_value, &interrupt)) {
             Ok(outcome) => outcome,
             Err(err) => return stopped(err, &interrupt, &key, &state_dir),
@@ -160,17 +190,61 @@ fn all_targets(project: &Project) -> Vec<Target> {
         .collect()
 }
 
-fn confirm(args: &RotateArgs, plan: &RotationPlan, current: &str) -> Result<()> {
-    if args.yes {
-        return Ok(());
-    }
-    if !std::io::stdin().is_terminal() || args.current_from_stdin {
-        bail!("refusing to rotate {} without --yes: stdin is not a terminal to confirm on", plan.key);
-    }
-    if !output::confirm(plan, current)? {
-        bail!("rotation of {} cancelled", plan.key);
+/// `--yes` is required when there is no terminal to confirm on (and stdin is taken by `--current-from-stdin`).
+fn refuse_without_terminal(args: &RotateArgs, what: &str) -> Result<()> {
+    if !args.yes && (!std::io::stdin().is_terminal() || args.current_from_stdin) {
+        bail!("refusing to {what} without --yes: stdin is not a terminal to confirm on");
     }
     Ok(())
+}
+
+/// Asks `Proceed? [y/N]` after `text`. `None`: go on. A no ends the run with exit 0 (a deliberate answer, not an
+/// error); a signal at the prompt with 128 + its number. Either way nothing has changed.
+fn ask(text: &str, interrupt: &Interrupt, declined: &str) -> Result<Option<Exit>> {
+    Ok(match output::confirm_text(text, interrupt)? {
+        Answer::Yes => None,
+        Answer::No => {
+            output::cancelled(declined);
+            Some(Exit::Ok)
+        }
+        Answer::Signal(signal) => {
+            output::stopped(&format!("{signal} at the prompt: nothing changed"));
+            Some(Exit::Signal(interrupt.exit_code().unwrap_or(130)))
+        }
+    })
+}
+
+fn recovery_verb(recovery: Recovery) -> &'static str {
+    match recovery {
+        Recovery::Resume => "resume",
+        Recovery::Rollback => "roll back",
+    }
+}
+
+/// What `--resume` / `--rollback` would do with `journal`: the store is asked which value it accepts, nothing else.
+async fn recovery_plan(
+    args: &RotateArgs,
+    global: &GlobalFlags,
+    scope: &Scope,
+    journal: &Journal,
+    recovery: Recovery,
+) -> Result<RecoveryPlan> {
+    let plan = &journal.plan;
+    let accepts = if plan.store.store_kind().external() {
+        let docker = Docker::connect(args, global, scope, plan).await?;
+        let uri = store_uri(args, &plan.store)?;
+        match docker.address(&plan.store, uri).await {
+            Ok(Some(address)) => Some((
+                probe(&plan.store, &address, &journal.new).await,
+                probe(&plan.store, &address, &journal.old).await,
+            )),
+            Ok(None) => None,
+            Err(err) => Some((Probe::Unreachable(err.to_string()), Probe::Unreachable(err.to_string()))),
+        }
+    } else {
+        None
+    };
+    Ok(RecoveryPlan::of(journal, recovery, accepts))
 }
 
 /// A new rotation: find the working credential, stage, run.
@@ -183,7 +257,7 @@ async fn rotate_one(
     interrupt: &Interrupt,
 ) -> Result<Outcome> {
     let Planned { plan, file_old } = planned;
-    let lock = RotationLock::acquire(&plan.state_dir.join("rotation.lock"), &plan.key)?;
+    let lock = RotationLock::acquire(&plan.state().lock(), &plan.key)?;
     let progress = StepPrinter::new();
     if let Some(stale) = &lock.recovered_from {
         progress.warn(&match stale.pid {
@@ -218,7 +292,7 @@ async fn continue_journal(
     interrupt: &Interrupt,
 ) -> Result<Outcome> {
     let plan = journal.plan.clone();
-    let _lock = RotationLock::acquire(&plan.state_dir.join("rotation.lock"), &plan.key)?;
+    let _lock = RotationLock::acquire(&plan.state().lock(), &plan.key)?;
     let progress = StepPrinter::new();
     let docker = Docker::connect(args, global, scope, &plan).await?;
     let uri = store_uri(args, &plan.store)?;

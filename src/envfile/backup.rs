@@ -1,8 +1,8 @@
 //! Timestamped, never-overwritten backup copies of an env file, made before it is edited.
 
-use std::fs::{self, DirBuilder, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -10,21 +10,20 @@ use time::OffsetDateTime;
 use time::macros::format_description;
 
 use super::EnvError;
+use crate::state_dir::StateDir;
 
-/// Copies `path` to `<dir of path>/.secops/backups/<file name>.<UTC yyyymmddThhmmssZ>` (then `.1`, `.2`, ...
-/// when that name is taken) and returns the backup's path.
+/// Copies `path` to `backups/<file name>.<UTC yyyymmddThhmmssZ>` (then `.1`, `.2`, ... when that name is taken)
+/// in the project's state directory `state`, and returns the backup's path.
 ///
-/// The directories are created 0700 and the copy 0600, whatever the original's mode: a backup holds the
-/// same secrets but must never widen who can read them. The copy is written to a temporary file, fsynced,
-/// then hard-linked to its final name, which fails rather than replace an existing backup.
-pub fn backup(path: &Path) -> Result<PathBuf, EnvError> {
+/// The directories are created 0700 (the state directory with its `.gitignore`) and the copy 0600, whatever the
+/// original's mode: a backup holds the same secrets but must never widen who can read them. The copy is written
+/// to a temporary file, fsynced, then hard-linked to its final name, which fails rather than replace an existing
+/// backup.
+pub fn backup(path: &Path, state: &StateDir) -> Result<PathBuf, EnvError> {
     let fail = |step: &'static str| move |source| EnvError::Backup { path: path.to_path_buf(), step, source };
     let bytes = fs::read(path).map_err(fail("read original"))?;
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.join(".secops").join("backups"),
-        _ => PathBuf::from(".secops").join("backups"),
-    };
-    DirBuilder::new().recursive(true).mode(0o700).create(&dir).map_err(fail("create backup directory"))?;
+    let dir = state.backups();
+    state.create_sub(&dir).map_err(fail("create backup directory"))?;
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))
@@ -76,6 +75,10 @@ mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
 
+    fn state(dir: &Path) -> StateDir {
+        StateDir::of_project(dir)
+    }
+
     fn mode(path: &Path) -> u32 {
         fs::metadata(path).expect("metadata").permissions().mode() & 0o7777
     }
@@ -86,11 +89,12 @@ mod tests {
         let path = dir.path().join("app.env");
         fs::write(&path, "SECRET=x\n").expect("write");
         fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).expect("chmod");
-        let copy = backup(&path).expect("backup");
+        let copy = backup(&path, &state(dir.path())).expect("backup");
         assert_eq!(fs::read(&copy).expect("read"), b"SECRET=x\n");
         assert_eq!(mode(&copy), 0o600);
         assert_eq!(mode(&dir.path().join(".secops/backups")), 0o700);
         assert_eq!(mode(&dir.path().join(".secops")), 0o700);
+        assert!(dir.path().join(".secops/.gitignore").is_file(), "backups are git-ignored from the start");
         let leftovers: Vec<_> = fs::read_dir(dir.path().join(".secops/backups")).expect("ls").collect();
         assert_eq!(leftovers.len(), 1, "no temporary file left");
     }
@@ -100,7 +104,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join(".env");
         fs::write(&path, "A=1\n").expect("write");
-        let copy = backup(&path).expect("backup");
+        let copy = backup(&path, &state(dir.path())).expect("backup");
         assert_eq!(copy.parent(), Some(dir.path().join(".secops/backups").as_path()));
         let name = copy.file_name().expect("name").to_string_lossy().into_owned();
         let stamp = name.strip_prefix(".env.").expect("prefix");
@@ -113,7 +117,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join(".env");
         fs::write(&path, "A=1\n").expect("write");
-        let copies: Vec<PathBuf> = (0..3).map(|_| backup(&path).expect("backup")).collect();
+        let copies: Vec<PathBuf> = (0..3).map(|_| backup(&path, &state(dir.path())).expect("backup")).collect();
         assert_ne!(copies[0], copies[1]);
         assert_ne!(copies[1], copies[2]);
         assert_ne!(copies[0], copies[2]);
@@ -130,7 +134,7 @@ mod tests {
     #[test]
     fn missing_file_is_an_error_naming_it() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let err = backup(&dir.path().join("gone.env")).expect_err("missing");
+        let err = backup(&dir.path().join("gone.env"), &state(dir.path())).expect_err("missing");
         assert!(err.to_string().contains("gone.env"), "{err}");
     }
 }

@@ -17,6 +17,7 @@ mod env_error;
 mod escapes;
 mod line_index;
 mod parser;
+mod private_mode;
 mod quote;
 mod value_slot;
 
@@ -36,4 +37,5 @@ pub use create_new::create_new_atomic;
 pub use document::{EnvDocument, MAX_LISTED_ERRORS};
 pub use entry::Entry;
 pub use env_error::EnvError;
+pub use private_mode::{Tightened, make_private, restore_mode};
 pub use quote::Quote;

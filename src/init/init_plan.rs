@@ -11,6 +11,7 @@ use crate::git::GitRepo;
 use crate::inventory::SecretRule;
 use crate::project::{Project, SecretDecl};
 use crate::rotation::{hostname, now_rfc3339};
+use crate::state_dir::StateDir;
 
 const TEMPLATE_SUFFIX: &str = ".example";
 
@@ -19,6 +20,8 @@ pub struct InitPlan {
     pub files: Vec<InitFile>,
     /// Env files with a template that already exist: left alone.
     pub existing: Vec<PathBuf>,
+    /// The project's state directory, where the audit entries of the generated secrets go.
+    pub state: StateDir,
 }
 
 impl InitPlan {
@@ -61,7 +64,7 @@ impl InitPlan {
             let services = bound.get(&path).cloned().unwrap_or_default();
             files.push(InitFile { path, template, services, filled, gitignore });
         }
-        Ok(InitPlan { files, existing })
+        Ok(InitPlan { files, existing, state: StateDir::of_project(&project.directory) })
     }
 
     /// Writes the plan: the `.gitignore` line first (so the file is never there unignored), then each env file
@@ -98,7 +101,7 @@ impl InitPlan {
                     duration_ms: 0,
                     result: INITIALISED.to_string(),
                 };
-                AuditLog::append(&file.path, &entry).map_err(|source| InitError::Audit {
+                AuditLog::append(&self.state, &entry).map_err(|source| InitError::Audit {
                     file: file.path.clone(),
                     key: generated.key.clone(),
                     source,

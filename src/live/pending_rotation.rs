@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::audit::AUDIT_DIR;
-use crate::rotation::Journal;
+use crate::rotation::{Journal, RotationLock};
+use crate::state_dir::StateDir;
 
 /// What `status` tells about a left-over rotation journal (never its values).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -19,14 +19,17 @@ pub struct PendingRotation {
     pub operator: Option<String>,
     /// Why the journal could not be read, if it could not.
     pub error: Option<String>,
+    /// The pid of the rotation holding the lock when it is alive: the rotation is running, not interrupted.
+    pub running_pid: Option<u32>,
 }
 
 impl PendingRotation {
     /// The journal in `<project dir>/.secops/`, if one is there.
     pub fn find(project_dir: &Path) -> Option<PendingRotation> {
-        let state_dir = project_dir.join(AUDIT_DIR);
-        let journal = Journal::path_in(&state_dir);
-        match Journal::load(&state_dir) {
+        let state = StateDir::of_project(project_dir);
+        let journal = state.journal();
+        let running_pid = RotationLock::live_holder(&state.lock()).map(|h| h.pid);
+        match Journal::load(state.path()) {
             Ok(None) => None,
             Ok(Some(j)) => Some(PendingRotation {
                 journal,
@@ -35,6 +38,7 @@ impl PendingRotation {
                 started: Some(j.started.clone()),
                 operator: Some(j.operator.clone()),
                 error: None,
+                running_pid,
             }),
             Err(err) => Some(PendingRotation {
                 journal,
@@ -43,6 +47,7 @@ impl PendingRotation {
                 started: None,
                 operator: None,
                 error: Some(err.to_string()),
+                running_pid,
             }),
         }
     }
@@ -56,7 +61,7 @@ mod tests {
     fn no_state_dir_means_nothing_pending_and_a_damaged_journal_is_reported() {
         let dir = tempfile::tempdir().expect("tempdir");
         assert_eq!(PendingRotation::find(dir.path()), None);
-        let state = dir.path().join(AUDIT_DIR);
+        let state = StateDir::of_project(dir.path()).path().to_path_buf();
         std::fs::create_dir_all(&state).expect("mkdir");
         std::fs::write(Journal::path_in(&state), "{not json").expect("write");
         let pending = PendingRotation::find(dir.path()).expect("pending");

@@ -11,7 +11,13 @@ pub fn fatal(err: &anyhow::Error) -> ExitCode {
     let mut text = String::new();
     for (i, cause) in causes.iter().enumerate() {
         let label = if i == 0 { "docker-secops: error:" } else { "  caused by:" };
-        text.push_str(&format!("{label} {}\n", super::sanitize(cause)));
+        // A multi-line message (a refusal listing services, a failed recreate's log lines) keeps its lines: each
+        // is sanitised on its own, instead of every newline turning into `?` on one long line.
+        let mut lines = cause.lines();
+        text.push_str(&format!("{label} {}\n", super::sanitize(lines.next().unwrap_or_default())));
+        for line in lines {
+            text.push_str(&format!("  {}\n", super::sanitize(line)));
+        }
     }
     let _ = std::io::stderr().write_all(text.as_bytes());
     Exit::Error.into()

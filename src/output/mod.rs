@@ -30,7 +30,8 @@ pub use inventory_graph::{dot, inventory_dot, inventory_mermaid, mermaid};
 pub use metadata::{metadata, version};
 pub use recreate::{RecreateJson, RecreateReport, RecreatedServiceJson};
 pub use rotation::{
-    StepPrinter, confirm, plan_text, recreate_signal_notice, rotation_outcome, rotation_plan, signal_notice,
+    Answer, StepPrinter, cancelled, confirm_text, plan_text, recovery_plan, recovery_text, recreate_signal_notice,
+    rotation_outcome, rotation_plan, signal_notice,
 };
 pub use sanitize::sanitize;
 pub use sarif::{SARIF_SCHEMA, check_sarif, sarif_log};

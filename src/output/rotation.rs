@@ -1,10 +1,13 @@
 //! Printing rotations: the plan (for `--dry-run` and confirmation), progress lines on stderr, and the outcome.
 
 use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use super::{Console, display_path, sanitize};
-use crate::rotation::{Outcome, Progress, RotationPlan};
+use crate::interrupt::Interrupt;
+use crate::rotation::{Outcome, Progress, Recovery, RecoveryPlan, RotationPlan};
+use crate::stores::Probe;
 
 /// The plan as text (no values: the current value appears as its fingerprint).
 pub fn plan_text(plan: &RotationPlan, current_fingerprint: &str) -> String {
@@ -30,23 +33,167 @@ pub fn plan_text(plan: &RotationPlan, current_fingerprint: &str) -> String {
     } else {
         text.push_str(&format!("  recreate:  {} (down + up -d, in this order)\n", order.join(", ")));
     }
-    text.push_str(&format!("  journal:   {}\n", display_path(&plan.state_dir)));
+    text.push_str(&format!("  state:     {}/ (journal, lock, backups, audit log)\n", display_path(&plan.state_dir)));
     text
 }
 
-/// Prints the plan on stdout (`--dry-run`).
-pub fn rotation_plan(plan: &RotationPlan, current_fingerprint: &str) -> std::io::Result<()> {
-    Console::stdout().write(&plan_text(plan, current_fingerprint))
+/// Prints the plan on stdout (`--dry-run`), as text or as JSON (one object per target; `--all` prints several):
+/// `{"dry_run": true, "key", "kind", "current_fingerprint", "store": {"kind", "service", "summary"},
+/// "edits": [{"file", "key", "embedded"}], "keep_previous", "recreate": [...], "state_dir"}`.
+pub fn rotation_plan(plan: &RotationPlan, current_fingerprint: &str, json: bool) -> std::io::Result<()> {
+    let console = Console::stdout();
+    if !json {
+        return console.write(&plan_text(plan, current_fingerprint));
+    }
+    console.json(&serde_json::json!({
+        "dry_run": true,
+        "key": plan.key,
+        "kind": plan.kind.name(),
+        "current_fingerprint": current_fingerprint,
+        "store": {
+            "kind": plan.store.store_kind().name(),
+            "service": plan.store.service(),
+            "summary": plan.store.summary(),
+        },
+        "edits": plan.edits.iter().map(|e| serde_json::json!({
+            "file": e.file, "key": e.key, "embedded": e.embedded
+        })).collect::<Vec<_>>(),
+        "keep_previous": plan.keep_previous,
+        "recreate": plan.recreate_order(),
+        "state_dir": plan.state_dir,
+    }))
 }
 
-/// Shows the plan on stderr and asks for confirmation on the terminal. True when the user typed yes.
-pub fn confirm(plan: &RotationPlan, current_fingerprint: &str) -> std::io::Result<bool> {
+/// What the operator answered at `Proceed? [y/N]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Yes,
+    /// Anything but yes, or end of input: a deliberate no.
+    No,
+    /// A SIGINT/SIGTERM arrived while asking.
+    Signal(&'static str),
+}
+
+/// True once the rotation's recreate step has started: a first signal then lets it finish, and says so.
+static RECREATING: AtomicBool = AtomicBool::new(false);
+
+/// True while a prompt waits: the signal notice then says nothing, the prompt reports the signal itself.
+static PROMPTING: AtomicBool = AtomicBool::new(false);
+
+/// Shows `text` (a plan) on stderr and asks for confirmation on the terminal. The answer is read on a thread so
+/// that a Ctrl-C (recorded by `interrupt`, whose handlers must be installed) ends the prompt with a message
+/// instead of killing the process.
+pub fn confirm_text(text: &str, interrupt: &Interrupt) -> std::io::Result<Answer> {
     let mut err = std::io::stderr().lock();
-    write!(err, "{}Proceed? [y/N] ", plan_text(plan, current_fingerprint))?;
+    write!(err, "{text}Proceed? [y/N] ")?;
     err.flush()?;
-    let mut answer = String::new();
-    std::io::stdin().read_line(&mut answer)?;
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
+    drop(err);
+    PROMPTING.store(true, Ordering::SeqCst);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut answer = String::new();
+        let _ = tx.send(std::io::stdin().read_line(&mut answer).map(|_| answer));
+    });
+    let answer = loop {
+        if let Some(signal) = interrupt.requested() {
+            break Ok(Answer::Signal(signal));
+        }
+        match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(Ok(line)) => {
+                let yes = matches!(line.trim(), "y" | "Y" | "yes" | "YES" | "Yes");
+                break Ok(if yes { Answer::Yes } else { Answer::No });
+            }
+            Ok(Err(err)) => break Err(err),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break Ok(Answer::No),
+        }
+    };
+    PROMPTING.store(false, Ordering::SeqCst);
+    if answer.as_ref().is_ok_and(|a| *a != Answer::Yes) {
+        // The prompt's line is left open: end it before the next message.
+        let _ = std::io::stderr().write_all(b"\n");
+    }
+    answer
+}
+
+/// Says that the operator declined (exit 0: a deliberate no is no error).
+pub fn cancelled(what: &str) {
+    let _ = std::io::stderr().write_all(format!("docker-secops: {}: nothing changed\n", sanitize(what)).as_bytes());
+}
+
+/// What `--resume` / `--rollback` would do (`--dry-run`, and the confirmation prompt), as text.
+pub fn recovery_text(plan: &RecoveryPlan) -> String {
+    let verb = match plan.recovery {
+        Recovery::Resume => "resume",
+        Recovery::Rollback => "roll back",
+    };
+    let mut text = format!(
+        "{verb} the rotation of {} (journal {}, last step {}, started {} by {})\n",
+        plan.key,
+        display_path(&plan.journal),
+        plan.step.as_str(),
+        plan.started,
+        sanitize(&plan.operator)
+    );
+    match &plan.accepts {
+        Some((new, old)) => text.push_str(&format!(
+            "  store:     new {} {}, current {} {}\n",
+            plan.new_fingerprint,
+            probe_word(new),
+            plan.old_fingerprint,
+            probe_word(old)
+        )),
+        None => text.push_str("  store:     env files only\n"),
+    }
+    if let Some(reason) = &plan.blocked {
+        text.push_str(&format!("  blocked:   {} (nothing would change)\n", sanitize(reason)));
+        return text;
+    }
+    text.push_str(&format!("  steps:     {}\n", plan.steps.join(", ")));
+    if !plan.files.is_empty() {
+        let files: Vec<String> = plan.files.iter().map(|f| display_path(f)).collect();
+        let how = if plan.recovery == Recovery::Rollback { "restored from backups" } else { "new value" };
+        text.push_str(&format!("  files:     {} ({how})\n", files.join(", ")));
+    }
+    match plan.recreate.is_empty() {
+        true => text.push_str("  recreate:  nothing\n"),
+        false => text.push_str(&format!("  recreate:  {} (down + up -d, in this order)\n", plan.recreate.join(", "))),
+    }
+    text
+}
+
+/// `accepts`, `rejects` or `unreachable (...)`.
+fn probe_word(probe: &Probe) -> String {
+    match probe {
+        Probe::Ok => "accepted".to_string(),
+        Probe::Rejected => "rejected".to_string(),
+        Probe::Unreachable(reason) => format!("unreachable ({})", sanitize(reason)),
+    }
+}
+
+/// Prints what `--resume` / `--rollback` would do (`--dry-run`), as text or JSON:
+/// `{"dry_run": true, "recovery": "resume"|"rollback", "key", "journal", "step", "started", "operator",
+/// "store": {"new": "ok"|"rejected"|"unreachable", "current": ...} | null, "steps": [...], "files": [...],
+/// "recreate": [...], "blocked": null | REASON}`.
+pub fn recovery_plan(plan: &RecoveryPlan, json: bool) -> std::io::Result<()> {
+    let console = Console::stdout();
+    if !json {
+        return console.write(&format!("{}dry run: nothing changed\n", recovery_text(plan)));
+    }
+    console.json(&serde_json::json!({
+        "dry_run": true,
+        "recovery": match plan.recovery { Recovery::Resume => "resume", Recovery::Rollback => "rollback" },
+        "key": plan.key,
+        "journal": plan.journal,
+        "step": plan.step.as_str(),
+        "started": plan.started,
+        "operator": plan.operator,
+        "store": plan.accepts.as_ref().map(|(new, old)| serde_json::json!({"new": new.as_str(), "current": old.as_str()})),
+        "steps": plan.steps,
+        "files": plan.files,
+        "recreate": plan.recreate,
+        "blocked": plan.blocked,
+    }))
 }
 
 /// Progress lines on stderr: `[  1.2s] set       redis accepts 3fa9c2d1 ...`.
@@ -80,14 +227,27 @@ impl Progress for StepPrinter {
         let line = format!("warning: {}\n", sanitize(message));
         let _ = std::io::stderr().write_all(line.as_bytes());
     }
+
+    fn starting(&self, step: &str) {
+        RECREATING.store(step == "recreate", Ordering::SeqCst);
+    }
 }
 
 /// Tells the operator, from the signal thread, what a SIGINT/SIGTERM does to the running rotation.
 pub fn signal_notice(signal: &'static str, exiting: bool) {
+    if PROMPTING.load(Ordering::SeqCst) && !exiting {
+        // At `Proceed? [y/N]` nothing has started: the prompt says so itself.
+        return;
+    }
     let line = if exiting {
         format!(
             "docker-secops: {signal} again: exiting now. A rotation under way keeps its journal: \
              `docker secops rotate --resume` finishes it, `--rollback` undoes it\n"
+        )
+    } else if RECREATING.load(Ordering::SeqCst) {
+        format!(
+            "docker-secops: {signal} received during recreate: the consumers already get the new value, so the \
+             rotation finishes (it is not rolled back); send it again to exit at once and leave the journal\n"
         )
     } else {
         format!(
@@ -123,12 +283,26 @@ pub fn rotation_outcome(outcome: &Outcome, json: bool) -> std::io::Result<()> {
             "services": outcome.services,
             "duration_ms": outcome.duration.as_millis() as u64,
             "result": outcome.result,
+            "state_dir": outcome.state_dir,
         }));
     }
     let services = if outcome.services.is_empty() { "none".to_string() } else { outcome.services.join(", ") };
+    let state = display_path(&outcome.state_dir);
+    if outcome.result != "ok" {
+        // A rollback changes nothing in the end: say what stays, not an `old -> new` that reads as a change.
+        return console.write(&format!(
+            "{} {}: keeps {} ({} withdrawn) in {:.1}s (store {}, recreated back: {services})\n  audit log in {state}/\n",
+            console.paint("33", "rolled back"),
+            outcome.key,
+            outcome.old_fingerprint,
+            outcome.new_fingerprint,
+            outcome.duration.as_secs_f64(),
+            outcome.store,
+        ));
+    }
     console.write(&format!(
-        "{} {}: {} -> {} in {:.1}s (store {}, recreated: {services})\n",
-        if outcome.result == "ok" { console.paint("32", "rotated") } else { console.paint("33", outcome.result) },
+        "{} {}: {} -> {} in {:.1}s (store {}, recreated: {services})\n  backups and audit log in {state}/\n",
+        console.paint("32", "rotated"),
         outcome.key,
         outcome.old_fingerprint,
         outcome.new_fingerprint,

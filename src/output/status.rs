@@ -67,29 +67,27 @@ fn health_word(console: &Console, c: &ContainerInfo) -> String {
 
 fn key_line(console: &Console, status: &ServiceStatus, key: &KeyStatus, width: usize) -> String {
     let service = &status.service;
+    let rejected = key.probe.as_ref().filter(|p| p.probe == Probe::Rejected);
+    // A value the store rejects must not be pushed into containers: that advice comes first, and replaces
+    // "recreate", which would take the service down.
+    let recreate = if rejected.is_some() { String::new() } else { format!("; run docker secops recreate {service}") };
     let drift = match &key.drift {
         Drift::InSync => console.paint("32", "in sync"),
-        Drift::Stale { file, changed_after_created: true } => console.paint(
-            "33",
-            &format!(
-                "stale: {} changed after the container was created; run docker secops recreate {service}",
-                display_path(file)
-            ),
-        ),
+        Drift::Stale { file, changed_after_created: true } => console
+            .paint("33", &format!("stale: {} changed after the container was created{recreate}", display_path(file))),
         Drift::Stale { file, changed_after_created: false } => console.paint(
             "33",
             &format!(
-                "stale: the container holds {} but {} gives {}; run docker secops recreate {service}",
+                "stale: the container holds {} but {} gives {}{recreate}",
                 key.container_fingerprint.as_deref().unwrap_or("?"),
                 display_path(file),
                 key.fingerprint
             ),
         ),
         Drift::Missing if status.container.is_none() => {
-            console.paint("31", &format!("missing: no container; run docker secops recreate {service}"))
+            console.paint("31", &format!("missing: no container{recreate}"))
         }
-        Drift::Missing => console
-            .paint("31", &format!("missing: the container does not have it; run docker secops recreate {service}")),
+        Drift::Missing => console.paint("31", &format!("missing: the container does not have it{recreate}")),
     };
     let probe = match &key.probe {
         None => String::new(),
@@ -104,7 +102,23 @@ fn key_line(console: &Console, status: &ServiceStatus, key: &KeyStatus, width: u
         }
     };
     let rotated = key.last_rotated.map(|t| console.dim(&format!("  rotated {}", when(t)))).unwrap_or_default();
-    format!("  {:width$}  {}  {drift}{probe}{rotated}\n", key.key, console.paint("36", &key.fingerprint))
+    let fingerprint = console.paint("36", &key.fingerprint);
+    let mut line = match rejected {
+        Some(_) => format!("  {:width$}  {fingerprint}{}  {drift}{rotated}\n", key.key, probe.trim_end()),
+        None => format!("  {:width$}  {fingerprint}  {drift}{probe}{rotated}\n", key.key),
+    };
+    if let Some(p) = rejected {
+        let advice = format!(
+            "  {:width$}  {} rejects the value {} gives: do not recreate; restore the working value there, or run \
+             docker secops rotate {} --current-from-stdin\n",
+            "",
+            p.kind,
+            display_path(&key.file),
+            key.key
+        );
+        line = format!("{line}{}", console.paint("31", &advice));
+    }
+    line
 }
 
 fn pending_line(console: &Console, pending: &PendingRotation) -> String {
@@ -117,11 +131,18 @@ fn pending_line(console: &Console, pending: &PendingRotation) -> String {
         ),
         (None, error) => format!("a rotation journal is unreadable: {}", error.as_deref().unwrap_or("?")),
     };
-    let hint = format!(
-        "{}; unless it is still running, run docker secops rotate --resume or --rollback ({})",
-        sanitize(&what),
-        display_path(&pending.journal)
-    );
+    let hint = match pending.running_pid {
+        Some(pid) => format!(
+            "{} and still running (pid {pid}): wait for it ({})",
+            sanitize(&what.replacen("is pending", "is under way", 1)),
+            display_path(&pending.journal)
+        ),
+        None => format!(
+            "{}; it was interrupted: run docker secops rotate --resume or --rollback ({})",
+            sanitize(&what),
+            display_path(&pending.journal)
+        ),
+    };
     format!("{}\n", console.paint("31", &hint))
 }
 
@@ -130,8 +151,10 @@ fn summary(report: &StatusReport) -> String {
     let count = |f: &dyn Fn(&KeyStatus) -> bool| keys.iter().filter(|k| f(k)).count();
     let stale = count(&|k| matches!(k.drift, Drift::Stale { .. }));
     let missing = count(&|k| k.drift == Drift::Missing);
+    let down: Vec<&str> = report.services.iter().filter(|s| s.down().is_some()).map(|s| s.service.as_str()).collect();
+    let down = if down.is_empty() { String::new() } else { format!(" ({} down: {})", down.len(), down.join(", ")) };
     let mut text = format!(
-        "{} services, {} secret keys: {} in sync, {stale} stale, {missing} missing",
+        "{} services{down}, {} secret keys: {} in sync, {stale} stale, {missing} missing",
         report.services.len(),
         keys.len(),
         count(&|k| k.drift == Drift::InSync)

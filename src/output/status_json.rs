@@ -12,14 +12,18 @@ use crate::live::{Drift, KeyStatus, PendingRotation, ServiceStatus, StatusReport
 /// ```text
 /// {
 ///   "project": "shop",                       compose project name
-///   "ok": false,                             true when every key is in sync and every probe ok (exit 0)
+///   "ok": false,                             true when every service is up, every key in sync and every probe ok
+///                                            (exit 0)
 ///   "probed": true,                          false with --no-probe
 ///   "pending_rotation": null,                a rotation journal left in .secops/ (running or crashed):
-///                                            {"journal", "key", "step", "started", "operator", "error"}
+///                                            {"journal", "key", "step", "started", "operator", "error",
+///                                            "running_pid"}: running_pid is set while the rotation runs
 ///   "services": [{
 ///     "service": "api",
 ///     "image": "example/api:1",              as the compose file names it (null: build only)
 ///     "replicas": 1,                         containers of the service, stopped ones included
+///     "down": null,                          why the service is not up: "no container", "exited (0)", "unhealthy",
+///                                            "not healthy yet (starting)", ...; null when running (and healthy)
 ///     "container": {                         null when the service has no container
 ///       "id": "3f2a1c9d0e1b...",             full container ID
 ///       "name": "shop-api-1",
@@ -63,6 +67,8 @@ pub struct ServiceJson {
     pub service: String,
     pub image: Option<String>,
     pub replicas: usize,
+    /// Why the service is not up (`None`: running, and healthy when it has a healthcheck).
+    pub down: Option<String>,
     pub container: Option<ContainerJson>,
     pub keys: Vec<KeyJson>,
 }
@@ -120,6 +126,7 @@ fn service(s: &ServiceStatus) -> ServiceJson {
         service: s.service.clone(),
         image: s.image.clone(),
         replicas: s.replicas,
+        down: s.down(),
         container: s.container.as_ref().map(|c| ContainerJson {
             id: c.id.clone(),
             name: c.name.clone(),

@@ -19,7 +19,8 @@ pub fn files_of(journal: &Journal) -> Vec<PathBuf> {
 
 /// Backs up every file the plan edits (0600, timestamped) and returns the backups in `files_of` order.
 pub fn backup_all(journal: &Journal) -> Result<Vec<PathBuf>, RotationError> {
-    files_of(journal).iter().map(|f| backup(f).map_err(RotationError::EnvFile)).collect()
+    let state = journal.plan.state();
+    files_of(journal).iter().map(|f| backup(f, &state).map_err(RotationError::EnvFile)).collect()
 }
 
 /// Writes the new value into every edited file, atomically, file by file. Idempotent: a file that already holds

@@ -8,6 +8,7 @@ use super::edits;
 use super::step::fault_point;
 use super::{Journal, Progress, Recreator, RotationError, RotationPlan, Step};
 use crate::audit::{AuditEntry, AuditLog, archive_revoked};
+use crate::envfile::{Tightened, make_private, restore_mode};
 use crate::interrupt::Interrupt;
 use crate::secret::Secret;
 use crate::stores::{CredentialStore, Probe};
@@ -23,6 +24,17 @@ pub struct Outcome {
     pub duration: Duration,
     /// `ok` or `rolled-back`.
     pub result: &'static str,
+    /// The state directory holding the backups and the audit entry.
+    pub state_dir: std::path::PathBuf,
+}
+
+/// How a probe reads in a progress line: `accepted`, `rejected`, `unreachable (...)`.
+fn accepted(probe: &Probe) -> String {
+    match probe {
+        Probe::Ok => "accepted".to_string(),
+        Probe::Rejected => "rejected".to_string(),
+        Probe::Unreachable(reason) => format!("unreachable ({reason})"),
+    }
 }
 
 /// The three values a rotation handles.
@@ -123,7 +135,7 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
         self.progress.step(
             "probe",
             started.elapsed(),
-            &format!("new {}: {new:?}, current {}: {old:?}", journal.new, journal.old),
+            &format!("new {} {}, current {} {}", journal.new, accepted(&new), journal.old, accepted(&old)),
         );
         match (&new, &old) {
             (Probe::Ok, _) => {}
@@ -142,8 +154,8 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
     pub async fn rollback(&self, mut journal: Journal) -> Result<Outcome, RotationError> {
         let started = Instant::now();
         // The journal cannot tell whether a recreate had started: recreate the consumers back to be sure.
-        self.undo(&mut journal, started, true).await?;
-        Ok(self.outcome(&journal, started, "rolled-back", Vec::new()))
+        let recreated = self.undo(&mut journal, started, true).await?;
+        Ok(self.outcome(&journal, started, "rolled-back", recreated))
     }
 
     async fn forward(&self, journal: &mut Journal) -> Result<(), RotationError> {
@@ -184,7 +196,28 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
         if journal.step < Step::Committed {
             self.checkpoint()?;
             let t = Instant::now();
-            edits::commit(journal)?;
+            // A new secret never lands in a file others can read (the offline form's file is often 0644). A commit
+            // that fails puts the modes back with the bytes: a failed rotation leaves the disk as it found it.
+            let mut tightened = Vec::new();
+            for file in edits::files_of(journal) {
+                match make_private(&file) {
+                    Ok(Some(Tightened { before, after })) => {
+                        self.progress.warn(&format!(
+                            "{} was readable by others ({before:04o}): now {after:04o}",
+                            file.display()
+                        ));
+                        tightened.push((file, before));
+                    }
+                    Ok(None) => {}
+                    Err(err) => self.progress.warn(&format!("cannot make {} private: {err}", file.display())),
+                }
+            }
+            if let Err(err) = edits::commit(journal) {
+                for (file, mode) in tightened {
+                    let _ = restore_mode(&file, mode);
+                }
+                return Err(err);
+            }
             journal.advance(Step::Committed)?;
             let files = edits::files_of(journal).iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ");
             self.progress.step("commit", t.elapsed(), &format!("wrote {files}"));
@@ -195,6 +228,7 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
             let t = Instant::now();
             let order = journal.plan.recreate_order();
             let expect = vec![(key.clone(), journal.new.clone())];
+            self.progress.starting("recreate");
             let done = self.recreator.recreate(&order, &expect).await.map_err(RotationError::Recreate)?;
             if journal.plan.store_restart.is_some() {
                 // The store's own container is new: its IP and published port may have changed.
@@ -244,7 +278,7 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
         journal: &mut Journal,
         started: Instant,
         consumers_touched: bool,
-    ) -> Result<(), RotationError> {
+    ) -> Result<Vec<String>, RotationError> {
         let t = Instant::now();
         if journal.step >= Step::Committed && journal.plan.store_restart.is_some() {
             // A recreate that failed may already have replaced the store's container.
@@ -264,6 +298,7 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
             edits::restore(journal)?;
             self.progress.step("rollback files", t.elapsed(), "backups restored");
         }
+        let mut recreated = Vec::new();
         if journal.step >= Step::Committed && consumers_touched {
             let t = Instant::now();
             let expect = vec![(journal.plan.key.clone(), journal.file_old.clone())];
@@ -273,11 +308,13 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
                 .await
                 .map_err(RotationError::Recreate)?;
             self.progress.step("rollback recreate", t.elapsed(), &done.join(", "));
+            recreated = done;
         }
-        let outcome = self.outcome(journal, started, "rolled-back", Vec::new());
+        // The audit entry names the services recreated back to the old value.
+        let outcome = self.outcome(journal, started, "rolled-back", recreated.clone());
         self.audit(journal, &outcome)?;
         journal.remove().map_err(|e| RotationError::Io(Journal::path_in(&journal.plan.state_dir), e))?;
-        Ok(())
+        Ok(recreated)
     }
 
     fn finish(
@@ -290,7 +327,7 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
         let outcome = self.outcome(journal, started, result, services);
         if let Some(recipient) = &journal.plan.archive_recipient {
             // The rotation itself succeeded: a failed archive is reported, not undone.
-            match archive_revoked(&journal.plan.primary_file, &journal.plan.key, &journal.old, recipient) {
+            match archive_revoked(&journal.plan.state(), &journal.plan.key, &journal.old, recipient) {
                 Ok(path) => {
                     let detail = format!("{} encrypted to {}", journal.old, path.display());
                     self.progress.step("archive", Duration::ZERO, &detail);
@@ -318,8 +355,8 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
             duration_ms: outcome.duration.as_millis() as u64,
             result: outcome.result.to_string(),
         };
-        AuditLog::append(&journal.plan.primary_file, &entry)
-            .map_err(|e| RotationError::Io(journal.plan.primary_file.clone(), e))?;
+        let state = journal.plan.state();
+        AuditLog::append(&state, &entry).map_err(|e| RotationError::Io(state.audit_log(), e))?;
         Ok(())
     }
 
@@ -332,6 +369,7 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
             services,
             duration: started.elapsed(),
             result,
+            state_dir: journal.plan.state_dir.clone(),
         }
     }
 

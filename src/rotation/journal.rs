@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{RotationPlan, Step};
 use crate::envfile::write_atomic;
 use crate::secret::Secret;
+use crate::state_dir::StateDir;
 
 /// The journal's file name inside the state directory.
 pub const JOURNAL_FILE: &str = "rotation.journal.json";
@@ -47,6 +48,8 @@ impl std::fmt::Debug for Journal {
 pub enum JournalError {
     #[error("cannot write the rotation journal {}: {source}", .path.display())]
     Write { path: PathBuf, source: crate::envfile::EnvError },
+    #[error("cannot create the state directory {}: {source}", .path.display())]
+    Dir { path: PathBuf, source: std::io::Error },
     #[error("cannot read the rotation journal {}: {source}", .path.display())]
     Read { path: PathBuf, source: std::io::Error },
     #[error("the rotation journal {} is damaged: {source}", .path.display())]
@@ -56,12 +59,14 @@ pub enum JournalError {
 impl Journal {
     /// The journal path in `state_dir`.
     pub fn path_in(state_dir: &Path) -> PathBuf {
-        state_dir.join(JOURNAL_FILE)
+        StateDir::at(state_dir).journal()
     }
 
     /// Writes the journal atomically (0600, fsync) in its plan's state directory.
     pub fn save(&self) -> Result<(), JournalError> {
         let path = Self::path_in(&self.plan.state_dir);
+        // The journal holds both values: its directory must be git-ignored before it exists.
+        self.plan.state().create().map_err(|source| JournalError::Dir { path: self.plan.state_dir.clone(), source })?;
         let bytes =
             serde_json::to_vec_pretty(self).map_err(|e| JournalError::Parse { path: path.clone(), source: e })?;
         write_atomic(&path, &bytes).map_err(|source| JournalError::Write { path, source })

@@ -41,9 +41,8 @@ impl RotationLock {
     pub fn acquire(path: &Path, key: &str) -> Result<Self, LockError> {
         let io = |source| LockError::Io { path: path.to_path_buf(), source };
         if let Some(dir) = path.parent() {
-            std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
-                .create(dir)
-                .map_err(io)?;
+            // The lock's directory is the state directory: created with its `.gitignore`.
+            crate::state_dir::StateDir::at(dir).create().map_err(io)?;
         }
         let me = LockHolder { pid: std::process::id(), host: hostname(), started: now_rfc3339(), key: key.to_string() };
         let mut recovered_from = None;
@@ -83,6 +82,12 @@ impl RotationLock {
             }
         }
         Err(io(std::io::Error::other("lock kept reappearing")))
+    }
+
+    /// The holder of the lock at `path` when it is alive on this host (a rotation is running right now). `None`
+    /// when there is no lock, it is unreadable, or its holder is dead (a crash left it).
+    pub fn live_holder(path: &Path) -> Option<LockHolder> {
+        read_holder(path).filter(|h| h.host != hostname() || pid_alive(h.pid))
     }
 
     /// Where the lock lives.
@@ -142,6 +147,22 @@ mod tests {
         assert!(text.contains(&format!("pid {}", std::process::id())) && text.contains("REDIS_PASSWORD"), "{text}");
         drop(first);
         RotationLock::acquire(&path, "JWT_SECRET_KEY").expect("free again");
+    }
+
+    #[test]
+    fn the_live_holder_is_named_only_while_its_process_runs() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("rotation.lock");
+        assert_eq!(RotationLock::live_holder(&path), None);
+        let lock = RotationLock::acquire(&path, "K").expect("lock");
+        assert_eq!(RotationLock::live_holder(&path).map(|h| h.pid), Some(std::process::id()));
+        drop(lock);
+        let mut child = std::process::Command::new("true").spawn().expect("spawn");
+        let dead = child.id();
+        child.wait().expect("wait");
+        let stale = LockHolder { pid: dead, host: hostname(), started: "2026-01-01T00:00:00Z".into(), key: "K".into() };
+        std::fs::write(&path, serde_json::to_string(&stale).expect("json")).expect("write");
+        assert_eq!(RotationLock::live_holder(&path), None, "a crash's lock is no running rotation");
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::secret::SecretKind;
+use crate::state_dir::StateDir;
 use crate::stores::StoreSpec;
 
 /// One change to one env file.
@@ -41,7 +42,8 @@ pub struct RotationPlan {
     pub store_restart: Option<String>,
     /// `--keep-previous NAME`: the old value is written to this key for apps that accept both for a while.
     pub keep_previous: Option<String>,
-    /// Directory for the lock and the journal (`.secops/` in the project or beside the env file).
+    /// The project's state directory (journal, lock, audit log, backups, archive): `<project dir>/.secops`, or
+    /// `.secops` beside the env file in the offline form. See [`StateDir`].
     pub state_dir: PathBuf,
     /// The compose project name, when there is a project.
     pub project: Option<String>,
@@ -54,5 +56,10 @@ impl RotationPlan {
     /// Every service the rotation recreates, in order.
     pub fn recreate_order(&self) -> Vec<String> {
         self.consumers.iter().cloned().chain(self.store_restart.clone()).collect()
+    }
+
+    /// The state directory this rotation writes to.
+    pub fn state(&self) -> StateDir {
+        StateDir::at(&self.state_dir)
     }
 }

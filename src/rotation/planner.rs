@@ -9,6 +9,7 @@ use crate::envfile::EnvDocument;
 use crate::inventory::embeds;
 use crate::project::{Origin, Project, SecretDecl, Service, StatefulImage};
 use crate::secret::{Secret, SecretKind};
+use crate::state_dir::StateDir;
 use crate::stores::{StoreKind, StoreSpec};
 
 /// Why no plan could be made.
@@ -16,8 +17,8 @@ use crate::stores::{StoreKind, StoreSpec};
 pub enum PlanError {
     #[error("no {0} service found in the project (declare it in x-secops: `store: {0}`, `service: NAME`)")]
     NoStoreService(&'static str),
-    #[error("{key} is not defined in any env file of the project ({files})")]
-    KeyNotFound { key: String, files: String },
+    #[error("{key} is not defined in any env file of the project ({files}){hint}")]
+    KeyNotFound { key: String, files: String, hint: String },
     #[error("{key} has no value in {}", .file.display())]
     NoValue { key: String, file: PathBuf },
     #[error("cannot find the JWT secret: no JWT_SECRET_KEY or JWT_SECRET in the project")]
@@ -92,7 +93,7 @@ pub fn plan_project(project: &Project, target: &Target, options: &PlanOptions) -
     for name in consumers.iter().chain(store_restart.iter()) {
         guard_data(project, name)?;
     }
-    let state_dir = project.directory.join(crate::audit::AUDIT_DIR);
+    let state_dir = StateDir::of_project(&project.directory).path().to_path_buf();
     let name = Some(project.name.clone());
     let mut planned = build(&docs, &primary, &decl, store, consumers, store_restart, state_dir, name, options)?;
     planned.file_old = file_old;
@@ -247,6 +248,7 @@ fn primary_file(project: &Project, docs: &[EnvDocument], key: &str) -> Result<Pa
     docs.iter().find(|d| d.get(key).is_some()).map(|d| d.path().to_path_buf()).ok_or_else(|| PlanError::KeyNotFound {
         key: key.to_string(),
         files: docs.iter().map(|d| d.path().display().to_string()).collect::<Vec<_>>().join(", "),
+        hint: super::target_hint::target_hint(key, docs),
     })
 }
 
@@ -349,6 +351,7 @@ pub fn kind_of(decl: &SecretDecl, old: &str) -> SecretKind {
     }
 }
 
+/// The offline form's state directory: the env file's directory stands in for the project directory.
 fn state_dir_of(file: &Path) -> PathBuf {
-    file.parent().unwrap_or(Path::new(".")).join(crate::audit::AUDIT_DIR)
+    StateDir::beside(file).path().to_path_buf()
 }

@@ -8,4 +8,6 @@ pub trait Progress {
     fn step(&self, step: &str, elapsed: Duration, detail: &str);
     /// Something the operator must know, that does not stop the rotation.
     fn warn(&self, message: &str);
+    /// The step `step` starts (`recreate`): a signal's notice can then say what this step does with it.
+    fn starting(&self, _step: &str) {}
 }

@@ -13,4 +13,5 @@ mod rotate_lockout;
 mod rotate_new_value;
 mod rotate_offline;
 mod snapshots;
+mod state_dir;
 mod support;

@@ -180,3 +180,20 @@ fn a_substring_value_through_a_compose_project_is_replaced_only_as_a_url_passwor
     let args = ["rotate", "DB_PASSWORD", "--no-recreate", "--yes"];
     assert_eq!(rotated_substrings(dir.path(), &args), SUBSTRINGS_ROTATED);
 }
+
+#[test]
+fn offline_rotation_makes_a_group_or_world_readable_env_file_private_and_says_so() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = setup();
+    let env = dir.path().join(".env.prod");
+    std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o644)).expect("chmod 0644");
+    let out = secops(dir.path())
+        .args(["rotate", "API_TOKEN", "--env-file", ".env.prod", "--no-recreate", "--yes"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!read(dir.path()).contains(OLD), "rotated");
+    assert_eq!(std::fs::metadata(&env).expect("meta").permissions().mode() & 0o777, 0o600);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("readable by others (0644): now 0600"), "{stderr}");
+}

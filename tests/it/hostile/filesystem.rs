@@ -30,7 +30,8 @@ fn symlinked_env_file_is_written_through_and_the_link_kept() {
     let root = linked_layout();
     let real = root.path().join("t/app.env");
     std::fs::write(&real, ENV).expect("write env");
-    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    // An unusual private mode, so "kept" is visible (a group-readable one is made private: a new secret goes in).
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o700)).expect("chmod");
     let out = run(&root.path().join("w"), &ROTATE);
     assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let link = root.path().join("w/app.env");
@@ -41,7 +42,7 @@ fn symlinked_env_file_is_written_through_and_the_link_kept() {
     assert_eq!(lines[0], "# app");
     assert!(lines[1].starts_with("KEY=") && lines[1] != "KEY=abcdefghijklmnop1234567890", "{text}");
     assert_eq!(lines[2], "OTHER=keep-me");
-    assert_eq!(std::fs::metadata(&real).expect("stat").permissions().mode() & 0o777, 0o640, "mode kept");
+    assert_eq!(std::fs::metadata(&real).expect("stat").permissions().mode() & 0o777, 0o700, "mode kept");
     let names: Vec<_> =
         std::fs::read_dir(root.path().join("t")).expect("ls").map(|e| e.expect("e").file_name()).collect();
     assert_eq!(names, ["app.env"], "no temporary file beside the target");

@@ -357,6 +357,9 @@ fn ctrl_c_at_the_terminal_while_compose_runs_lets_compose_finish_and_the_rotatio
     // every consumer on the new value the rotation finished rather than recreating them all again.
     assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
     assert!(out.stderr.contains("SIGINT received after the consumers were recreated: finishing"), "{}", out.stderr);
+    // Said at once, not only when the (possibly long) recreate step ends.
+    assert!(out.stderr.contains("SIGINT received during recreate: "), "{}", out.stderr);
+    assert!(out.stderr.contains("so the rotation finishes (it is not rolled back)"), "{}", out.stderr);
     assert_ne!(assert_consistent(&stack, "Ctrl-C during compose up"), before);
     assert!(!logs_in(&stack, &before), "the old value is revoked");
 }

@@ -72,3 +72,22 @@ fn recreate_of_a_service_that_never_gets_healthy_exits_2_with_its_logs() {
     assert!(!stderr.contains("fixture-redis-pass"), "a secret leaked: {stderr}");
     assert!(!stderr.contains("timed out"), "unhealthy is detected as such, not by waiting out the timeout: {stderr}");
 }
+
+#[test]
+fn recreate_refuses_a_value_the_store_rejects() {
+    let Some(stack) = Stack::up("recreate_rejected") else { return };
+    let before = stack.container_id("app");
+    stack.set_env("REDIS_PASSWORD", "hand-edited-value-1234567890ab");
+    let out = stack.secops(&["recreate", "app"]);
+    let stderr = lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stdout {} stderr {stderr}", lossy(&out.stdout));
+    assert!(
+        stderr.contains("refusing to recreate") && stderr.contains("app: redis (service redis) rejects"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--current-from-stdin") && stderr.contains("--force"), "{stderr}");
+    assert!(!stderr.contains("hand-edited-value"), "a secret was printed: {stderr}");
+    assert_eq!(stack.container_id("app"), before, "the working container was left alone");
+    let (_, status) = stack.status_json(&["--no-probe"]);
+    assert!(super::stack::service(&status, "app")["down"].is_null(), "app is still up: {status:#}");
+}

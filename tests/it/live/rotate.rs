@@ -188,3 +188,89 @@ fn with_an_acl_file_the_old_password_is_revoked_in_the_recreated_redis() {
     let acl = stack.redis_cli(&new, "acl list");
     assert_eq!(acl.matches(" #").count(), 1, "one password left: {acl}");
 }
+
+/// The state a dry run must leave alone: env file, journal, and every container's ID.
+#[cfg(feature = "fault-injection")]
+fn snapshot(stack: &Stack) -> (String, String, Vec<String>) {
+    let journal = std::fs::read_to_string(stack.dir().join(".secops/rotation.journal.json")).expect("journal");
+    let ids = ["app", "worker", "redis"].iter().map(|s| id(stack, s)).collect();
+    (std::fs::read_to_string(stack.env_file()).expect("env"), journal, ids)
+}
+
+#[cfg(feature = "fault-injection")]
+#[test]
+fn resume_and_rollback_with_dry_run_change_nothing_and_say_what_they_would_do() {
+    let Some(stack) = up("recovery_dry_run", &[]) else { return };
+    let crashed = crate::support::secops(stack.dir())
+        .args([&["rotate", "redis", "--yes", "-p", &stack.project][..], &FILES[..]].concat())
+        .env("SECOPS_FAULT_AT", "committed")
+        .output()
+        .expect("runs");
+    assert!(!crashed.status.success(), "the fault did not fire");
+    let before = snapshot(&stack);
+    // No terminal and no --yes: the dry run needs neither, and must not act.
+    let out = stack.secops(&[&["rotate", "--resume", "--dry-run"], &FILES[..]].concat());
+    let text = lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text} {}", lossy(&out.stderr));
+    assert!(text.contains("last step committed") && text.contains("steps:     recreate, finish"), "{text}");
+    assert!(text.contains("recreate:  app, worker, redis") && text.contains("dry run: nothing changed"), "{text}");
+    let out = stack.secops(&[&["rotate", "--rollback", "--dry-run", "--format", "json"], &FILES[..]].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", lossy(&out.stderr));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json plan");
+    assert_eq!(plan["recovery"], "rollback");
+    assert_eq!(plan["store"]["new"], "ok", "{plan:#}");
+    assert_eq!(plan["steps"], serde_json::json!(["rollback store", "rollback files", "rollback recreate"]));
+    assert_eq!(snapshot(&stack), before, "a dry run changed the env file, the journal or a container");
+    // Without a terminal, resume and rollback need --yes like a rotation does.
+    for mode in ["--resume", "--rollback"] {
+        let out = stack.secops(&[&["rotate", mode], &FILES[..]].concat());
+        assert_eq!(out.status.code(), Some(2));
+        assert!(lossy(&out.stderr).contains("without --yes"), "{}", lossy(&out.stderr));
+    }
+    assert_eq!(snapshot(&stack), before);
+    let out = stack.secops(&[&["rotate", "--rollback", "--yes"], &FILES[..]].concat());
+    assert!(out.status.success(), "{}", lossy(&out.stderr));
+    assert_eq!(env_value(&stack, "REDIS_PASSWORD"), ORIGINAL);
+    // The summary says what stays and what was recreated back, and the audit entry names those services.
+    let stdout = lossy(&out.stdout);
+    assert!(stdout.contains("rolled back REDIS_PASSWORD: keeps ") && !stdout.contains(" -> "), "{stdout}");
+    assert!(stdout.contains("recreated back: app, worker, redis"), "{stdout}");
+    let audit = std::fs::read_to_string(stack.dir().join(".secops/audit.jsonl")).expect("audit");
+    let entry: serde_json::Value = serde_json::from_str(audit.lines().last().expect("line")).expect("json");
+    assert_eq!(entry["result"], "rolled-back");
+    assert_eq!(entry["services"], serde_json::json!(["app", "worker", "redis"]));
+}
+
+#[cfg(feature = "fault-injection")]
+#[test]
+fn a_second_rotation_while_one_runs_names_the_running_pid_not_an_interruption() {
+    let Some(stack) = Stack::copy("rotate_running") else { return };
+    let marker = stack.dir().join("paused");
+    // An offline-planned JWT rotation paused after `tested`: its journal and its lock exist, its process lives.
+    let mut first = crate::support::secops(stack.dir())
+        .args([&["rotate", "JWT_SECRET_KEY", "--yes", "--no-recreate", "-p", &stack.project][..], &FILES[..]].concat())
+        .env("SECOPS_PAUSE_AT", "tested")
+        .env("SECOPS_PAUSE_FILE", &marker)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starts");
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !marker.exists() && std::time::Instant::now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(marker.exists(), "the first rotation never paused");
+    let out = secops_offline(&stack, &["rotate", "JWT_SECRET_KEY", "--yes", "--no-recreate"]);
+    let stderr = lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("another rotation is running") && stderr.contains(&format!("pid {}", first.id())),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("interrupted") && !stderr.contains("--resume"), "{stderr}");
+    let status = stack.secops(&[&["status", "--no-probe"], &FILES[..]].concat());
+    let text = lossy(&status.stdout);
+    assert!(text.contains(&format!("still running (pid {})", first.id())) && !text.contains("--resume"), "{text}");
+    std::fs::remove_file(&marker).expect("let it go on");
+    assert!(first.wait().expect("first ends").success());
+}

@@ -115,3 +115,38 @@ fn status_reports_the_last_rotation_and_a_left_over_journal() {
     let out = stack.secops(&["status", "--no-probe"]);
     assert!(lossy(&out.stdout).contains("run docker secops rotate --resume or --rollback"), "{}", lossy(&out.stdout));
 }
+
+#[test]
+fn status_fails_on_a_stopped_service() {
+    let Some(stack) = Stack::up("status_stopped") else { return };
+    stack.compose_ok(&["stop", "app"]);
+    let (code, status) = stack.status_json(&[]);
+    assert_eq!(code, Some(1), "a stopped service fails the health gate even with every key in sync: {status:#}");
+    assert_eq!(status["ok"], false);
+    assert!(service(&status, "app")["down"].as_str().is_some_and(|d| d.starts_with("exited")), "{status:#}");
+    assert!(service(&status, "redis")["down"].is_null());
+    assert_eq!(key(&status, "app", "REDIS_PASSWORD")["drift"], "in_sync");
+    let text = lossy(&stack.secops(&["status"]).stdout);
+    assert!(text.contains("2 services (1 down: app)"), "{text}");
+}
+
+#[test]
+fn status_says_a_value_the_store_rejects_must_be_restored_not_recreated() {
+    let Some(stack) = Stack::up("status_rejected_advice") else { return };
+    // A hand edit: the file's value no longer logs in, the containers still hold the working one.
+    stack.set_env("REDIS_PASSWORD", "hand-edited-value-1234567890ab");
+    let out = stack.secops(&["status"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().filter(|l| l.trim_start().starts_with("REDIS_PASSWORD")).collect();
+    assert!(!lines.is_empty(), "{text}");
+    for line in lines {
+        assert!(line.contains("redis login rejected") && !line.contains("recreate"), "{line}");
+    }
+    assert!(
+        text.contains("rejects the value stack.env gives: do not recreate")
+            && text.contains("docker secops rotate REDIS_PASSWORD --current-from-stdin"),
+        "{text}"
+    );
+    assert!(!text.contains("hand-edited-value"), "a secret was printed: {text}");
+}

@@ -29,3 +29,31 @@ fn an_engine_that_is_not_there_is_an_error_naming_it() {
         assert!(!stderr.contains("fixture-redis-pass"), "{stderr}");
     }
 }
+
+#[test]
+fn a_mistyped_rotate_target_gets_did_you_mean_and_the_valid_targets() {
+    let dir = fixture_copy();
+    let out = secops(dir.path()).args(["rotate", "rediss", "--dry-run", "-p", "usage"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = lossy(&out.stderr);
+    assert!(stderr.contains("did you mean redis?"), "{stderr}");
+    assert!(stderr.contains("Targets: redis, mongo") && stderr.contains("REDIS_PASSWORD"), "{stderr}");
+    assert!(!stderr.contains("fixture-redis-pass"), "{stderr}");
+}
+
+#[test]
+fn rotate_dry_run_with_format_json_prints_the_plan_as_json() {
+    let dir = fixture_copy();
+    let out = secops(dir.path())
+        .args(["rotate", "redis", "--dry-run", "--format", "json", "-p", "usage"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", lossy(&out.stderr));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the plan is JSON");
+    assert_eq!(plan["dry_run"], true);
+    assert_eq!(plan["key"], "REDIS_PASSWORD");
+    assert_eq!(plan["store"]["kind"], "redis");
+    assert_eq!(plan["recreate"], serde_json::json!(["app", "redis"]));
+    assert!(plan["state_dir"].as_str().is_some_and(|d| d.ends_with("/.secops")), "{plan:#}");
+    assert!(!lossy(&out.stdout).contains("fixture-redis-pass"));
+}
