@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashSet};
 use super::embed_matcher::EmbedMatcher;
 use crate::envfile::{Entry, EnvDocument};
 use crate::project::{EnvVar, Origin, Project, SecretDecl, Service};
-use crate::secret::is_secret_key;
+use crate::secret::{is_non_secret_value, is_secret_key};
 
 /// The secret-key rule for one project.
 #[derive(Debug, Clone, Default)]
@@ -56,7 +56,11 @@ impl SecretRule {
     /// variables it is interpolated from), as a URL with a password, or because its value embeds the value of a
     /// variable that is secret by name. One pass: the secret values are compiled into one automaton.
     pub fn secret_flags(&self, service: &Service) -> Vec<bool> {
-        let by_name: Vec<bool> = service.environment.iter().map(|var| self.is_secret_by_name(var)).collect();
+        let by_name: Vec<bool> = service
+            .environment
+            .iter()
+            .map(|var| self.is_secret_by_name(var) && !var.value.as_deref().is_some_and(is_non_secret_value))
+            .collect();
         let named_values = service.environment.iter().zip(&by_name).filter(|(_, named)| **named);
         let matcher = EmbedMatcher::new(named_values.filter_map(|(var, _)| var.value.as_deref()));
         service
@@ -78,7 +82,11 @@ impl SecretRule {
     /// For each entry of `doc`, in order, whether it holds a secret: by name, as a URL with a password, or
     /// embedding the value of an entry that is secret by name (any occurrence of it, not only the last).
     pub fn entry_secret_flags(&self, doc: &EnvDocument) -> Vec<bool> {
-        let named: Vec<&Entry> = doc.entries().iter().filter(|e| self.is_secret_name(&e.key)).collect();
+        let named: Vec<&Entry> = doc
+            .entries()
+            .iter()
+            .filter(|e| self.is_secret_name(&e.key) && !e.value.as_deref().is_some_and(is_non_secret_value))
+            .collect();
         let named_lines: HashSet<usize> = named.iter().map(|n| n.line).collect();
         let matcher = EmbedMatcher::new(named.iter().filter_map(|n| n.value.as_deref()));
         doc.entries()
