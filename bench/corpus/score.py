@@ -15,7 +15,8 @@ if os.path.exists(labels_path):
             continue
         cols = line.rstrip("\n").split("\t")
         label, check, project, file, service, key = cols[:6]
-        labels[(check, project, file, service, key)] = label
+        group = cols[6] if len(cols) > 6 and cols[6] not in ("", "-") else None
+        labels[(check, project, file, service, key)] = (label, group)
 
 projects = []
 for line in open(manifest_path, encoding="utf-8"):
@@ -45,13 +46,25 @@ for project in projects:
 
 tp, fp, fn = defaultdict(int), defaultdict(int), defaultdict(int)
 ran = set(projects)
-for row in found:
-    if labels.get(row) == "T":
+# A group is one problem: its first row found is a true positive, every further one a duplicate (false).
+groups_found = set()
+for row in sorted(found):
+    label, group = labels.get(row, ("?", None))
+    if label == "T" and group is None:
+        tp[row[0]] += 1
+    elif label == "T" and group not in groups_found:
+        groups_found.add(group)
         tp[row[0]] += 1
     else:
         fp[row[0]] += 1
-for row, label in labels.items():
-    if label == "T" and row not in found and row[1] in ran:
+groups_missed = set()
+for row, (label, group) in labels.items():
+    if label != "T" or row[1] not in ran or row in found:
+        continue
+    if group is None:
+        fn[row[0]] += 1
+    elif group not in groups_found and group not in groups_missed:
+        groups_missed.add(group)
         fn[row[0]] += 1
 
 with open(unlabelled_out, "w", encoding="utf-8") as out:

@@ -6,7 +6,7 @@ use std::path::Path;
 use super::secret_use::SecretUse;
 use super::{Check, CheckName, Context, Finding, Severity};
 use crate::project::Origin;
-use crate::secret::{Strength, fingerprint};
+use crate::secret::{Strength, fingerprint, placeholder_word};
 
 /// Secrets that are short, low in entropy, common, placeholders, or equal to their own key or user name: in env
 /// files, as compose literals, and as `${VAR:-default}` defaults that are delivered. One finding per value, listing
@@ -33,6 +33,11 @@ impl Check for WeakSecret {
         let mut by_value: BTreeMap<&str, Vec<SecretUse>> = BTreeMap::new();
         let mut order: Vec<&str> = Vec::new();
         for use_ in SecretUse::collect(cx) {
+            // A template's placeholder for an optional integration (`SLACK_CLIENT_SECRET=get_the_secret...`) means
+            // the integration is off; a weak value there that is no placeholder is still judged.
+            if is_optional_integration(use_.key) && placeholder_word(use_.value).is_some() {
+                continue;
+            }
             let uses = by_value.entry(use_.value).or_default();
             if uses.is_empty() {
                 order.push(use_.value);
@@ -73,7 +78,7 @@ impl Check for WeakSecret {
 /// empty, the integration is simply off, as the templates that ship dozens of them intend.
 const INTEGRATION_WORDS: &[&str] = &[
     "CLIENT", "API", "APIKEY", "WEBHOOK", "ACCESS", "SESSION", "SMTP", "EMAIL", "MAIL", "HUB", "PROXY", "S3", "AWS",
-    "SPACES", "DQS", "INIT", "OAUTH", "OIDC", "LDAP", "SAML", "STORAGE", "VCS",
+    "SPACES", "DQS", "INIT", "OAUTH", "OIDC", "LDAP", "SAML", "STORAGE", "VCS", "SMS",
 ];
 
 /// True when `key` is the credential of an optional outside integration ([`INTEGRATION_WORDS`]).

@@ -161,6 +161,8 @@ mod tests {
             "POSTGRES_SHARED_BUFFERS",
             "REDIS_MASTER_SET",
             "KEYCLOAK_REALM",
+            "AWS_ACCESS_KEY",
+            "_APP_STORAGE_S3_ACCESS_KEY",
         ] {
             assert!(!is_secret_key(key), "{key} should not be secret");
         }

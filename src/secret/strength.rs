@@ -32,6 +32,7 @@ const PLACEHOLDERS: &[&str] = &[
     "default",
     "insert",
     "redacted",
+    "generate",
 ];
 
 /// One reason a secret is weak.
