@@ -125,14 +125,20 @@ const CLIENT_WORDS: &[&str] =
 /// True when `a` and `b` are the two ends of one credential: a database server's variable and the same password
 /// in the client that logs in with it (`POSTGRES_PASSWORD` = `DB_PASSWORD` of the app is one credential).
 fn one_credential(a: &str, b: &str) -> bool {
-    let is_client = |key: &str| {
-        let upper = key.to_ascii_uppercase();
-        let words: Vec<&str> = upper.split(['_', '-', '.']).collect();
-        words.iter().any(|w| CLIENT_WORDS.contains(w))
-            && words.iter().any(|w| ["PASSWORD", "PASSWD", "PASS", "PWD"].contains(w))
-    };
-    let is_server = |key: &str| SERVER_KEYS.iter().any(|s| key.eq_ignore_ascii_case(s));
-    (is_server(a) && is_client(b)) || (is_server(b) && is_client(a))
+    (is_server_key(a) && is_client_key(b)) || (is_server_key(b) && is_client_key(a))
+}
+
+/// True when `key` is a database server image's own credential variable (`POSTGRES_PASSWORD`).
+pub(super) fn is_server_key(key: &str) -> bool {
+    SERVER_KEYS.iter().any(|s| key.eq_ignore_ascii_case(s))
+}
+
+/// True when `key` is a client's password to a database (`DB_PASSWORD`, `NETBOX_DATABASE_PASSWORD`).
+pub(super) fn is_client_key(key: &str) -> bool {
+    let upper = key.to_ascii_uppercase();
+    let words: Vec<&str> = upper.split(['_', '-', '.']).collect();
+    words.iter().any(|w| CLIENT_WORDS.contains(w))
+        && words.iter().any(|w| ["PASSWORD", "PASSWD", "PASS", "PWD"].contains(w))
 }
 
 fn first_word(key: &str) -> String {

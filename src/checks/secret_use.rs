@@ -51,7 +51,7 @@ impl<'a> SecretUse<'a> {
                 let Some(value) = var.value.as_deref().filter(|v| !v.is_empty()) else { continue };
                 let (file, line, from_default) = match &var.origin {
                     Origin::Inline { file, line } => (file, *line, false),
-                    Origin::Interpolated { file, line, source: None, variables } => {
+                    Origin::Interpolated { file, line, source: None, variables, .. } => {
                         // Set in the shell: the deployment's value, not the file's.
                         if variables.iter().any(|v| std::env::var_os(v).is_some()) {
                             continue;

@@ -83,14 +83,16 @@ impl StatefulImage {
     /// moved the data to, else on one of the image's data paths, a parent of one, or anywhere below its data root.
     pub fn is_persisted(&self, service: &Service) -> bool {
         let moved = self.moved_data_path(service);
-        service.volumes.iter().filter(|v| matches!(v.kind, VolumeKind::Named | VolumeKind::Bind)).any(|v| match &moved {
-            Some(path) => {
-                let target = v.target.trim_end_matches('/');
-                let path = path.trim_end_matches('/');
-                path == target || path.starts_with(&format!("{target}/"))
-            }
-            None => self.persists(&v.target),
-        })
+        service.volumes.iter().filter(|v| matches!(v.kind, VolumeKind::Named | VolumeKind::Bind)).any(
+            |v| match &moved {
+                Some(path) => {
+                    let target = v.target.trim_end_matches('/');
+                    let path = path.trim_end_matches('/');
+                    path == target || path.starts_with(&format!("{target}/"))
+                }
+                None => self.persists(&v.target),
+            },
+        )
     }
 
     /// True when a mount at `target` persists this image's data (the data path itself or a parent of it).

@@ -77,13 +77,82 @@ impl Check for WeakSecret {
 /// Words of credentials for optional outside integrations (OAuth apps, cloud APIs, mail relays, registries): left
 /// empty, the integration is simply off, as the templates that ship dozens of them intend.
 const INTEGRATION_WORDS: &[&str] = &[
-    "CLIENT", "API", "APIKEY", "WEBHOOK", "ACCESS", "SESSION", "SMTP", "EMAIL", "MAIL", "HUB", "PROXY", "S3", "AWS",
-    "SPACES", "DQS", "INIT", "OAUTH", "OIDC", "LDAP", "SAML", "STORAGE", "VCS", "SMS",
+    "CLIENT",
+    "API",
+    "APIKEY",
+    "WEBHOOK",
+    "ACCESS",
+    "SESSION",
+    "SMTP",
+    "EMAIL",
+    "MAIL",
+    "HUB",
+    "PROXY",
+    "S3",
+    "AWS",
+    "SPACES",
+    "DQS",
+    "INIT",
+    "OAUTH",
+    "OIDC",
+    "LDAP",
+    "SAML",
+    "STORAGE",
+    "VCS",
+    "SMS",
+    "SLACK",
+    "GITHUB",
+    "GITLAB",
+    "GOOGLE",
+    "APPLE",
+    "AZURE",
+    "DISCORD",
+    "MICROSOFT",
+    "TWITTER",
+    "FACEBOOK",
+    "OPENAI",
+    "STRIPE",
+    "SENDGRID",
+    "MAILGUN",
+    "TWILIO",
 ];
 
 /// True when `key` is the credential of an optional outside integration ([`INTEGRATION_WORDS`]).
 fn is_optional_integration(key: &str) -> bool {
     key.to_ascii_uppercase().split(['_', '-', '.']).any(|w| INTEGRATION_WORDS.contains(&w))
+}
+
+/// Words of the secrets an application signs or encrypts with itself: empty, they are no secret at all.
+const OWN_SECRET_WORDS: &[&str] = &["NEXTAUTH", "SESSION", "JWT", "SIGNING", "ENCRYPTION", "COOKIE", "SALT", "HMAC"];
+
+/// True when an empty `key` matters to the stack itself: a database server's own credential variable, a password
+/// to a database (`DB_PASSWORD`, `DBPASS`), the application's own signing or session secret (`SECRET_KEY`,
+/// `NEXTAUTH_SECRET`), or a credential named after a service or image of the stack (`JVB_AUTH_PASSWORD` with a `jvb`
+/// service, `MEILI_MASTER_KEY` with `getmeili/meilisearch`). Other empty secrets (accounts of components the stack
+/// does not run) switch an option off.
+fn has_consumer(cx: &Context, key: &str) -> bool {
+    let upper = key.to_ascii_uppercase();
+    let words: Vec<&str> = upper.split(['_', '-', '.']).filter(|w| !w.is_empty()).collect();
+    if super::secret_reused::is_server_key(&upper)
+        || super::secret_reused::is_client_key(&upper)
+        || words.iter().any(|w| w.starts_with("DBPASS") || *w == "DBROOT")
+        || matches!(upper.trim_start_matches('_'), "SECRET" | "SECRET_KEY" | "SECRET_KEY_BASE" | "APP_SECRET")
+        || words.iter().any(|w| OWN_SECRET_WORDS.contains(w))
+    {
+        return true;
+    }
+    let names: Vec<String> = cx
+        .project
+        .services
+        .iter()
+        .flat_map(|s| {
+            let image = s.image.as_deref().map(|i| i.split(':').next().unwrap_or(i).rsplit('/').next().unwrap_or(i));
+            std::iter::once(s.name.as_str()).chain(image)
+        })
+        .flat_map(|n| n.split(['-', '_', '.']).map(str::to_ascii_uppercase).collect::<Vec<_>>())
+        .filter(|n| n.len() >= 3)
+        .collect();
+    words.iter().take(2).filter(|w| w.len() >= 3 && *w != &"APP").any(|w| names.iter().any(|n| n.starts_with(w)))
 }
 
 /// Secret keys a service receives as an empty string: from an env file line `KEY=` (or `KEY=  # comment`), a
@@ -100,7 +169,12 @@ fn empty_secrets(check: &WeakSecret, cx: &Context, findings: &mut Vec<Finding>) 
     let mut places: Vec<(String, Empty)> = Vec::new();
     for service in &cx.project.services {
         for var in cx.rule.secret_vars(service) {
-            if var.value.as_deref() != Some("") || is_optional_integration(&var.key) {
+            let optional = matches!(var.origin, Origin::Interpolated { optional: true, .. });
+            if var.value.as_deref() != Some("")
+                || optional
+                || is_optional_integration(&var.key)
+                || !has_consumer(cx, &var.key)
+            {
                 continue;
             }
             let (place, file, line, how) = match &var.origin {
