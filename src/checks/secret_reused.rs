@@ -125,7 +125,25 @@ const CLIENT_WORDS: &[&str] =
 /// True when `a` and `b` are the two ends of one credential: a database server's variable and the same password
 /// in the client that logs in with it (`POSTGRES_PASSWORD` = `DB_PASSWORD` of the app is one credential).
 fn one_credential(a: &str, b: &str) -> bool {
-    (is_server_key(a) && is_client_key(b)) || (is_server_key(b) && is_client_key(a))
+    let ends = |server: &str, client: &str| {
+        if !is_server_key(server) || !is_client_key(client) {
+            return false;
+        }
+        // The client names the same database (`PG_PASSWORD` for `POSTGRES_PASSWORD`) or none in particular.
+        let family = first_word(server);
+        let upper = client.to_ascii_uppercase();
+        let words: Vec<&str> = upper.split(['_', '-', '.']).collect();
+        let same = |w: &str| {
+            w == family
+                || (family == "POSTGRES" && matches!(w, "PG" | "POSTGRESQL"))
+                || (family == "REDIS" && w == "CACHE")
+                || (family == "MONGO" && w == "MONGODB")
+                || (matches!(family.as_str(), "MYSQL" | "MARIADB") && matches!(w, "MYSQL" | "MARIADB"))
+        };
+        let named: Vec<&&str> = words.iter().filter(|w| CLIENT_WORDS.contains(w)).collect();
+        named.iter().any(|w| same(w)) || named.iter().all(|w| matches!(**w, "DB" | "DATABASE"))
+    };
+    ends(a, b) || ends(b, a)
 }
 
 /// True when `key` is a database server image's own credential variable (`POSTGRES_PASSWORD`).
@@ -191,6 +209,8 @@ mod tests {
         assert!(one_credential("NETBOX_DATABASE_PASSWORD", "POSTGRES_PASSWORD"));
         assert!(!one_credential("POSTGRES_PASSWORD", "SMTP_PASSWORD"));
         assert!(!one_credential("JWT_SECRET", "DB_PASSWORD"));
+        assert!(!one_credential("REDIS_PASSWORD", "MONGO_PASSWORD"));
+        assert!(one_credential("REDIS_PASSWORD", "CACHE_PASSWORD"));
     }
 
     #[test]

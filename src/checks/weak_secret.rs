@@ -82,7 +82,6 @@ const INTEGRATION_WORDS: &[&str] = &[
     "APIKEY",
     "WEBHOOK",
     "ACCESS",
-    "SESSION",
     "SMTP",
     "EMAIL",
     "MAIL",

@@ -110,6 +110,11 @@ pub fn is_secret_key(key: &str) -> bool {
     if words.last().is_some_and(|last| METADATA_WORDS.contains(last)) || words.iter().any(|w| FLAG_WORDS.contains(w)) {
         return false;
     }
+    // `AWS_ACCESS_KEY`, `MINIO_ACCESS_KEY`, `S3_ACCESS_KEY` are the key *id* (the user name); the secret half says
+    // SECRET (`AWS_SECRET_ACCESS_KEY`).
+    if upper.ends_with("ACCESS_KEY") && !upper.contains("SECRET") {
+        return false;
+    }
     CONTAINS.iter().any(|needle| upper.contains(needle)) || words.iter().any(|w| WORDS.contains(w))
 }
 
