@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::checks::CheckName;
 
@@ -35,8 +35,57 @@ pub enum Command {
     Check(CheckArgs),
     /// Rotate a credential end to end: generate, change it in the store, write the env files, recreate consumers.
     Rotate(RotateArgs),
+    /// Create the project's missing env files from their `.example` templates, with strong generated secrets.
+    #[command(after_help = "Never overwrites: an env file that exists is refused by path. Exit codes: 0 created \
+                            (or nothing to do with --dry-run), 2 error.")]
+    Init(InitArgs),
+    /// Print a shell completion script for `docker-secops` (docker itself completes `docker secops`).
+    Completion(CompletionArgs),
+    /// Write the man pages of the plugin and each sub-command into a directory (used by install.sh).
+    #[command(hide = true)]
+    Man(ManArgs),
     /// Print the version.
     Version,
+}
+
+/// `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Create only the env file of this environment (`local`, `prod`, ...), from its `.example` template.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+    /// List what would be written (fingerprints only) and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Who initialises, for the audit log (default: $SUDO_USER or $USER, and git user.name).
+    #[arg(long)]
+    pub operator: Option<String>,
+}
+
+/// `completion`.
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    /// The shell to print the script for.
+    #[arg(value_enum)]
+    pub shell: ShellArg,
+}
+
+/// `completion SHELL`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+/// `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Directory to write the `.1` pages into (created when missing).
+    #[arg(value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub dir: PathBuf,
 }
 
 /// `generate`.
@@ -69,9 +118,9 @@ pub enum KindArg {
 pub struct InventoryArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-    pub format: FormatArg,
+    /// Output format: a table, JSON, or a graph of files -> keys -> services (Mermaid, Graphviz dot).
+    #[arg(long, value_enum, default_value_t = InventoryFormatArg::Human)]
+    pub format: InventoryFormatArg,
 }
 
 /// `status`.
@@ -133,7 +182,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "CHECK")]
     pub only: Vec<CheckName>,
     /// Suppress the findings already in this earlier JSON report.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub baseline: Option<PathBuf>,
     /// Do not scan git history (faster; secret-in-git-history is skipped).
     #[arg(long)]
@@ -178,6 +227,12 @@ pub struct RotateArgs {
     /// Read the credential the store really accepts from stdin (no echo), when the env file's has drifted.
     #[arg(long)]
     pub current_from_stdin: bool,
+    /// Take the new value from stdin (no echo on a terminal; never printed) instead of generating it.
+    #[arg(long, conflicts_with_all = ["all", "resume", "rollback", "length", "current_from_stdin", "admin_user"])]
+    pub new_from_stdin: bool,
+    /// With --new-from-stdin: accept a value the strength policy calls weak.
+    #[arg(long, requires = "new_from_stdin")]
+    pub allow_weak: bool,
     /// Also write the old value to this key, for apps that accept both during a grace period.
     #[arg(long, value_name = "KEY")]
     pub keep_previous: Option<String>,
@@ -213,6 +268,19 @@ pub enum CheckFormatArg {
     Human,
     Json,
     Sarif,
+    /// GitHub Actions workflow commands (`::error file=...,line=...::`): annotations without code scanning.
+    Github,
+}
+
+/// `inventory --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InventoryFormatArg {
+    Human,
+    Json,
+    /// A Mermaid flowchart (renders in GitHub markdown).
+    Mermaid,
+    /// A Graphviz dot graph.
+    Dot,
 }
 
 /// `check --fail-on`.
@@ -235,16 +303,16 @@ pub enum FormatArg {
 #[derive(Debug, Clone, Args, Default)]
 pub struct ProjectArgs {
     /// Compose configuration files (repeatable; default: compose.yaml, docker-compose.yml, ... searched upwards).
-    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    #[arg(short = 'f', long = "file", value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub files: Vec<PathBuf>,
     /// Project name.
     #[arg(short = 'p', long = "project-name", value_name = "NAME")]
     pub project_name: Option<String>,
     /// Alternate working directory (default: the directory of the first compose file).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub project_directory: Option<PathBuf>,
     /// Interpolation env files (repeatable; default: .env in the project directory).
-    #[arg(long = "env-file", value_name = "FILE")]
+    #[arg(long = "env-file", value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub env_files: Vec<PathBuf>,
     /// Profiles to enable (repeatable).
     #[arg(long = "profile", value_name = "PROFILE")]

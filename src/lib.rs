@@ -6,15 +6,18 @@ pub mod audit;
 pub mod checks;
 pub mod cli;
 pub mod commands;
+pub mod completion;
 pub mod docker;
 pub mod envfile;
 pub mod error_chain;
 pub mod exit;
 pub mod fault;
 pub mod git;
+pub mod init;
 pub mod interrupt;
 pub mod inventory;
 pub mod live;
+pub mod man_pages;
 pub mod output;
 pub mod plugin;
 pub mod project;
@@ -37,6 +40,10 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         Ok(invocation) => invocation,
         Err(err) => return output::fatal(&err.into()),
     };
+    // docker's completion of `docker secops ...`: answered before clap, which would reject the half-typed line.
+    if let Some(request) = completion::Request::from_args(&invocation.command_args) {
+        return output::completion(&completion::complete(&request));
+    }
     let parsed = match cli::parse(invocation.command_args) {
         Ok(parsed) => parsed,
         Err(err) => return output::clap_error(&err),

@@ -20,11 +20,20 @@ pub struct AuditEntry {
     pub services: Vec<String>,
     #[serde(default)]
     pub duration_ms: u64,
-    /// `ok`, `rolled-back` or `failed`.
+    /// `ok`, `rolled-back` or `failed` for a rotation; `initialised` for a value `init` generated.
     pub result: String,
 }
 
+/// The result of the entry `docker secops init` writes for each secret it generates.
+pub const INITIALISED: &str = "initialised";
+
 impl AuditEntry {
+    /// True when the entry put a new value in place (a successful rotation, or `init`): the value's age counts
+    /// from it.
+    pub fn sets_value(&self) -> bool {
+        self.result == "ok" || self.result == INITIALISED
+    }
+
     /// The entry's time, when it parses.
     pub fn timestamp(&self) -> Option<time::OffsetDateTime> {
         time::OffsetDateTime::parse(&self.time, &time::format_description::well_known::Rfc3339).ok()

@@ -5,5 +5,5 @@ mod audit_entry;
 mod audit_log;
 
 pub use archive::{ArchiveError, archive_revoked, parse_recipient};
-pub use audit_entry::AuditEntry;
+pub use audit_entry::{AuditEntry, INITIALISED};
 pub use audit_log::{AUDIT_DIR, AUDIT_FILE, AuditLog};

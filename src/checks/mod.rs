@@ -36,6 +36,7 @@ pub use check::Check;
 pub use check_name::{CheckName, UnknownCheck};
 pub use context::{CheckOptions, Context};
 pub use env_file_info::EnvFileInfo;
+pub use env_name::{canonical as canonical_env, env_of};
 pub use finding::Finding;
 pub use report::{Report, Summary};
 pub use severity::Severity;

@@ -34,6 +34,7 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
         CheckFormatArg::Human => output::check_human(&report)?,
         CheckFormatArg::Json => output::check_json(&report)?,
         CheckFormatArg::Sarif => output::check_sarif(&report, &checks::registry())?,
+        CheckFormatArg::Github => output::check_github(&report)?,
     }
     let threshold = match args.fail_on {
         FailOnArg::Error => Some(Severity::Error),

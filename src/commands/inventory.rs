@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 
-use crate::cli::{FormatArg, InventoryArgs};
+use crate::cli::{InventoryArgs, InventoryFormatArg};
 use crate::exit::Exit;
 use crate::inventory::Inventory;
 use crate::output;
@@ -13,6 +13,11 @@ pub fn run(args: InventoryArgs) -> Result<Exit> {
     let options = super::project_options(&args.project)?;
     let project = Project::load(&options).context("cannot load the compose project")?;
     let inventory = Inventory::of(&project);
-    output::inventory(&inventory, args.format == FormatArg::Json)?;
+    match args.format {
+        InventoryFormatArg::Human => output::inventory(&inventory, false)?,
+        InventoryFormatArg::Json => output::inventory(&inventory, true)?,
+        InventoryFormatArg::Mermaid => output::inventory_mermaid(&inventory)?,
+        InventoryFormatArg::Dot => output::inventory_dot(&inventory)?,
+    }
     Ok(Exit::Ok)
 }

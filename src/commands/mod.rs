@@ -1,9 +1,13 @@
 //! One file per sub-command: each turns parsed arguments into options, calls the core, hands the result to output.
 
 mod check;
+mod completion;
 mod engine;
 mod generate;
+mod init;
 mod inventory;
+mod man;
+mod operator;
 mod project_options;
 mod recreate;
 mod rotate;
@@ -27,6 +31,9 @@ pub fn dispatch(cli: Cli, global: GlobalFlags) -> Result<Exit> {
         Command::Status(args) => status::run(args, &global),
         Command::Recreate(args) => recreate::run(args, &global),
         Command::Rotate(args) => rotate::run(args, &global),
+        Command::Init(args) => init::run(args),
+        Command::Completion(args) => completion::run(args),
+        Command::Man(args) => man::run(args),
         Command::Version => version::run(),
     }
 }

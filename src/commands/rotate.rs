@@ -17,10 +17,10 @@ use crate::plugin::GlobalFlags;
 use crate::project::{Project, ProjectError};
 use crate::rotation::Progress;
 use crate::rotation::{
-    AnyRecreator, Credentials, Engine, Journal, Outcome, PlanOptions, Planned, RotationError, RotationLock,
+    AnyRecreator, Credentials, Engine, Journal, NewValue, Outcome, PlanOptions, Planned, RotationError, RotationLock,
     RotationPlan, StoreSpec, Target, plan_offline, plan_project,
 };
-use crate::secret::{Secret, generate};
+use crate::secret::Secret;
 use crate::stores::{
     AnyStore, EnvOnly, MongoAdmin, MongoStore, Probe, RedisStore, StoreAddress, StoreKind, StoreLocator,
 };
@@ -87,6 +87,12 @@ pub fn run(args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
             });
         }
         let current = planned.file_old.fingerprint();
+        // Read and judged before the dry run stops, so `--dry-run --new-from-stdin` tells whether it would pass.
+        let new_value = match args.new_from_stdin {
+            true => NewValue::Provided { secret: read_secret_from_stdin("new value")?, allow_weak: args.allow_weak },
+            false => NewValue::Generate,
+        };
+        new_value.produce(&planned.plan, &planned.file_old)?;
         if args.dry_run {
             output::rotation_plan(&planned.plan, &current)?;
             continue;
@@ -95,7 +101,7 @@ pub fn run(args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
         // From here on a SIGINT/SIGTERM stops the rotation at a step boundary instead of killing it half-way.
         let (key, state_dir) = (planned.plan.key.clone(), planned.plan.state_dir.clone());
         let interrupt = engine::listen(output::signal_notice)?;
-        let outcome = match runtime.block_on(rotate_one(&args, global, &scope, planned, &interrupt)) {
+        let outcome = match runtime.block_on(rotate_one(&args, global, &scope, planned, &new_value, &interrupt)) {
             Ok(outcome) => outcome,
             Err(err) => return stopped(err, &interrupt, &key, &state_dir),
         };
@@ -171,6 +177,7 @@ async fn rotate_one(
     global: &GlobalFlags,
     scope: &Scope,
     planned: Planned,
+    new_value: &NewValue,
     interrupt: &Interrupt,
 ) -> Result<Outcome> {
     let Planned { plan, file_old } = planned;
@@ -182,7 +189,7 @@ async fn rotate_one(
             pid => format!("took over a stale lock of dead pid {pid} from {}", stale.started),
         });
     }
-    let new = generate(plan.kind, plan.length)?;
+    let new = new_value.produce(&plan, &file_old)?;
     let docker = Docker::connect(args, global, scope, &plan).await?;
     let address = docker.address(&plan.store, args).await?;
     let old = working_credential(&plan, address.as_ref(), &file_old, args).await?;
@@ -193,7 +200,8 @@ async fn rotate_one(
         Engine { store: &store, recreator: &recreator, progress: &progress, no_rollback: args.no_rollback, interrupt };
     // A signal during the preparation: stop before anything is written.
     engine.checkpoint()?;
-    let journal = engine.stage(plan, Credentials { old, file_old, new }, &operator(args))?;
+    let journal =
+        engine.stage(plan, Credentials { old, file_old, new }, &super::operator::operator(args.operator.as_deref()))?;
     Ok(engine.run(journal).await?)
 }
 
@@ -277,24 +285,6 @@ fn read_secret_from_stdin(what: &str) -> Result<Secret> {
         bail!("no {what} on stdin");
     }
     Ok(Secret::new(value))
-}
-
-fn operator(args: &RotateArgs) -> String {
-    if let Some(op) = &args.operator {
-        return op.clone();
-    }
-    let user = std::env::var("SUDO_USER").or_else(|_| std::env::var("USER")).unwrap_or_else(|_| "unknown".into());
-    let git_name = std::process::Command::new("git")
-        .args(["config", "--get", "user.name"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .filter(|n| !n.is_empty());
-    match git_name {
-        Some(name) => format!("{user} ({name})"),
-        None => user,
-    }
 }
 
 /// The engine connection and compose runner, when the rotation touches containers or reaches a store.

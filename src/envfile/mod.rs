@@ -10,6 +10,7 @@
 mod atomic;
 mod backup;
 mod bounded_read;
+mod create_new;
 mod document;
 mod entry;
 mod env_error;
@@ -31,6 +32,7 @@ mod set_tests;
 pub use atomic::write_atomic;
 pub use backup::backup;
 pub use bounded_read::{MAX_INPUT_FILE_SIZE, read_bounded, read_bounded_to_string};
+pub use create_new::create_new_atomic;
 pub use document::{EnvDocument, MAX_LISTED_ERRORS};
 pub use entry::Entry;
 pub use env_error::EnvError;

@@ -1,17 +1,17 @@
 //! The inventory of a project: every environment key each service receives, where its value comes from, and
 //! whether it is a secret. It is the blast radius of a rotation, and the input of `check`.
 
-mod embed_matcher;
 mod key_entry;
 mod secret_rule;
 mod service_inventory;
+mod url_password;
 
 use serde::Serialize;
 
-pub(crate) use embed_matcher::embeds;
 pub use key_entry::{KeyEntry, Source};
 pub use secret_rule::SecretRule;
 pub use service_inventory::{EnvFileEntry, ServiceInventory};
+pub(crate) use url_password::{embeds, replace_password};
 
 use crate::project::Project;
 

@@ -1,7 +1,7 @@
 //! Printing a check report: grouped by file for humans, the documented JSON, and the list of checks.
 
 use super::{Console, sanitize};
-use crate::checks::{Check, Report, Severity};
+use crate::checks::{Check, Report, Severity, Summary};
 
 /// Prints `report` for a human: findings grouped by file, then one summary line.
 pub fn check_human(report: &Report) -> std::io::Result<()> {
@@ -32,19 +32,23 @@ pub fn check_human(report: &Report) -> std::io::Result<()> {
             sanitize(&f.message)
         ));
     }
-    let s = &report.summary;
     if !report.findings.is_empty() {
         text.push('\n');
     }
+    text.push_str(&summary_line(&report.summary));
+    text.push('\n');
+    console.write(&text)
+}
+
+/// `3 errors, 1 warning[, 2 infos] in 1 file`.
+pub(super) fn summary_line(s: &Summary) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut summary = format!("{}, {}", plural(s.errors, "error"), plural(s.warnings, "warning"));
     if s.infos > 0 {
         summary.push_str(&format!(", {}", plural(s.infos, "info")));
     }
     summary.push_str(&format!(" in {}", plural(s.files, "file")));
-    text.push_str(&summary);
-    text.push('\n');
-    console.write(&text)
+    summary
 }
 
 /// Prints `report` as the documented JSON document.

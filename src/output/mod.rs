@@ -2,10 +2,14 @@
 //! a value is printed only where the user asked for it (`generate`, `--show-secrets`).
 
 mod check;
+mod completion;
 mod console;
 mod errors;
 mod generated;
+mod github;
+mod init;
 mod inventory;
+mod inventory_graph;
 mod metadata;
 mod recreate;
 mod rotation;
@@ -15,10 +19,14 @@ mod status;
 mod status_json;
 
 pub use check::{check_human, check_json, check_list};
+pub use completion::{completion, completion_script, man_pages};
 pub use console::{Console, display_path};
 pub use errors::{clap_error, fatal, stopped};
 pub use generated::{Generated, generated};
+pub use github::{check_github, github_lines};
+pub use init::init;
 pub use inventory::inventory;
+pub use inventory_graph::{dot, inventory_dot, inventory_mermaid, mermaid};
 pub use metadata::{metadata, version};
 pub use recreate::{RecreateJson, RecreateReport, RecreatedServiceJson};
 pub use rotation::{

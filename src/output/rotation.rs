@@ -23,6 +23,12 @@ pub fn plan_text(plan: &RotationPlan, current_fingerprint: &str) -> String {
         let how = if edit.embedded { "value embedding the secret" } else { "new value" };
         text.push_str(&format!("  edit:      {} {} ({how})\n", display_path(&edit.file), edit.key));
     }
+    for (file, key) in &plan.partial_matches {
+        text.push_str(&format!(
+            "  unchanged: {} {key} (contains the old value's bytes, but not whole nor as a URL password)\n",
+            display_path(file)
+        ));
+    }
     if let Some(prev) = &plan.keep_previous {
         text.push_str(&format!("  keep:      old value under {prev}\n"));
     }

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Journal, RotationError};
 use crate::envfile::{EnvDocument, backup, write_atomic};
+use crate::inventory::replace_password;
 
 /// The distinct files a plan edits, in edit order.
 pub fn files_of(journal: &Journal) -> Vec<PathBuf> {
@@ -48,7 +49,7 @@ fn edited(journal: &Journal, file: &Path, mut doc: EnvDocument) -> Result<EnvDoc
     let (old, new) = (journal.file_old.expose(), journal.new.expose());
     for edit in journal.plan.edits.iter().filter(|e| e.file == file) {
         let Some(current) = doc.get(&edit.key).and_then(|e| e.value.clone()) else { continue };
-        let value = if edit.embedded { current.replace(old, new) } else { new.to_string() };
+        let value = if edit.embedded { replace_password(&current, old, new) } else { new.to_string() };
         if value != current {
             doc.set(&edit.key, &value).map_err(RotationError::EnvFile)?;
         }
@@ -107,7 +108,7 @@ fn reverted(
     for edit in journal.plan.edits.iter().filter(|e| e.file == file) {
         let Some(current) = value_of(doc, &edit.key) else { continue };
         let value = if edit.embedded {
-            current.replace(new, old)
+            replace_password(&current, new, old)
         } else if current == new {
             old.to_string()
         } else {

@@ -59,6 +59,10 @@ pub struct RotationPlan {
     pub primary_file: PathBuf,
     /// Every edit, the primary one first.
     pub edits: Vec<EnvEdit>,
+    /// Keys whose value contains the old value's bytes other than whole or as a URL's password (`DB_HOST=postgresql`
+    /// when `postgres` is rotated): left alone, and said so in the plan.
+    #[serde(default)]
+    pub partial_matches: Vec<(PathBuf, String)>,
     /// SHA-256 of each edited file when planned: a file changed by someone else before commit is refused.
     pub file_hashes: Vec<(PathBuf, String)>,
     /// Services to recreate, in order (dependencies first).

@@ -101,6 +101,7 @@ fn build(
     let mut edits = vec![EnvEdit { file: primary.to_path_buf(), key: decl.key.clone(), embedded: false }];
     // A template placeholder (`changeme`) shared by several keys is no shared credential: rotate the key alone.
     let shared = crate::secret::placeholder_word(file_old.expose()).is_none();
+    let mut partial_matches = Vec::new();
     for doc in docs.iter().filter(|_| shared) {
         // The line of each key's effective (last) occurrence, built once: `doc.get` per entry was quadratic.
         let last_lines: HashMap<&str, usize> = doc.entries().iter().map(|e| (e.key.as_str(), e.line)).collect();
@@ -115,6 +116,8 @@ fn build(
             let edit = EnvEdit { file: doc.path().to_path_buf(), key: entry.key.clone(), embedded };
             if (exact || embedded) && !edits.iter().any(|e| e.file == edit.file && e.key == edit.key) {
                 edits.push(edit);
+            } else if !exact && !embedded && value.contains(file_old.expose()) {
+                partial_matches.push((edit.file, edit.key));
             }
         }
     }
@@ -129,6 +132,7 @@ fn build(
         store,
         primary_file: primary.to_path_buf(),
         edits,
+        partial_matches,
         file_hashes,
         consumers,
         store_restart,
@@ -364,7 +368,8 @@ fn guard_data(project: &Project, name: &str) -> Result<(), PlanError> {
     }
 }
 
-fn kind_of(decl: &SecretDecl, old: &str) -> SecretKind {
+/// The kind of a new value for `decl`: the declared one, else guessed from the key name and the current value.
+pub fn kind_of(decl: &SecretDecl, old: &str) -> SecretKind {
     match decl.kind.as_deref() {
         Some("jwt") => SecretKind::Jwt,
         Some("hex") => SecretKind::Hex,

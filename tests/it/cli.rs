@@ -39,7 +39,7 @@ fn generate_bad_length_is_a_usage_error() {
 #[test]
 fn generate_through_the_real_docker_cli() {
     if !docker_cli_available() {
-        eprintln!("skipped: the docker CLI is not installed");
+        crate::support::skip("the docker CLI is not installed");
         return;
     }
     let config = plugin_config_dir();
@@ -76,7 +76,7 @@ fn generate_through_the_real_docker_cli() {
 #[test]
 fn version_through_the_real_docker_cli() {
     if !docker_cli_available() {
-        eprintln!("skipped: the docker CLI is not installed");
+        crate::support::skip("the docker CLI is not installed");
         return;
     }
     let config = plugin_config_dir();

@@ -279,16 +279,16 @@ fn fixture_dir(name: &str) -> PathBuf {
 #[allow(clippy::print_stderr)]
 fn compose_available() -> bool {
     static AVAILABLE: OnceLock<bool> = OnceLock::new();
-    *AVAILABLE.get_or_init(|| {
-        let ok = Command::new("docker")
+    let available = *AVAILABLE.get_or_init(|| {
+        Command::new("docker")
             .args(["compose", "version"])
             .output()
-            .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).contains("version"));
-        if !ok {
-            eprintln!("skipped: compose v2 not available (`docker compose version` failed)");
-        }
-        ok
-    })
+            .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).contains("version"))
+    });
+    if !available {
+        crate::support::skip("compose v2 not available (`docker compose version` failed)");
+    }
+    available
 }
 
 /// The same oracle through the CLI: the keys per service in `docker secops inventory --format json` equal the

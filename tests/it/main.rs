@@ -3,9 +3,13 @@
 
 mod check;
 mod cli;
+mod completion;
 mod compose_oracle;
+mod ecosystem;
 mod hostile;
+mod init;
 mod live;
+mod rotate_new_value;
 mod rotate_offline;
 mod snapshots;
 mod support;

@@ -125,3 +125,58 @@ fn an_interrupted_rotation_blocks_new_ones_until_resumed() {
     assert!(!read(dir.path()).contains(&format!("API_TOKEN={OLD}")));
     assert!(!dir.path().join(".secops/rotation.journal.json").exists());
 }
+
+/// The weak default `postgres` is a substring of the host name and of the URL's scheme and host: only the whole
+/// value and the URL's password may change (it used to leave `DB_HOST=<new>ql` and `<new>ql://app:<new>@<new>ql`).
+const SUBSTRINGS: &str = "DB_PASSWORD=postgres\n\
+                          DB_HOST=postgresql\n\
+                          DB_USER=postgres_app\n\
+                          DB_NAME=app_postgres_db\n\
+                          DATABASE_URL=postgresql://app:postgres@postgresql:5432/app\n\
+                          ADMIN_URL=postgres://postgres:postgres@my-postgres-host/postgres\n\
+                          OTHER_URL=postgres://postgres:other@postgres/postgres\n";
+
+/// The env file after rotating `DB_PASSWORD` in it, with the new value put back to `NEW` for comparison.
+fn rotated_substrings(dir: &Path, args: &[&str]) -> String {
+    let out = secops(dir).args(args).output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let after = std::fs::read_to_string(dir.join(".env")).expect("read");
+    let new = after.lines().next().and_then(|l| l.strip_prefix("DB_PASSWORD=")).expect("first line").to_string();
+    assert_eq!(new.len(), 32, "a generated password");
+    after.replace(&new, "NEW")
+}
+
+const SUBSTRINGS_ROTATED: &str = "DB_PASSWORD=NEW\n\
+                                  DB_HOST=postgresql\n\
+                                  DB_USER=postgres_app\n\
+                                  DB_NAME=app_postgres_db\n\
+                                  DATABASE_URL=postgresql://app:NEW@postgresql:5432/app\n\
+                                  ADMIN_URL=postgres://postgres:NEW@my-postgres-host/postgres\n\
+                                  OTHER_URL=postgres://postgres:other@postgres/postgres\n";
+
+#[test]
+fn a_value_that_is_a_substring_of_hosts_users_and_schemes_is_replaced_only_as_a_url_password() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(".env"), SUBSTRINGS).expect("write");
+    let args = ["rotate", "DB_PASSWORD", "--env-file", ".env", "--no-recreate", "--yes"];
+    assert_eq!(rotated_substrings(dir.path(), &args), SUBSTRINGS_ROTATED);
+}
+
+#[test]
+fn a_substring_value_through_a_compose_project_is_replaced_only_as_a_url_password() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(".env"), SUBSTRINGS).expect("write");
+    let compose = "services:\n  app:\n    image: secops-test/app:1\n    env_file: .env\n";
+    std::fs::write(dir.path().join("compose.yaml"), compose).expect("write");
+    let dry = secops(dir.path()).args(["rotate", "DB_PASSWORD", "--dry-run"]).output().expect("runs");
+    let plan = String::from_utf8_lossy(&dry.stdout);
+    assert!(dry.status.success(), "{}", String::from_utf8_lossy(&dry.stderr));
+    for key in ["DB_HOST", "DB_USER", "DB_NAME", "OTHER_URL"] {
+        assert!(plan.contains(&format!("unchanged: .env {key} (")), "{key} said to be left alone:\n{plan}");
+    }
+    for key in ["DATABASE_URL", "ADMIN_URL"] {
+        assert!(plan.contains(&format!("edit:      .env {key} (value embedding")), "{key} edited:\n{plan}");
+    }
+    let args = ["rotate", "DB_PASSWORD", "--no-recreate", "--yes"];
+    assert_eq!(rotated_substrings(dir.path(), &args), SUBSTRINGS_ROTATED);
+}

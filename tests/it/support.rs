@@ -15,6 +15,24 @@ pub fn secops(dir: &Path) -> Command {
     cmd
 }
 
+/// Reports that the running test could not run here and returns without asserting anything: printed on the
+/// test's stderr, and appended to the file named by `SECOPS_SKIP_LOG` (scripts/test.sh sets it), so the suite's
+/// closing line counts the test as skipped, not passed. `reason` says what is missing.
+#[allow(clippy::print_stderr)] // the notice is the point: cargo test shows a test's stderr
+pub fn skip(reason: &str) {
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("?");
+    eprintln!("skipped {test}: {reason}");
+    if let Some(log) = std::env::var_os("SECOPS_SKIP_LOG") {
+        use std::io::Write;
+        let line = format!("{test}\t{reason}\n");
+        let appended = std::fs::OpenOptions::new().create(true).append(true).open(&log);
+        if let Err(e) = appended.and_then(|mut f| f.write_all(line.as_bytes())) {
+            eprintln!("cannot record the skip in {}: {e}", log.to_string_lossy());
+        }
+    }
+}
+
 /// True when `docker` (the CLI binary) runs here; the tests that need it print a notice and return otherwise.
 pub fn docker_cli_available() -> bool {
     Command::new("docker").arg("--version").output().is_ok_and(|o| o.status.success())

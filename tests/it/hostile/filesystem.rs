@@ -53,12 +53,12 @@ fn symlinked_env_file_is_written_through_and_the_link_kept() {
 #[allow(clippy::print_stderr)] // Skip notices go to the test's stderr.
 fn linked_layout_on_tmpfs() -> Option<(tempfile::TempDir, Tmpfs)> {
     if !is_root() {
-        eprintln!("skipped: mounting a tmpfs needs root");
+        crate::support::skip("mounting a tmpfs needs root");
         return None;
     }
     let root = linked_layout();
     let Some(tmpfs) = Tmpfs::mount(&root.path().join("t"), "64k") else {
-        eprintln!("skipped: cannot mount a tmpfs here");
+        crate::support::skip("cannot mount a tmpfs here");
         return None;
     };
     std::fs::write(root.path().join("t/app.env"), ENV).expect("write env");

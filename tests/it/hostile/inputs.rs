@@ -225,7 +225,7 @@ fn unprivileged() -> Option<Option<Unprivileged>> {
         None => Some(None),
         Some(Some(nobody)) => Some(Some(nobody)),
         Some(None) => {
-            eprintln!("skipped: running as root, and setpriv cannot run the binary as nobody here");
+            crate::support::skip("running as root, and setpriv cannot run the binary as nobody here");
             None
         }
     }

@@ -29,11 +29,11 @@ fn mongosh(project: &str, dir: &std::path::Path, password: &str, eval: &str) -> 
 #[test]
 fn rotate_mongo_changes_the_user_password_and_keeps_data() {
     if std::env::var(OPT_IN).as_deref() != Ok("1") {
-        eprintln!("skipped rotate_mongo: set {OPT_IN}=1 to run tests against the Docker engine");
+        crate::support::skip(&format!("set {OPT_IN}=1 to run tests against the Docker engine"));
         return;
     }
     if !image_available() {
-        eprintln!("skipped rotate_mongo: the {IMAGE} image is not present and cannot be pulled (no registry)");
+        crate::support::skip(&format!("the {IMAGE} image is not present and cannot be pulled (no registry)"));
         return;
     }
     let tmp = tempfile::tempdir().expect("tempdir");

@@ -56,7 +56,7 @@ impl Stack {
     /// Copies the fixture without starting it (`None` when live tests are off).
     pub fn copy(test: &str) -> Option<Stack> {
         if std::env::var(OPT_IN).as_deref() != Ok("1") {
-            eprintln!("skipped {test}: set {OPT_IN}=1 to run tests against the Docker engine");
+            crate::support::skip(&format!("set {OPT_IN}=1 to run tests against the Docker engine"));
             return None;
         }
         ensure_images();
