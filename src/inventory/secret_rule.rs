@@ -134,6 +134,7 @@ mod tests {
                     line: Some(4),
                     variables: vec!["DB_PASSWORD".into()],
                     source: None,
+                    optional: false,
                 },
             ),
         ];
