@@ -19,6 +19,9 @@ pub struct Finding {
     pub key: Option<String>,
     /// Fingerprint of the secret value concerned, when one is.
     pub fingerprint: Option<String>,
+    /// Every key holding the value concerned, when it is more than `key` (one finding per value, not per key).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<String>,
     pub message: String,
     /// Stable identity for `--baseline` and SARIF `partialFingerprints`: survives line moves, changes with the value.
     #[serde(default)]
@@ -36,6 +39,7 @@ impl Finding {
             service: None,
             key: None,
             fingerprint: None,
+            keys: Vec::new(),
             message: message.into(),
             id: String::new(),
         }
@@ -57,6 +61,12 @@ impl Finding {
     /// Sets the key.
     pub fn key(mut self, key: &str) -> Self {
         self.key = Some(key.to_string());
+        self
+    }
+
+    /// Sets every key holding the value (when the finding stands for several).
+    pub fn keys(mut self, keys: Vec<String>) -> Self {
+        self.keys = keys;
         self
     }
 

@@ -8,6 +8,7 @@ mod env_file_info;
 mod env_name;
 mod finding;
 mod report;
+mod secret_use;
 mod severity;
 
 mod data_not_persisted;

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::env_name::env_of;
 use super::{Check, CheckName, Context, Finding, Severity};
-use crate::secret::fingerprint;
+use crate::secret::{Strength, fingerprint};
 
 /// Values shorter than this are not compared: empty and tiny values repeat by chance.
 const MIN_LEN: usize = 8;
@@ -48,8 +48,15 @@ impl Check for SecretReused {
             }
         }
         for (value, uses) in by_value {
+            // Copies of one weak value are `weak-secret`'s single finding, not reuse on top of it.
+            if uses.iter().any(|u| !Strength::estimate(value, u.key, None).is_strong()) {
+                continue;
+            }
             for (a, b) in uses.iter().zip(first_reuses(&uses)) {
                 let Some(b) = b.map(|j| &uses[j]) else { continue };
+                if one_credential(a.key, b.key) {
+                    continue;
+                }
                 findings.push(
                     self.finding(format!(
                         "{} has the same value as {} in {}:{}",
@@ -97,6 +104,61 @@ fn first_reuses(uses: &[Use]) -> Vec<Option<usize>> {
     out
 }
 
+/// Variables through which a database server's image takes its credential (`POSTGRES_PASSWORD`).
+const SERVER_KEYS: &[&str] = &[
+    "POSTGRES_PASSWORD",
+    "MYSQL_PASSWORD",
+    "MYSQL_ROOT_PASSWORD",
+    "MARIADB_PASSWORD",
+    "MARIADB_ROOT_PASSWORD",
+    "MONGO_INITDB_ROOT_PASSWORD",
+    "REDIS_PASSWORD",
+    "RABBITMQ_DEFAULT_PASS",
+    "MINIO_ROOT_PASSWORD",
+    "ELASTIC_PASSWORD",
+];
+
+/// Words a client's variable for a database credential carries (`DB_PASSWORD`, `DATABASE_PASS`, `PG_PASSWORD`).
+const CLIENT_WORDS: &[&str] =
+    &["DB", "DATABASE", "POSTGRES", "POSTGRESQL", "PG", "MYSQL", "MARIADB", "MONGO", "MONGODB", "REDIS", "CACHE"];
+
+/// True when `a` and `b` are the two ends of one credential: a database server's variable and the same password
+/// in the client that logs in with it (`POSTGRES_PASSWORD` = `DB_PASSWORD` of the app is one credential).
+fn one_credential(a: &str, b: &str) -> bool {
+    let ends = |server: &str, client: &str| {
+        if !is_server_key(server) || !is_client_key(client) {
+            return false;
+        }
+        // The client names the same database (`PG_PASSWORD` for `POSTGRES_PASSWORD`) or none in particular.
+        let family = first_word(server);
+        let upper = client.to_ascii_uppercase();
+        let words: Vec<&str> = upper.split(['_', '-', '.']).collect();
+        let same = |w: &str| {
+            w == family
+                || (family == "POSTGRES" && matches!(w, "PG" | "POSTGRESQL"))
+                || (family == "REDIS" && w == "CACHE")
+                || (family == "MONGO" && w == "MONGODB")
+                || (matches!(family.as_str(), "MYSQL" | "MARIADB") && matches!(w, "MYSQL" | "MARIADB"))
+        };
+        let named: Vec<&&str> = words.iter().filter(|w| CLIENT_WORDS.contains(w)).collect();
+        named.iter().any(|w| same(w)) || named.iter().all(|w| matches!(**w, "DB" | "DATABASE"))
+    };
+    ends(a, b) || ends(b, a)
+}
+
+/// True when `key` is a database server image's own credential variable (`POSTGRES_PASSWORD`).
+pub(super) fn is_server_key(key: &str) -> bool {
+    SERVER_KEYS.iter().any(|s| key.eq_ignore_ascii_case(s))
+}
+
+/// True when `key` is a client's password to a database (`DB_PASSWORD`, `NETBOX_DATABASE_PASSWORD`).
+pub(super) fn is_client_key(key: &str) -> bool {
+    let upper = key.to_ascii_uppercase();
+    let words: Vec<&str> = upper.split(['_', '-', '.']).collect();
+    words.iter().any(|w| CLIENT_WORDS.contains(w))
+        && words.iter().any(|w| ["PASSWORD", "PASSWD", "PASS", "PWD"].contains(w))
+}
+
 fn first_word(key: &str) -> String {
     key.split('_').next().unwrap_or(key).to_ascii_uppercase()
 }
@@ -139,6 +201,16 @@ mod tests {
                 .collect();
             assert_eq!(first_reuses(&uses), naive(&uses), "round {round}");
         }
+    }
+
+    #[test]
+    fn server_and_client_ends_of_one_credential_are_not_reuse() {
+        assert!(one_credential("POSTGRES_PASSWORD", "DB_PASSWORD"));
+        assert!(one_credential("NETBOX_DATABASE_PASSWORD", "POSTGRES_PASSWORD"));
+        assert!(!one_credential("POSTGRES_PASSWORD", "SMTP_PASSWORD"));
+        assert!(!one_credential("JWT_SECRET", "DB_PASSWORD"));
+        assert!(!one_credential("REDIS_PASSWORD", "MONGO_PASSWORD"));
+        assert!(one_credential("REDIS_PASSWORD", "CACHE_PASSWORD"));
     }
 
     #[test]

@@ -36,7 +36,7 @@ impl KeyEntry {
         let (source, file, line, variable) = match &var.origin {
             Origin::EnvFile { file, line } => (Source::EnvFile, Some(file.clone()), Some(*line), None),
             Origin::Inline { file, line } => (Source::Inline, Some(file.clone()), *line, None),
-            Origin::Interpolated { file, line, variables, source } => match source {
+            Origin::Interpolated { file, line, variables, source, .. } => match source {
                 // The value really lives in the interpolation env file: point there, it is what a rotation edits.
                 Some((env_file, env_line)) => {
                     (Source::Interpolated, Some(env_file.clone()), Some(*env_line), variables.first().cloned())

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use super::url_password::has_url_password;
 use crate::envfile::EnvDocument;
 use crate::project::{EnvVar, Origin, Project, SecretDecl, Service};
-use crate::secret::is_secret_key;
+use crate::secret::{is_non_secret_value, is_secret_key};
 
 /// The secret-key rule for one project.
 #[derive(Debug, Clone, Default)]
@@ -55,7 +55,11 @@ impl SecretRule {
         service
             .environment
             .iter()
-            .map(|var| self.is_secret_by_name(var) || var.value.as_deref().is_some_and(has_url_password))
+            .map(|var| {
+                // A boolean or "off" value (`OAUTH_PRIVATE_KEY=disabled`) is a setting, whatever the key says.
+                !var.value.as_deref().is_some_and(is_non_secret_value)
+                    && (self.is_secret_by_name(var) || var.value.as_deref().is_some_and(has_url_password))
+            })
             .collect()
     }
 
@@ -68,7 +72,10 @@ impl SecretRule {
     pub fn entry_secret_flags(&self, doc: &EnvDocument) -> Vec<bool> {
         doc.entries()
             .iter()
-            .map(|e| self.is_secret_name(&e.key) || e.value.as_deref().is_some_and(has_url_password))
+            .map(|e| {
+                !e.value.as_deref().is_some_and(is_non_secret_value)
+                    && (self.is_secret_name(&e.key) || e.value.as_deref().is_some_and(has_url_password))
+            })
             .collect()
     }
 
@@ -127,6 +134,7 @@ mod tests {
                     line: Some(4),
                     variables: vec!["DB_PASSWORD".into()],
                     source: None,
+                    optional: false,
                 },
             ),
         ];

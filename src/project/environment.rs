@@ -53,6 +53,13 @@ pub(crate) fn resolve_environment(
     Ok(vars)
 }
 
+/// True for `${VAR:-}` or `${VAR-}`: one variable whose default is explicitly empty.
+fn is_optional_template(template: &str) -> bool {
+    let Some(inner) = template.trim().strip_prefix("${").and_then(|t| t.strip_suffix('}')) else { return false };
+    let name = inner.strip_suffix(":-").or_else(|| inner.strip_suffix('-'));
+    name.is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+}
+
 /// An `environment:` entry: its value and whether it came from a literal or from interpolation.
 fn inline_var(key: &str, node: &Node, fallback_file: &Path) -> EnvVar {
     let file = node.file.as_deref().map_or_else(|| fallback_file.to_path_buf(), Path::to_path_buf);
@@ -64,6 +71,7 @@ fn inline_var(key: &str, node: &Node, fallback_file: &Path) -> EnvVar {
             line,
             variables: substitution.variables.clone(),
             source: substitution.source.clone(),
+            optional: is_optional_template(&substitution.template),
         },
         None => Origin::Inline { file, line },
     };

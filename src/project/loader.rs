@@ -86,6 +86,10 @@ pub(crate) fn load(options: &ProjectOptions) -> Result<Project, ProjectError> {
     // A file read for several `extends` or `include` entries is interpolated each time: report each finding once.
     let mut undefined = Vec::new();
     for record in loader.undefined {
+        // compose sets COMPOSE_PROJECT_NAME itself for interpolation (mailcow's `${COMPOSE_PROJECT_NAME}_...`).
+        if record.name == "COMPOSE_PROJECT_NAME" {
+            continue;
+        }
         if !undefined.contains(&record) {
             undefined.push(record);
         }

@@ -40,6 +40,7 @@ fn origins_of_inline_interpolated_and_anchored_values() {
             line: Some(line_of(&compose, "REDIS_PASSWORD: ${")),
             variables: vec!["REDIS_PASSWORD".into()],
             source: Some((dotenv.clone(), line_of(&dotenv, "REDIS_PASSWORD="))),
+            optional: false,
         }
     );
     let literal = cache.env("LITERAL").expect("key");

@@ -1,5 +1,7 @@
 //! Images that keep state (databases, brokers), where that state lives, and the port they serve on.
 
+use crate::project::{Service, VolumeKind};
+
 /// A family of stateful images.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StatefulImage {
@@ -7,65 +9,71 @@ pub struct StatefulImage {
     /// Container paths holding the data (any one persisted is enough).
     pub data_paths: &'static [&'static str],
     pub port: u16,
+    /// A directory whose every subdirectory belongs to the image's data (`/var/lib/postgresql`: `postgres:18` keeps
+    /// its cluster in `/var/lib/postgresql/18/docker`), so a mount anywhere below it is the data's.
+    pub data_root: Option<&'static str>,
+    /// The environment variable that moves the data (`PGDATA`), when the image has one.
+    pub data_env: Option<&'static str>,
+    /// The server flag that moves the data (`--dbpath`, `--dir`, `--datadir`), when the image has one.
+    pub data_flag: Option<&'static str>,
     /// Credential variables the image applies only to an empty data directory (official and Bitnami names; each
     /// also has a `_FILE` form). Changing one later changes nothing in the database.
     pub init_credentials: &'static [&'static str],
+}
+
+const fn image(family: &'static str, data_paths: &'static [&'static str], port: u16) -> StatefulImage {
+    StatefulImage { family, data_paths, port, data_root: None, data_env: None, data_flag: None, init_credentials: &[] }
 }
 
 const MYSQL_INIT: &[&str] = &["MYSQL_ROOT_PASSWORD", "MYSQL_PASSWORD", "MARIADB_ROOT_PASSWORD", "MARIADB_PASSWORD"];
 
 const KNOWN: &[StatefulImage] = &[
     StatefulImage {
-        family: "mongo",
-        data_paths: &["/data/db", "/bitnami/mongodb"],
-        port: 27017,
+        data_flag: Some("--dbpath"),
         init_credentials: &["MONGO_INITDB_ROOT_PASSWORD", "MONGODB_ROOT_PASSWORD", "MONGODB_PASSWORD"],
+        ..image("mongo", &["/data/db", "/bitnami/mongodb"], 27017)
     },
     // Redis reads `requirepass` from its command or config at every start: nothing is init-only.
-    StatefulImage { family: "redis", data_paths: &["/data", "/bitnami/redis/data"], port: 6379, init_credentials: &[] },
+    StatefulImage { data_flag: Some("--dir"), ..image("redis", &["/data", "/bitnami/redis/data"], 6379) },
+    StatefulImage { data_flag: Some("--dir"), ..image("valkey", &["/data", "/bitnami/valkey/data"], 6379) },
     StatefulImage {
-        family: "valkey",
-        data_paths: &["/data", "/bitnami/valkey/data"],
-        port: 6379,
-        init_credentials: &[],
-    },
-    StatefulImage {
-        family: "postgres",
-        data_paths: &["/var/lib/postgresql/data", "/var/lib/postgresql", "/bitnami/postgresql"],
-        port: 5432,
+        data_root: Some("/var/lib/postgresql"),
+        data_env: Some("PGDATA"),
         init_credentials: &["POSTGRES_PASSWORD", "POSTGRESQL_PASSWORD", "POSTGRESQL_POSTGRES_PASSWORD"],
+        ..image("postgres", &["/var/lib/postgresql/data", "/var/lib/postgresql", "/bitnami/postgresql"], 5432)
     },
     StatefulImage {
-        family: "mysql",
-        data_paths: &["/var/lib/mysql", "/bitnami/mysql/data"],
-        port: 3306,
+        data_flag: Some("--datadir"),
         init_credentials: MYSQL_INIT,
+        ..image("mysql", &["/var/lib/mysql", "/bitnami/mysql/data"], 3306)
     },
     StatefulImage {
-        family: "mariadb",
-        data_paths: &["/var/lib/mysql", "/bitnami/mariadb"],
-        port: 3306,
+        data_flag: Some("--datadir"),
         init_credentials: MYSQL_INIT,
+        ..image("mariadb", &["/var/lib/mysql", "/bitnami/mariadb"], 3306)
     },
     StatefulImage {
-        family: "elasticsearch",
-        data_paths: &["/usr/share/elasticsearch/data"],
-        port: 9200,
         init_credentials: &["ELASTIC_PASSWORD"],
+        ..image("elasticsearch", &["/usr/share/elasticsearch/data", "/bitnami/elasticsearch/data"], 9200)
     },
     StatefulImage {
-        family: "rabbitmq",
-        data_paths: &["/var/lib/rabbitmq"],
-        port: 5672,
+        init_credentials: &["OPENSEARCH_INITIAL_ADMIN_PASSWORD"],
+        ..image("opensearch", &["/usr/share/opensearch/data"], 9200)
+    },
+    StatefulImage {
         init_credentials: &["RABBITMQ_DEFAULT_PASS", "RABBITMQ_PASSWORD"],
+        ..image("rabbitmq", &["/var/lib/rabbitmq", "/bitnami/rabbitmq/mnesia"], 5672)
     },
-    StatefulImage {
-        family: "clickhouse",
-        data_paths: &["/var/lib/clickhouse"],
-        port: 8123,
-        init_credentials: &["CLICKHOUSE_PASSWORD"],
-    },
+    StatefulImage { init_credentials: &["CLICKHOUSE_PASSWORD"], ..image("clickhouse", &["/var/lib/clickhouse"], 8123) },
+    // MinIO reads its root credentials from the environment at every start: nothing is init-only.
+    image("minio", &["/data", "/bitnami/minio/data"], 9000),
 ];
+
+/// Other names of a family's images (`bitnami/postgresql`, `mongodb/mongodb-community-server`).
+const ALIASES: &[(&str, &str)] = &[("postgresql", "postgres"), ("pgvector", "postgres"), ("mongodb", "mongo")];
+
+/// Trailing words of an image name that say nothing of what it is: `mongodb-community-server` is a MongoDB.
+const GENERIC_WORDS: &[&str] = &["server", "community", "enterprise", "official", "oss", "ce", "ee", "alpine"];
 
 impl StatefulImage {
     /// The family of `image` (`mongo:7`, `bitnami/redis`, `docker.io/library/postgres:16`, `percona/percona-server-mongodb`),
@@ -74,12 +82,46 @@ impl StatefulImage {
         let repo = image.split('@').next().unwrap_or(image);
         let name = repo.rsplit('/').next().unwrap_or(repo);
         let name = name.split(':').next().unwrap_or(name).to_ascii_lowercase();
-        // The last `-` word decides: `percona-server-mongodb` is a MongoDB, `redis-commander` is not a Redis.
-        let last = name.rsplit('-').next().unwrap_or(&name);
-        // `mongodb` and `postgresql` (Bitnami's names) are the `mongo` and `postgres` families.
-        KNOWN.iter().copied().find(|k| {
-            last == k.family || last.strip_suffix("db") == Some(k.family) || last.strip_suffix("ql") == Some(k.family)
+        // The last `-` word decides (generic words skipped): `percona-server-mongodb` and
+        // `mongodb-community-server` are MongoDBs, `redis-commander` is not a Redis.
+        let last = name.rsplit('-').find(|w| !GENERIC_WORDS.contains(w)).unwrap_or(&name);
+        let last = ALIASES.iter().find(|(alias, _)| *alias == last).map_or(last, |(_, family)| family);
+        KNOWN.iter().copied().find(|k| last == k.family || last.strip_suffix("db") == Some(k.family))
+    }
+
+    /// Where `service` keeps this image's data when it moves it: `PGDATA`, or a `--dbpath`/`--dir`/`--datadir`
+    /// flag of its command (`--dir /srv` or `--dir=/srv`).
+    pub fn moved_data_path(&self, service: &Service) -> Option<String> {
+        if let Some(value) = self.data_env.and_then(|k| service.env(k)).and_then(|v| v.value.as_deref())
+            && value.starts_with('/')
+        {
+            return Some(value.to_string());
+        }
+        let flag = self.data_flag?;
+        let words = service.command.as_deref().unwrap_or_default();
+        words.iter().enumerate().find_map(|(i, w)| {
+            if w == flag {
+                words.get(i + 1).cloned()
+            } else {
+                w.strip_prefix(flag).and_then(|rest| rest.strip_prefix('=')).map(str::to_string)
+            }
         })
+    }
+
+    /// True when one of `service`'s named volumes or bind mounts holds this image's data: on the data path it
+    /// moved the data to, else on one of the image's data paths, a parent of one, or anywhere below its data root.
+    pub fn is_persisted(&self, service: &Service) -> bool {
+        let moved = self.moved_data_path(service);
+        service.volumes.iter().filter(|v| matches!(v.kind, VolumeKind::Named | VolumeKind::Bind)).any(
+            |v| match &moved {
+                Some(path) => {
+                    let target = v.target.trim_end_matches('/');
+                    let path = path.trim_end_matches('/');
+                    path == target || path.starts_with(&format!("{target}/"))
+                }
+                None => self.persists(&v.target),
+            },
+        )
     }
 
     /// True when `key` is one of the image's init-only credential variables (or its `_FILE` form).
@@ -92,6 +134,7 @@ impl StatefulImage {
     pub fn persists(&self, target: &str) -> bool {
         let target = target.trim_end_matches('/');
         self.data_paths.iter().any(|p| *p == target || p.starts_with(&format!("{target}/")))
+            || self.data_root.is_some_and(|root| target.starts_with(&format!("{root}/")))
     }
 }
 
@@ -108,6 +151,29 @@ mod tests {
         assert_eq!(StatefulImage::of("secops-test/redis:7").map(|i| i.family), Some("redis"));
         assert_eq!(StatefulImage::of("nginx:1"), None);
         assert_eq!(StatefulImage::of("redis-commander"), None);
+    }
+
+    #[test]
+    fn recognises_other_names_of_a_family() {
+        for (image, family) in [
+            ("bitnami/postgresql:16", "postgres"),
+            ("acme/postgresql:16", "postgres"),
+            ("mongodb/mongodb-community-server:8", "mongo"),
+            ("minio/minio", "minio"),
+            ("quay.io/minio/minio:RELEASE.2024", "minio"),
+            ("pgvector/pgvector:pg16", "postgres"),
+        ] {
+            assert_eq!(StatefulImage::of(image).map(|i| i.family), Some(family), "{image}");
+        }
+        assert_eq!(StatefulImage::of("mongo-express"), None);
+    }
+
+    #[test]
+    fn postgres_18_data_below_the_root_persists() {
+        let pg = StatefulImage::of("postgres:18").expect("postgres");
+        assert!(pg.persists("/var/lib/postgresql"));
+        assert!(pg.persists("/var/lib/postgresql/18/docker"));
+        assert!(!pg.persists("/srv/pg"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use serde_saphyr::budget::BudgetBreach;
 use serde_saphyr::options::{DuplicateKeyPolicy, MergeKeyPolicy};
 
 use super::ProjectError;
@@ -9,6 +10,9 @@ use super::node::{Node, Value};
 
 /// Most events alias expansion may replay in one file. A real compose file replays a few thousand (one anchored
 /// block per service); a "billion laughs" file needs far more, and is refused with an error instead of eating memory.
+/// This is the bomb guard: the parser's alias/anchor *ratio* heuristic is off, since compose files legitimately
+/// merge a handful of anchors (`<<: *defaults`) into hundreds of places (Sentry's self-hosted file: 10 anchors, 142
+/// aliases), and a ratio says nothing about how much an alias replays.
 pub const MAX_ALIAS_REPLAYED_EVENTS: usize = 200_000;
 
 /// Deepest nesting accepted (compose files nest five or six levels).
@@ -18,7 +22,7 @@ pub const MAX_DEPTH: usize = 64;
 /// does. An empty file gives an empty mapping.
 pub(crate) fn parse_compose_yaml(text: &str, file: &Path) -> Result<Node, ProjectError> {
     let mut options = serde_saphyr::options! {
-        budget: serde_saphyr::budget! { max_depth: MAX_DEPTH },
+        budget: serde_saphyr::budget! { max_depth: MAX_DEPTH, enforce_alias_anchor_ratio: false },
         alias_limits: serde_saphyr::alias_limits! { max_total_replayed_events: MAX_ALIAS_REPLAYED_EVENTS },
         duplicate_keys: DuplicateKeyPolicy::Error,
         merge_keys: MergeKeyPolicy::Merge,
@@ -48,8 +52,29 @@ fn yaml_error(file: &Path, err: &serde_saphyr::Error) -> ProjectError {
     let location = err.location();
     let line = location.map_or(0, |l| l.line() as usize);
     let column = location.map_or(0, |l| l.column() as usize);
-    let message = user_message(&err.without_snippet().to_string());
+    let message = match err.without_snippet() {
+        serde_saphyr::Error::Budget { breach, .. } => budget_message(breach),
+        other => user_message(&other.to_string()),
+    };
     ProjectError::Yaml { file: file.to_path_buf(), line, column, message }
+}
+
+/// A parser budget breach said in words: which limit, and that it guards against resource exhaustion.
+fn budget_message(breach: &BudgetBreach) -> String {
+    let what = match breach {
+        BudgetBreach::Events { events } => format!("{events} YAML events, more than accepted"),
+        BudgetBreach::Aliases { aliases } => format!("{aliases} aliases (`*name`), more than accepted"),
+        BudgetBreach::Anchors { anchors } => format!("{anchors} anchors (`&name`), more than accepted"),
+        BudgetBreach::Depth { depth } => format!("nesting {depth} levels deep, more than the {MAX_DEPTH} accepted"),
+        BudgetBreach::Nodes { nodes } => format!("{nodes} YAML nodes, more than accepted"),
+        BudgetBreach::MergeKeys { merge_keys } => format!("{merge_keys} merge keys (`<<`), more than accepted"),
+        BudgetBreach::Documents { documents } => format!("{documents} YAML documents, more than accepted"),
+        BudgetBreach::AliasAnchorRatio { aliases, anchors } => {
+            format!("{aliases} aliases for {anchors} anchors, more than accepted")
+        }
+        other => format!("a parser limit was reached ({other:?})"),
+    };
+    format!("the file is too large or too deeply aliased to read safely: {what}")
 }
 
 /// The parser's message without what our error already says (the position) or what is meant for programmers.
@@ -118,6 +143,35 @@ mod tests {
         }
         let err = parse(&text).expect_err("refused");
         assert!(err.to_string().contains("alias replay limit"), "{err}");
+    }
+
+    #[test]
+    fn many_aliases_of_few_anchors_load() {
+        // Sentry self-hosted's shape: a few anchored defaults merged into every service (10 anchors, 142 aliases
+        // tripped the parser's ratio heuristic, though compose loads it).
+        let mut text = String::from(
+            "x-defaults: &defaults\n  restart: unless-stopped\n  healthcheck: &hc\n    interval: 5s\nservices:\n",
+        );
+        for i in 0..150 {
+            text.push_str(&format!("  s{i}:\n    <<: *defaults\n    image: app\n    healthcheck: *hc\n"));
+        }
+        let node = parse(&text).expect("a file compose loads must load");
+        let s = node.get("services").and_then(|s| s.get("s149")).expect("s149");
+        assert_eq!(s.get("restart").and_then(Node::as_str), Some("unless-stopped"));
+    }
+
+    #[test]
+    fn budget_breaches_are_said_in_words() {
+        let text = "a:\n".to_string() + &(1..70).map(|i| format!("{}b:\n", "  ".repeat(i))).collect::<String>();
+        // Debug builds recurse deeply per YAML level: parse on a thread with a main-thread-sized stack.
+        let err = std::thread::Builder::new()
+            .stack_size(16 << 20)
+            .spawn(move || parse(&text).expect_err("too deep").to_string())
+            .expect("thread")
+            .join()
+            .expect("no panic");
+        assert!(err.contains("nesting") && err.contains("levels deep"), "{err}");
+        assert!(!err.contains('{') && !err.contains("Depth"), "no Debug struct: {err}");
     }
 
     #[test]

@@ -328,11 +328,8 @@ fn guard_init_only(
 fn guard_data(project: &Project, name: &str) -> Result<(), PlanError> {
     let Some(service) = project.service(name) else { return Ok(()) };
     let Some(image) = service.image.as_deref().and_then(StatefulImage::of) else { return Ok(()) };
-    let persisted = service.volumes.iter().any(|v| {
-        matches!(v.kind, crate::project::VolumeKind::Named | crate::project::VolumeKind::Bind)
-            && image.persists(&v.target)
-    });
-    if persisted {
+    // The rule `data-not-persisted` uses (PGDATA, --dbpath/--dir/--datadir, mounts below the data root).
+    if image.is_persisted(service) {
         Ok(())
     } else {
         Err(PlanError::DataNotPersisted { service: name.to_string(), family: image.family })

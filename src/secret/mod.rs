@@ -10,7 +10,7 @@ mod strong_generator;
 
 pub use fingerprint::fingerprint;
 pub use generator::{GenerateError, generate};
-pub use key_class::is_secret_key;
+pub use key_class::{is_non_secret_value, is_secret_key};
 pub use kind::SecretKind;
 pub use secret::Secret;
 pub use strength::{Strength, Weakness, placeholder_word};

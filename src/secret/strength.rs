@@ -32,6 +32,7 @@ const PLACEHOLDERS: &[&str] = &[
     "default",
     "insert",
     "redacted",
+    "generate",
 ];
 
 /// One reason a secret is weak.
@@ -88,6 +89,9 @@ impl Strength {
         let lower = value.to_lowercase();
         if let Some(word) = placeholder_word(value) {
             weaknesses.push(Weakness::Placeholder { word: word.to_string() });
+        } else if describes_key(value, key) {
+            // `DATA_ENCRYPTION_KEY=data encryption key with 32 char`: a template's description of what goes there.
+            weaknesses.push(Weakness::Placeholder { word: "its own key name".to_string() });
         }
         for name in std::iter::once(key).chain(user) {
             if !name.is_empty() && lower == name.to_lowercase() {
@@ -120,6 +124,20 @@ impl Strength {
 pub fn placeholder_word(value: &str) -> Option<&'static str> {
     let lower = value.to_lowercase();
     PLACEHOLDERS.iter().find(|w| lower.contains(**w)).copied()
+}
+
+/// True when `value` spells out the words of `key` (three or more of them, any separators): a description of the
+/// value, left in a template, not a value.
+fn describes_key(value: &str, key: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_ascii_lowercase).collect()
+    };
+    let key_words = words(key);
+    let value_words = words(value);
+    value.contains(' ')
+        && key_words.len() >= 2
+        && value_words.len() >= 3
+        && value_words.windows(key_words.len()).any(|w| w == key_words)
 }
 
 /// Bits from length and alphabet: length * log2(size of the character classes used), with repeated characters
@@ -178,6 +196,13 @@ mod tests {
         ] {
             assert!(weak(value), "{value:?} should be weak");
         }
+    }
+
+    #[test]
+    fn a_value_spelling_out_its_key_is_a_placeholder() {
+        let strength = Strength::estimate("data encryption key with 32 char", "DATA_ENCRYPTION_KEY", None);
+        assert!(strength.weaknesses.iter().any(|w| matches!(w, Weakness::Placeholder { .. })), "{strength:?}");
+        assert!(!describes_key("xK9-data-encryption-key-Q2z", "DATA_ENCRYPTION"));
     }
 
     #[test]

@@ -126,3 +126,57 @@ fn sarif_validates_against_the_2_1_0_schema() {
         }
     }
 }
+
+/// Findings at warning or error severity, by check, on the project `dir` (all checks but git history).
+fn counted_findings(dir: &Path) -> Vec<serde_json::Value> {
+    let out = secops(dir)
+        .args(["check", "--format", "json", "--fail-on", "never", "--no-history"])
+        .env_remove("COMPOSE_FILE")
+        .env_remove("COMPOSE_PROJECT_NAME")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}: stderr {}", dir.display(), String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["severity"] == "error" || f["severity"] == "warning")
+        .cloned()
+        .collect()
+}
+
+/// Issue 14's causes: `tests/fixtures/checks/<check>/cases/<cause>/{bad,good}/`. `bad/expect` lists `check count`
+/// lines: the bad project has exactly that many error/warning findings of each listed check, the clean twin none.
+#[test]
+fn each_cause_of_a_wrong_or_missed_finding_is_pinned_by_a_case() {
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    for check in std::fs::read_dir(repo_root().join("tests/fixtures/checks")).expect("fixtures") {
+        let Ok(entries) = std::fs::read_dir(check.expect("entry").path().join("cases")) else { continue };
+        for case in entries {
+            let case = case.expect("case").path();
+            cases += 1;
+            let name = case.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let expect = std::fs::read_to_string(case.join("bad/expect")).expect("bad/expect");
+            for (kind, expected_of) in [("bad", true), ("good", false)] {
+                let tmp = tempfile::tempdir().expect("tempdir");
+                let dir = tmp.path().join("project");
+                copy_dir(&case.join(kind), &dir);
+                let found = counted_findings(&dir);
+                for line in expect.lines().filter(|l| !l.is_empty()) {
+                    let (check, count) = line.split_once(' ').expect("`check count`");
+                    let want: usize = if expected_of { count.parse().expect("count") } else { 0 };
+                    let got = found.iter().filter(|f| f["check"] == check).count();
+                    if got != want {
+                        let messages: Vec<&serde_json::Value> =
+                            found.iter().filter(|f| f["check"] == check).map(|f| &f["message"]).collect();
+                        failures.push(format!("{name}/{kind}: {check}: {got} findings, want {want}: {messages:?}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(cases >= 10, "cases found: {cases}");
+    assert!(failures.is_empty(), "{failures:#?}");
+}
