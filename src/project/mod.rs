@@ -45,7 +45,7 @@ mod yaml_file;
 
 pub use compose_secret::{ComposeSecret, SecretSource, read_secret_file};
 pub use discovery::{DEFAULT_FILE_NAMES, DEFAULT_OVERRIDE_NAMES};
-pub use env_file_binding::EnvFileBinding;
+pub use env_file_binding::{EnvFileBinding, is_missing};
 pub use env_var::EnvVar;
 pub use error::ProjectError;
 pub use interpolate::interpolate;
