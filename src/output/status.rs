@@ -21,7 +21,7 @@ pub fn status(report: &StatusReport, json: bool) -> std::io::Result<()> {
     for service in &report.services {
         text.push('\n');
         text.push_str(&service_line(&console, service));
-        let width = service.keys.iter().map(|k| k.key.len()).max().unwrap_or(0);
+        let width = service.keys.iter().map(|k| k.label().len()).max().unwrap_or(0);
         for key in &service.keys {
             text.push_str(&key_line(&console, service, key, width));
         }
@@ -72,8 +72,9 @@ fn key_line(console: &Console, status: &ServiceStatus, key: &KeyStatus, width: u
         Drift::Stale { file, changed_after_created: true } => console.paint(
             "33",
             &format!(
-                "stale: {} changed after the container was created; run docker secops recreate {service}",
-                display_path(file)
+                "stale: {} changed after the container {}; run docker secops recreate {service}",
+                display_path(file),
+                if key.secret_target.is_some() { "started" } else { "was created" }
             ),
         ),
         Drift::Stale { file, changed_after_created: false } => console.paint(
@@ -104,7 +105,7 @@ fn key_line(console: &Console, status: &ServiceStatus, key: &KeyStatus, width: u
         }
     };
     let rotated = key.last_rotated.map(|t| console.dim(&format!("  rotated {}", when(t)))).unwrap_or_default();
-    format!("  {:width$}  {}  {drift}{probe}{rotated}\n", key.key, console.paint("36", &key.fingerprint))
+    format!("  {:width$}  {}  {drift}{probe}{rotated}\n", key.label(), console.paint("36", &key.fingerprint))
 }
 
 fn pending_line(console: &Console, pending: &PendingRotation) -> String {

@@ -10,6 +10,7 @@ mod mongo;
 mod recreate;
 mod redis_store;
 mod rotate;
+mod secrets;
 mod stack;
 mod status;
 mod usage;
