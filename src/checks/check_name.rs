@@ -47,6 +47,11 @@ check_names! {
     RedisNoAuth => "redis-no-auth",
     UndefinedVariable => "undefined-variable",
     SecretAge => "secret-age",
+    SecretFileMissing => "secret-file-missing",
+    SecretFilePermissions => "secret-file-permissions",
+    SecretFileTracked => "secret-file-tracked",
+    SecretFileNotIgnored => "secret-file-not-ignored",
+    SecretEnvUnset => "secret-env-unset",
 }
 
 impl fmt::Display for CheckName {
