@@ -82,12 +82,10 @@ pub struct StatusArgs {
     /// Do not log in to Redis and MongoDB; only compare env files with containers.
     #[arg(long)]
     pub no_probe: bool,
-    /// Reach Redis at this URI (redis://host:port) instead of its published port or container address.
-    #[arg(long, value_name = "URI")]
-    pub redis_uri: Option<String>,
-    /// Reach MongoDB at this URI (mongodb://host:port) instead of its published port or container address.
-    #[arg(long, value_name = "URI")]
-    pub mongo_uri: Option<String>,
+    /// Reach the store whose URI scheme this is (redis://, mongodb://, ...) here instead of at its published port
+    /// or container address (repeatable, one per store; `--redis-uri`/`--mongo-uri` are aliases).
+    #[arg(long = "store-uri", value_name = "URI", visible_aliases = ["redis-uri", "mongo-uri"])]
+    pub store_uri: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,
@@ -149,7 +147,7 @@ pub struct CheckArgs {
 /// `rotate`.
 #[derive(Debug, Args)]
 pub struct RotateArgs {
-    /// `redis`, `mongo`, `jwt`, or any env key.
+    /// A store (`redis`, `mongo`), `jwt`, or any env key.
     #[arg(value_name = "TARGET", required_unless_present_any = ["all", "resume", "rollback"])]
     pub target: Option<String>,
     /// Rotate every declared or detected secret (redis, mongo, jwt and x-secops keys), one after the other.
@@ -190,15 +188,24 @@ pub struct RotateArgs {
     /// Who rotates, for the audit log (default: $SUDO_USER or $USER, and git user.name).
     #[arg(long)]
     pub operator: Option<String>,
-    /// MongoDB: change the password as this admin user (its password is read from stdin) instead of as the user.
+    /// Change the store's password as this admin user (its password is read from stdin) instead of as the user.
     #[arg(long, value_name = "USER")]
     pub admin_user: Option<String>,
-    /// Reach Redis here instead of finding it through Docker.
-    #[arg(long, value_name = "URI")]
-    pub redis_uri: Option<String>,
-    /// Reach MongoDB here instead of finding it through Docker.
-    #[arg(long, value_name = "URI")]
-    pub mongo_uri: Option<String>,
+    /// PostgreSQL: set the password with `psql` inside the database's container (`docker exec -u postgres`, SQL on
+    /// stdin), which the official image trusts without a password: the way back in when the env file's value no
+    /// longer logs in. Refused for images that ask for a password on local connections (Bitnami).
+    #[arg(long)]
+    pub via_exec: bool,
+    /// Rotate only the env files even when the value reaches a database's init-only password variable
+    /// (`RABBITMQ_DEFAULT_PASS`, `ELASTIC_PASSWORD`, ... which the image applies only to an empty data directory):
+    /// the database keeps the old password, and every service recreated with the new one is refused until you
+    /// change it in the database yourself. Without it such a rotation is refused (exit 2) before anything changes.
+    #[arg(long)]
+    pub env_only: bool,
+    /// Reach the store whose URI scheme this is (redis://, mongodb://, ...) here instead of finding it through
+    /// Docker (repeatable, one per store; `--redis-uri`/`--mongo-uri` are aliases).
+    #[arg(long = "store-uri", value_name = "URI", visible_aliases = ["redis-uri", "mongo-uri"])]
+    pub store_uri: Vec<String>,
     /// Seconds to wait for each recreated service to become healthy.
     #[arg(long, value_name = "SECS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,

@@ -1,7 +1,7 @@
 //! `data-not-persisted`: a database whose data lives on the container layer.
 
-use super::stateful_image::StatefulImage;
 use super::{Check, CheckName, Context, Finding, Severity};
+use crate::project::StatefulImage;
 use crate::project::VolumeKind;
 
 /// A stateful service with no named volume or bind mount on its data path: the recreate every rotation needs

@@ -1,7 +1,7 @@
 //! `db-port-exposed`: a database port published on all interfaces.
 
-use super::stateful_image::StatefulImage;
 use super::{Check, CheckName, Context, Finding, Severity};
+use crate::project::StatefulImage;
 
 /// Database ports reachable from every network the host is on.
 pub struct DbPortExposed;

@@ -10,7 +10,6 @@ mod finding;
 mod report;
 mod secret_file_info;
 mod severity;
-mod stateful_image;
 
 mod data_not_persisted;
 mod db_port_exposed;
@@ -45,7 +44,6 @@ pub use finding::Finding;
 pub use report::{Report, Summary};
 pub use secret_file_info::SecretFileInfo;
 pub use severity::Severity;
-pub use stateful_image::StatefulImage;
 
 use std::collections::BTreeSet;
 

@@ -1,7 +1,7 @@
 //! `redis-no-auth`: a Redis that accepts anyone.
 
 use super::{Check, CheckName, Context, Finding, Severity};
-use crate::stores::StoreKind;
+use crate::project::StatefulImage;
 
 /// A redis service started with neither `--requirepass`, an ACL file, a config file, nor the image's password
 /// variable (`REDIS_PASSWORD` for bitnami).
@@ -21,7 +21,8 @@ impl Check for RedisNoAuth {
     }
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
         for service in &cx.project.services {
-            if service.image.as_deref().and_then(StoreKind::from_image) != Some(StoreKind::Redis) {
+            let family = service.image.as_deref().and_then(StatefulImage::of).map(|i| i.family);
+            if !matches!(family, Some("redis" | "valkey")) {
                 continue;
             }
             let words = service.command.as_deref().unwrap_or_default();

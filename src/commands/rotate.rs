@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 
 use super::engine;
 use crate::cli::{FormatArg, RotateArgs};
-use crate::docker::{ComposeRunner, DockerClient};
+use crate::docker::{ComposeRunner, ContainerInfo, DockerClient, ORIGINAL_CLI_ENV};
 use crate::exit::Exit;
 use crate::interrupt::Interrupt;
 use crate::live::ServiceRecreator;
@@ -18,11 +18,11 @@ use crate::project::{Project, ProjectError};
 use crate::rotation::Progress;
 use crate::rotation::{
     AnyRecreator, Credentials, Engine, Journal, Outcome, PlanOptions, Planned, RotationError, RotationLock,
-    RotationPlan, StoreSpec, Target, plan_offline, plan_project,
+    RotationPlan, Target, plan_offline, plan_project,
 };
 use crate::secret::{Secret, generate};
 use crate::stores::{
-    AnyStore, EnvOnly, MongoAdmin, MongoStore, Probe, RedisStore, StoreAddress, StoreKind, StoreLocator,
+    Admin, AnyStore, ContainerExec, OpenRequest, Probe, StoreAddress, StoreKind, StoreLocator, StoreSpec,
 };
 
 /// What the rotation works on: a compose project, or one env file with no project (the offline form).
@@ -42,6 +42,7 @@ pub fn run(args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
         keep_previous: args.keep_previous.clone(),
         no_recreate: args.no_recreate,
         archive_recipient: args.archive_recipient.clone(),
+        env_only: args.env_only,
     };
     let targets: Vec<Target> = match (&args.target, args.all, &scope) {
         (Some(word), _, _) => vec![Target::parse(word)],
@@ -77,7 +78,7 @@ pub fn run(args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
             Scope::Project(project) => plan_project(project, &target, &options)?,
             Scope::Offline(file) => match &target {
                 Target::Key(key) => plan_offline(file, key, &options)?,
-                _ => bail!("`rotate redis|mongo|jwt` needs a compose project; offline, name the key to rotate"),
+                _ => bail!("`rotate {target}` needs a compose project; offline, name the key to rotate"),
             },
         };
         if let Some(journal) = Journal::load(&planned.plan.state_dir)? {
@@ -139,15 +140,16 @@ fn scope(args: &RotateArgs) -> Result<Scope> {
     }
 }
 
-/// Every secret worth rotating: the x-secops declarations, else redis, mongo and jwt where the project has them.
+/// Every secret worth rotating: the x-secops declarations, else each store and jwt where the project has them.
 fn all_targets(project: &Project) -> Vec<Target> {
     let declared = crate::project::SecretDecl::all(project);
     if !declared.is_empty() {
         return declared.into_iter().map(|d| Target::Key(d.key)).collect();
     }
     let opts = PlanOptions::default();
-    [Target::Redis, Target::Mongo, Target::Jwt]
-        .into_iter()
+    StoreKind::external()
+        .map(Target::Store)
+        .chain([Target::Jwt])
         .filter(|t| plan_project(project, t, &opts).is_ok())
         .collect()
 }
@@ -184,9 +186,11 @@ async fn rotate_one(
     }
     let new = generate(plan.kind, plan.length)?;
     let docker = Docker::connect(args, global, scope, &plan).await?;
-    let address = docker.address(&plan.store, args).await?;
+    let uri = store_uri(args, &plan.store)?;
+    let address = docker.address(&plan.store, uri).await?;
     let old = working_credential(&plan, address.as_ref(), &file_old, args).await?;
-    let store = open_store(&plan.store, address, docker.locator(&plan.store, args), &old, args).await?;
+    let via_exec = docker.via_exec(&plan.store, args, global).await?;
+    let store = open_store(&plan.store, address, docker.locator(&plan.store, uri), &old, args, via_exec).await?;
     let secrets = [old.clone(), file_old.clone(), new.clone()];
     let recreator = docker.recreator(args, &secrets);
     let engine =
@@ -209,13 +213,15 @@ async fn continue_journal(
     let _lock = RotationLock::acquire(&plan.state_dir.join("rotation.lock"), &plan.key)?;
     let progress = StepPrinter::new();
     let docker = Docker::connect(args, global, scope, &plan).await?;
-    let address = docker.address(&plan.store, args).await?;
+    let uri = store_uri(args, &plan.store)?;
+    let address = docker.address(&plan.store, uri).await?;
     // The store is opened with whichever credential it accepts now: the new one if `set` happened.
     let login = match &address {
         Some(addr) if probe(&plan.store, addr, &journal.new).await == Probe::Ok => journal.new.clone(),
         _ => journal.old.clone(),
     };
-    let store = open_store(&plan.store, address, docker.locator(&plan.store, args), &login, args).await?;
+    let via_exec = docker.via_exec(&plan.store, args, global).await?;
+    let store = open_store(&plan.store, address, docker.locator(&plan.store, uri), &login, args, via_exec).await?;
     let secrets = [journal.old.clone(), journal.file_old.clone(), journal.new.clone()];
     let recreator = docker.recreator(args, &secrets);
     let engine =
@@ -234,6 +240,8 @@ async fn working_credential(
     match probe(&plan.store, address, file_old).await {
         Probe::Ok => Ok(file_old.clone()),
         Probe::Unreachable(reason) => bail!("{} is unreachable at {address}: {reason}", plan.store.name()),
+        // The database is changed from inside its container: no working password is needed (nor known).
+        Probe::Rejected if args.via_exec => Ok(file_old.clone()),
         Probe::Rejected if args.current_from_stdin => {
             let current = read_secret_from_stdin("current credential")?;
             match probe(&plan.store, address, &current).await {
@@ -255,13 +263,17 @@ async fn working_credential(
 
 /// Tries `secret` against the store of `spec` at `address`.
 async fn probe(spec: &StoreSpec, address: &StoreAddress, secret: &Secret) -> Probe {
-    match spec {
-        StoreSpec::Redis { user, .. } => crate::stores::redis::probe(address, Some(user.as_str()), secret).await,
-        StoreSpec::Mongo { user, auth_db, .. } => {
-            crate::stores::mongo::probe(address, user, secret, Some(auth_db)).await
+    spec.store_kind().probe(address, spec, secret).await
+}
+
+/// The `--store-uri` whose scheme is the plan's store's, if one was given.
+fn store_uri<'a>(args: &'a RotateArgs, spec: &StoreSpec) -> Result<Option<&'a str>> {
+    for uri in &args.store_uri {
+        if StoreKind::from_uri(uri)? == spec.store_kind() {
+            return Ok(Some(uri));
         }
-        StoreSpec::Env => Probe::Ok,
     }
+    Ok(None)
 }
 
 /// Reads one secret line from stdin, without echo on a terminal.
@@ -312,8 +324,8 @@ impl<'a> Docker<'a> {
         plan: &RotationPlan,
     ) -> Result<Docker<'a>> {
         let Scope::Project(project) = scope else { return Ok(Docker { project: None, client: None, compose: None }) };
-        let needs_engine = !plan.recreate_order().is_empty()
-            || (plan.store != StoreSpec::Env && args.redis_uri.is_none() && args.mongo_uri.is_none());
+        let needs_engine =
+            !plan.recreate_order().is_empty() || (plan.store.external() && store_uri(args, &plan.store)?.is_none());
         if !needs_engine {
             return Ok(Docker { project: Some(project), client: None, compose: None });
         }
@@ -344,29 +356,57 @@ impl<'a> Docker<'a> {
         }
     }
 
-    /// How to find the store again once the rotation recreated its container (not for a `--*-uri` override).
-    fn locator(&self, store: &StoreSpec, args: &RotateArgs) -> Option<StoreLocator> {
-        let (kind, service) = match store {
-            StoreSpec::Redis { service, .. } if args.redis_uri.is_none() => (StoreKind::Redis, service.as_ref()?),
-            StoreSpec::Mongo { service, .. } if args.mongo_uri.is_none() => (StoreKind::Mongo, service.as_ref()?),
-            _ => return None,
+    /// How to find the store again once the rotation recreated its container (not for a `--store-uri`).
+    fn locator(&self, store: &StoreSpec, uri: Option<&str>) -> Option<StoreLocator> {
+        if uri.is_some() || !store.external() {
+            return None;
+        }
+        let (client, project, service) = (self.client.as_ref()?, self.project?, store.service()?);
+        Some(StoreLocator {
+            client: client.clone(),
+            project: project.name.clone(),
+            service: service.to_string(),
+            kind: store.store_kind(),
+        })
+    }
+
+    /// `--via-exec`: the store's running container and how to `docker exec` in it.
+    async fn via_exec(
+        &self,
+        store: &StoreSpec,
+        args: &RotateArgs,
+        global: &GlobalFlags,
+    ) -> Result<Option<ContainerExec>> {
+        if !args.via_exec {
+            return Ok(None);
+        }
+        let (Some(client), Some(project), Some(service)) = (&self.client, self.project, store.service()) else {
+            bail!("--via-exec needs the store's service running in a compose project");
         };
-        let (client, project) = (self.client.as_ref()?, self.project?);
-        Some(StoreLocator { client: client.clone(), project: project.name.clone(), service: service.clone(), kind })
+        let containers = client.service_containers(&project.name, service).await?;
+        let Some(container) = ContainerInfo::representative(&containers).filter(|c| c.is_running()) else {
+            bail!("--via-exec: service {service} has no running container");
+        };
+        let docker = std::env::var(ORIGINAL_CLI_ENV).ok().filter(|d| !d.is_empty()).unwrap_or_else(|| "docker".into());
+        Ok(Some(ContainerExec {
+            docker,
+            global_args: global.to_args(),
+            container: container.id.clone(),
+            image: container.image.clone(),
+        }))
     }
 
     /// Where the store answers, for stores that have one.
-    async fn address(&self, store: &StoreSpec, args: &RotateArgs) -> Result<Option<StoreAddress>> {
-        let (kind, uri) = match store {
-            StoreSpec::Env => return Ok(None),
-            StoreSpec::Redis { .. } => (StoreKind::Redis, args.redis_uri.as_deref()),
-            StoreSpec::Mongo { .. } => (StoreKind::Mongo, args.mongo_uri.as_deref()),
-        };
+    async fn address(&self, store: &StoreSpec, uri: Option<&str>) -> Result<Option<StoreAddress>> {
+        let kind = store.store_kind();
+        if !kind.external() {
+            return Ok(None);
+        }
         if let Some(uri) = uri {
             return Ok(Some(StoreAddress::from_uri(kind, uri)?));
         }
-        let Some(locator) = self.locator(store, args) else {
-            bail!("cannot find the {} service: pass {}", kind.as_str(), kind.uri_flag());
+        let Some(locator) = self.locator(store, uri) else {
+            bail!("cannot find the {kind} service: pass {}", crate::stores::URI_FLAG);
         };
         Ok(Some(locator.locate().await?))
     }
@@ -379,24 +419,20 @@ async fn open_store(
     locator: Option<StoreLocator>,
     login: &Secret,
     args: &RotateArgs,
+    via_exec: Option<ContainerExec>,
 ) -> Result<AnyStore> {
-    Ok(match (spec, address) {
-        (StoreSpec::Env, _) | (_, None) => AnyStore::Env(EnvOnly),
-        (StoreSpec::Redis { service, user }, Some(address)) => {
-            let service = service.as_deref().unwrap_or("redis");
-            let store = RedisStore::open(address, service, Some(user), login).await?;
-            AnyStore::Redis(match locator {
-                Some(locator) => store.with_locator(locator),
-                None => store,
-            })
+    let (kind, address) = match address {
+        Some(address) => (spec.store_kind(), address),
+        // Offline, or a store outside the env files: nothing to reach.
+        None => (StoreKind::env(), StoreAddress::Uri(String::new())),
+    };
+    let admin = match (&args.admin_user, kind.external()) {
+        (Some(user), true) => {
+            let password = read_secret_from_stdin(&format!("password of {kind} admin {user}"))?;
+            Some(Admin { user: user.clone(), password })
         }
-        (StoreSpec::Mongo { service, user, auth_db }, Some(address)) => {
-            let mut store = MongoStore::new(address, service.as_deref().unwrap_or("mongo"), user, Some(auth_db));
-            if let Some(admin) = &args.admin_user {
-                let password = read_secret_from_stdin(&format!("password of MongoDB admin {admin}"))?;
-                store = store.with_admin(MongoAdmin { user: admin.clone(), password, auth_db: auth_db.clone() });
-            }
-            AnyStore::Mongo(store)
-        }
-    })
+        _ => None,
+    };
+    let request = OpenRequest { spec: spec.clone(), address, locator, login: login.clone(), admin, via_exec };
+    Ok(kind.open(request).await?)
 }

@@ -12,7 +12,7 @@ use crate::plugin::GlobalFlags;
 /// Collects and prints the status; exit 1 when anything is stale, missing, rejected or unreachable.
 pub fn run(args: StatusArgs, global: &GlobalFlags) -> Result<Exit> {
     let project = engine::load_project(&args.project)?;
-    let options = StatusOptions { probe: !args.no_probe, redis_uri: args.redis_uri, mongo_uri: args.mongo_uri };
+    let options = StatusOptions { probe: !args.no_probe, store_uris: args.store_uri };
     let report = engine::runtime()?.block_on(async {
         let client = engine::connect(global).await?;
         anyhow::Ok(StatusReport::collect(&project, &client, &options).await?)

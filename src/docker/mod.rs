@@ -17,7 +17,7 @@ mod redactor;
 pub use compose_error::ComposeError;
 pub use compose_flavor::ComposeFlavor;
 pub use compose_project_flags::ComposeProjectFlags;
-pub use compose_runner::ComposeRunner;
+pub use compose_runner::{ComposeRunner, ORIGINAL_CLI_ENV};
 pub use container_info::ContainerInfo;
 pub use docker_client::DockerClient;
 pub use docker_error::DockerError;

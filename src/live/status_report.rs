@@ -11,7 +11,7 @@ use crate::docker::{ContainerInfo, DockerClient, DockerError};
 use crate::inventory::SecretRule;
 use crate::project::{Project, SecretMount, SecretSource, Service, read_secret_file};
 use crate::secret::{Secret, fingerprint};
-use crate::stores::{self, Probe, StoreAddress, StoreKind};
+use crate::stores::{Probe, StoreAddress, StoreKind, StoreSpec};
 
 /// The state of a deployment's credentials.
 #[derive(Debug, Clone)]
@@ -208,9 +208,16 @@ async fn run_job(
     options: &StatusOptions,
 ) -> ProbeResult {
     let container = services.iter().find(|s| s.service == job.store_service).and_then(|s| s.container.as_ref());
-    let uri = match job.kind {
-        StoreKind::Redis => options.redis_uri.as_deref(),
-        StoreKind::Mongo => options.mongo_uri.as_deref(),
+    let uri = match options.store_uri(job.kind) {
+        Ok(uri) => uri,
+        Err(err) => {
+            return ProbeResult {
+                kind: job.kind,
+                store_service: job.store_service.clone(),
+                address: None,
+                probe: Probe::Unreachable(err.to_string()),
+            };
+        }
     };
     let result = |address: Option<String>, probe: Probe| ProbeResult {
         kind: job.kind,
@@ -223,12 +230,12 @@ async fn run_job(
         Ok(address) => address,
         Err(err) => return result(None, Probe::Unreachable(err.to_string())),
     };
-    let probe = match job.kind {
-        StoreKind::Redis => stores::redis::probe(&address, job.user.as_deref(), &job.password).await,
-        StoreKind::Mongo => match &job.user {
-            Some(user) => stores::mongo::probe(&address, user, &job.password, job.auth_db.as_deref()).await,
-            None => Probe::Unreachable("no user name (MONGO_INITDB_ROOT_USERNAME) to log in with".to_string()),
-        },
+    let spec = StoreSpec {
+        kind: job.kind.name().to_string(),
+        service: Some(job.store_service.clone()),
+        user: job.user.clone(),
+        database: job.auth_db.clone(),
     };
+    let probe = job.kind.probe(&address, &spec, &job.password).await;
     result(Some(address.to_string()), probe)
 }

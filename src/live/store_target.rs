@@ -1,9 +1,8 @@
 //! Which environment keys are credentials of a store the project runs, and which service is that store.
 //!
-//! Declared in the compose file's `x-secops.secrets[]` (`key`, `store: redis|mongo`, `service`, `user_key`,
-//! `auth_db`), else found the way `rotate redis|mongo` finds them ([`crate::rotation::store_key`]): the variable
-//! in the Redis service's `requirepass` (else `REDIS_PASSWORD`), and the key feeding `MONGO_INITDB_ROOT_PASSWORD`
-//! (with `MONGO_INITDB_ROOT_USERNAME`, auth db `admin`) for a MongoDB.
+//! Declared in the compose file's `x-secops.secrets[]` (`key`, `store: NAME`, `service`, `user_key`, `auth_db`),
+//! else found the way `rotate NAME` finds them ([`StoreKind::password_key_in`]) plus the variables the store's
+//! server reads itself ([`crate::stores::Kind::login_keys`]).
 
 use crate::project::{Project, SecretDecl};
 use crate::stores::StoreKind;
@@ -16,9 +15,9 @@ pub struct StoreTarget {
     pub store_service: String,
     /// The key holding the password.
     pub key: String,
-    /// Keys that may hold the user name, first found wins (none: Redis's default user).
+    /// Keys that may hold the user name, first found wins (none: the store's default user).
     pub user_keys: Vec<String>,
-    /// The auth database (MongoDB).
+    /// The database the login authenticates against, when the store has one.
     pub auth_db: Option<String>,
 }
 
@@ -26,24 +25,16 @@ impl StoreTarget {
     /// Every store credential of `project`: declarations first, then conventions for keys not declared.
     pub fn of(project: &Project) -> Vec<StoreTarget> {
         let mut targets: Vec<StoreTarget> = declared(project);
-        for (kind, user_keys, auth_db) in [
-            (StoreKind::Redis, ["REDIS_USER", "REDIS_USERNAME"].as_slice(), None),
-            (StoreKind::Mongo, ["MONGO_INITDB_ROOT_USERNAME"].as_slice(), Some("admin")),
-        ] {
-            let Some(store_service) = store_service(project, kind) else { continue };
-            // The key rotate would change, and for MongoDB also the one the server reads (it may be interpolated
-            // from the former), so every service holding either is probed.
-            let mut keys: Vec<String> = crate::rotation::store_key(project, kind).into_iter().collect();
-            if kind == StoreKind::Mongo && !keys.iter().any(|k| k == "MONGO_INITDB_ROOT_PASSWORD") {
-                keys.push("MONGO_INITDB_ROOT_PASSWORD".to_string());
-            }
+        for kind in StoreKind::external() {
+            let Some(service) = kind.service_in(project) else { continue };
+            let keys = kind.login_keys(service, kind.password_key_in(project));
             for key in keys.into_iter().filter(|k| !targets.iter().any(|t| &t.key == k)).collect::<Vec<_>>() {
                 targets.push(StoreTarget {
                     kind,
-                    store_service: store_service.clone(),
+                    store_service: service.name.clone(),
                     key,
-                    user_keys: user_keys.iter().map(|k| k.to_string()).collect(),
-                    auth_db: auth_db.map(str::to_string),
+                    user_keys: kind.user_keys().iter().map(|k| k.to_string()).collect(),
+                    auth_db: kind.default_database().map(str::to_string),
                 });
             }
         }
@@ -56,28 +47,20 @@ fn declared(project: &Project) -> Vec<StoreTarget> {
     SecretDecl::all(project)
         .into_iter()
         .filter_map(|entry| {
-            let kind = StoreKind::parse(entry.store.as_deref()?)?;
+            let kind = StoreKind::parse(entry.store.as_deref()?).filter(|k| k.external())?;
             let key = entry.key;
-            let store_service =
-                entry.service.filter(|s| project.service(s).is_some()).or_else(|| store_service(project, kind))?;
-            let user_keys = match (entry.user_key, kind) {
-                (Some(user_key), _) => vec![user_key],
-                (None, StoreKind::Redis) => vec!["REDIS_USER".to_string(), "REDIS_USERNAME".to_string()],
-                (None, StoreKind::Mongo) => vec!["MONGO_INITDB_ROOT_USERNAME".to_string()],
+            let store_service = entry
+                .service
+                .filter(|s| project.service(s).is_some())
+                .or_else(|| kind.service_in(project).map(|s| s.name.clone()))?;
+            let user_keys = match entry.user_key {
+                Some(user_key) => vec![user_key],
+                None => kind.user_keys().iter().map(|k| k.to_string()).collect(),
             };
-            let auth_db = entry.auth_db.or_else(|| (kind == StoreKind::Mongo).then(|| "admin".to_string()));
+            let auth_db = entry.auth_db.or_else(|| kind.default_database().map(str::to_string));
             Some(StoreTarget { kind, store_service, key, user_keys, auth_db })
         })
         .collect()
-}
-
-/// The first service (by name) whose image is a `kind` server.
-fn store_service(project: &Project, kind: StoreKind) -> Option<String> {
-    project
-        .services
-        .iter()
-        .find(|s| s.image.as_deref().and_then(StoreKind::from_image) == Some(kind))
-        .map(|s| s.name.clone())
 }
 
 #[cfg(test)]
@@ -109,7 +92,7 @@ mod tests {
         let p = project(vec![service("app", "secops-test/app:1"), service("cache", "secops-test/redis:7")], None);
         let targets = StoreTarget::of(&p);
         assert_eq!(targets.len(), 1);
-        assert_eq!((targets[0].kind, targets[0].store_service.as_str()), (StoreKind::Redis, "cache"));
+        assert_eq!((targets[0].kind.name(), targets[0].store_service.as_str()), ("redis", "cache"));
         assert_eq!(targets[0].key, "REDIS_PASSWORD");
     }
 
@@ -122,7 +105,8 @@ mod tests {
         let targets = StoreTarget::of(&p);
         assert_eq!(targets.len(), 1);
         assert_eq!(targets[0].key, "CACHE_PW");
-        assert_eq!(crate::rotation::store_key(&p, StoreKind::Redis).as_deref(), Some("CACHE_PW"));
+        let redis = StoreKind::named("redis").expect("registered");
+        assert_eq!(redis.password_key_in(&p).as_deref(), Some("CACHE_PW"));
     }
 
     #[test]

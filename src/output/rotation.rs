@@ -4,19 +4,11 @@ use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 use super::{Console, display_path, sanitize};
-use crate::rotation::{Outcome, Progress, RotationPlan, StoreSpec};
+use crate::rotation::{Outcome, Progress, RotationPlan};
 
 /// The plan as text (no values: the current value appears as its fingerprint).
 pub fn plan_text(plan: &RotationPlan, current_fingerprint: &str) -> String {
-    let store = match &plan.store {
-        StoreSpec::Env => "env files only".to_string(),
-        StoreSpec::Redis { service, user } => {
-            format!("redis (service {}, ACL user {user}: dual-password window)", service.as_deref().unwrap_or("?"))
-        }
-        StoreSpec::Mongo { service, user, auth_db } => {
-            format!("mongo (service {}, user {user} in {auth_db}: updateUser)", service.as_deref().unwrap_or("?"))
-        }
-    };
+    let store = plan.store.summary();
     let mut text =
         format!("rotate {} ({}, current {current_fingerprint})\n  store:     {store}\n", plan.key, plan.kind.name());
     for edit in &plan.edits {

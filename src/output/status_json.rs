@@ -150,7 +150,7 @@ fn key(k: &KeyStatus) -> KeyJson {
         },
         last_rotated: k.last_rotated.and_then(|t| t.format(&Rfc3339).ok()),
         probe: k.probe.as_ref().map(|p| ProbeJson {
-            store: p.kind.as_str(),
+            store: p.kind.name(),
             service: p.store_service.clone(),
             address: p.address.clone(),
             result: p.probe.as_str(),

@@ -5,37 +5,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::secret::SecretKind;
-
-/// Where the credential lives besides the env files.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum StoreSpec {
-    /// Only in env files (a JWT secret, an API key): stage, commit, recreate.
-    Env,
-    /// A Redis user's password.
-    Redis { service: Option<String>, user: String },
-    /// A MongoDB user's password in its auth database.
-    Mongo { service: Option<String>, user: String, auth_db: String },
-}
-
-impl StoreSpec {
-    /// `env`, `redis` or `mongo`.
-    pub fn name(&self) -> &'static str {
-        match self {
-            StoreSpec::Env => "env",
-            StoreSpec::Redis { .. } => "redis",
-            StoreSpec::Mongo { .. } => "mongo",
-        }
-    }
-
-    /// The compose service running the store, when there is one.
-    pub fn service(&self) -> Option<&str> {
-        match self {
-            StoreSpec::Env => None,
-            StoreSpec::Redis { service, .. } | StoreSpec::Mongo { service, .. } => service.as_deref(),
-        }
-    }
-}
+use crate::stores::StoreSpec;
 
 /// One change to one env file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,12 +4,12 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use super::{EnvEdit, RotationPlan, StoreSpec, Target};
-use crate::checks::StatefulImage;
+use super::{EnvEdit, RotationPlan, Target};
 use crate::envfile::EnvDocument;
 use crate::inventory::embeds;
-use crate::project::{Origin, Project, SecretDecl, Service};
+use crate::project::{Origin, Project, SecretDecl, Service, StatefulImage};
 use crate::secret::{Secret, SecretKind};
+use crate::stores::{StoreKind, StoreSpec};
 
 /// Why no plan could be made.
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +29,13 @@ pub enum PlanError {
          recreating it would wipe the data (see `docker secops check --only data-not-persisted`)"
     )]
     DataNotPersisted { service: String, family: &'static str },
+    #[error(
+        "{key} reaches {variable} of service {service}, which the {family} image applies only to an empty data \
+         directory: the data volume keeps the old password, so rotating only the env file would lock out {consumers}. \
+         docker-secops has no store for {family}: change the password in the database yourself, or pass --env-only to \
+         rotate the env files anyway"
+    )]
+    WouldLockOut { key: String, service: String, variable: String, family: &'static str, consumers: String },
 }
 
 /// Options that shape a plan.
@@ -38,6 +45,8 @@ pub struct PlanOptions {
     pub keep_previous: Option<String>,
     pub no_recreate: bool,
     pub archive_recipient: Option<String>,
+    /// `--env-only`: rotate the env files even where a database applies the value only at its first start.
+    pub env_only: bool,
 }
 
 /// A plan and the value the files hold now.
@@ -51,16 +60,19 @@ pub fn plan_offline(file: &Path, key: &str, options: &PlanOptions) -> Result<Pla
     let file = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
     let docs = vec![EnvDocument::read(&file)?];
     let decl = SecretDecl { key: key.to_string(), ..SecretDecl::default() };
-    build(&docs, &file, &decl, StoreSpec::Env, Vec::new(), None, state_dir_of(&file), None, options)
+    build(&docs, &file, &decl, StoreSpec::env(), Vec::new(), None, state_dir_of(&file), None, options)
 }
 
 /// Plans the rotation of `target` in `project`.
 pub fn plan_project(project: &Project, target: &Target, options: &PlanOptions) -> Result<Planned, PlanError> {
     let decls = SecretDecl::all(project);
     let docs = read_env_files(project)?;
-    let (decl, store) = resolve(project, &decls, &docs, target)?;
+    let (decl, mut store) = resolve(project, &decls, &docs, target)?;
     let primary = primary_file(project, &docs, &decl.key)?;
     let file_old = value_in(&docs, &primary, &decl.key)?;
+    if !store.external() && !options.env_only {
+        store = guard_init_only(project, &docs, &decl, &file_old)?.unwrap_or(store);
+    }
     let store_service = store.service().and_then(|s| project.service(s));
     let mut consumers: Vec<&Service> = match &decl.consumers {
         Some(names) => names.iter().filter_map(|n| project.service(n)).collect(),
@@ -69,8 +81,10 @@ pub fn plan_project(project: &Project, target: &Target, options: &PlanOptions) -
     // The store service itself is recreated last, and only when it reads the value at start (redis
     // --requirepass from env). MongoDB reads MONGO_INITDB_* only on an empty volume: it is never recreated.
     consumers.retain(|s| Some(s.name.as_str()) != store.service());
-    let store_restart = match (&store, store_service) {
-        (StoreSpec::Redis { .. }, Some(svc)) if carries(svc, file_old.expose()) => Some(svc.name.clone()),
+    let store_restart = match store_service {
+        Some(svc) if store.store_kind().reads_password_at_start() && carries(svc, file_old.expose()) => {
+            Some(svc.name.clone())
+        }
         _ => None,
     };
     let consumers = if options.no_recreate { Vec::new() } else { dependency_order(project, consumers) };
@@ -151,21 +165,22 @@ fn resolve(
     docs: &[EnvDocument],
     target: &Target,
 ) -> Result<(SecretDecl, StoreSpec), PlanError> {
-    let by_store = |store: &str| decls.iter().find(|d| d.store.as_deref() == Some(store)).cloned();
     let decl = match target {
         Target::Key(key) => decls
             .iter()
             .find(|d| &d.key == key)
             .cloned()
             .unwrap_or(SecretDecl { key: key.clone(), ..Default::default() }),
-        Target::Redis => match by_store("redis") {
-            Some(d) => d,
-            None => SecretDecl { key: redis_key(project, docs)?, store: Some("redis".into()), ..Default::default() },
-        },
-        Target::Mongo => match by_store("mongo") {
-            Some(d) => d,
-            None => SecretDecl { key: mongo_key(project)?, store: Some("mongo".into()), ..Default::default() },
-        },
+        Target::Store(kind) => {
+            match decls.iter().find(|d| d.store.as_deref().and_then(StoreKind::parse) == Some(*kind)) {
+                Some(d) => d.clone(),
+                None => SecretDecl {
+                    key: password_key(project, docs, *kind)?,
+                    store: Some(kind.name().into()),
+                    ..Default::default()
+                },
+            }
+        }
         Target::Jwt => {
             let key = ["JWT_SECRET_KEY", "JWT_SECRET"]
                 .into_iter()
@@ -179,111 +194,31 @@ fn resolve(
         }
     };
     let store = match decl.store.as_deref() {
-        Some("redis") => redis_spec(project, &decl),
-        Some("mongo") => mongo_spec(project, docs, &decl),
-        Some(_) => StoreSpec::Env,
+        Some(name) => spec_of(project, docs, &decl, StoreKind::parse(name).unwrap_or_else(StoreKind::env)),
         None => detect_store(project, docs, &decl),
     };
     Ok((decl, store))
 }
 
-fn family_service<'p>(project: &'p Project, family: &str) -> Option<&'p Service> {
-    let kind = crate::stores::StoreKind::parse(family);
-    project
-        .services
-        .iter()
-        .find(|s| kind.is_some() && s.image.as_deref().and_then(crate::stores::StoreKind::from_image) == kind)
+/// The key holding the password of the project's `kind` store service, literal passwords looked up in the env
+/// files.
+fn password_key(project: &Project, docs: &[EnvDocument], kind: StoreKind) -> Result<String, PlanError> {
+    let service = kind.service_in(project).ok_or(PlanError::NoStoreService(kind.name()))?;
+    let mut values = docs.iter().flat_map(|d| d.entries()).filter_map(|e| Some((e.key.as_str(), e.value.as_deref()?)));
+    kind.password_key(service, &mut values).ok_or(PlanError::NoStoreService(kind.name()))
 }
 
-/// The key a redis service takes its password from: `[--]requirepass $X` / `${X}` in its command, else the key
-/// whose value its command holds, else `REDIS_PASSWORD`.
-fn redis_key(project: &Project, docs: &[EnvDocument]) -> Result<String, PlanError> {
-    let values = docs.iter().flat_map(|d| d.entries()).filter_map(|e| Some((e.key.as_str(), e.value.as_deref()?)));
-    redis_key_among(project, values)
+/// The plan's store of `kind` for `decl`: its declared service, else the project's first of that kind.
+fn spec_of(project: &Project, docs: &[EnvDocument], decl: &SecretDecl, kind: StoreKind) -> StoreSpec {
+    let service = decl.service.clone().or_else(|| kind.service_in(project).map(|s| s.name.clone()));
+    kind.spec(project, docs, decl, service)
 }
 
-/// The key holding the password of the project's `kind` store service (the rule `rotate redis|mongo` uses), with
-/// the services' environments standing in for the env files. `None` when the project runs no such store.
-pub fn store_key(project: &Project, kind: crate::stores::StoreKind) -> Option<String> {
-    match kind {
-        crate::stores::StoreKind::Redis => {
-            let values = project
-                .services
-                .iter()
-                .flat_map(|s| &s.environment)
-                .filter_map(|v| Some((v.key.as_str(), v.value.as_deref()?)));
-            redis_key_among(project, values).ok()
-        }
-        crate::stores::StoreKind::Mongo => mongo_key(project).ok(),
-    }
-}
-
-/// [`redis_key`] with `values` (key, value) as the place to look for a literal password's key.
-fn redis_key_among<'a>(
-    project: &Project,
-    mut values: impl Iterator<Item = (&'a str, &'a str)>,
-) -> Result<String, PlanError> {
-    let service = family_service(project, "redis").ok_or(PlanError::NoStoreService("redis"))?;
-    let words: Vec<&str> = service.command.iter().flatten().flat_map(|w| w.split_whitespace()).collect();
-    // `--requirepass X` on the command line, or `requirepass X` in config fed on stdin (`redis-server - <<EOF`).
-    if let Some(arg) =
-        words.iter().position(|w| *w == "--requirepass" || *w == "requirepass").and_then(|i| words.get(i + 1))
-    {
-        let arg = arg.trim_matches(|c| c == '"' || c == '\'');
-        let name = arg.trim_start_matches('$').trim_start_matches('{').trim_end_matches('}');
-        if arg.starts_with('$') && !name.is_empty() {
-            return Ok(name.to_string());
-        }
-        if let Some((key, _)) = values.find(|(_, value)| *value == arg) {
-            return Ok(key.to_string());
-        }
-    }
-    Ok("REDIS_PASSWORD".to_string())
-}
-
-/// The key feeding `MONGO_INITDB_ROOT_PASSWORD` of the mongo service: itself from an env file, or the variable
-/// interpolated into it.
-fn mongo_key(project: &Project) -> Result<String, PlanError> {
-    let service = family_service(project, "mongo").ok_or(PlanError::NoStoreService("mongo"))?;
-    let var = service.env("MONGO_INITDB_ROOT_PASSWORD").ok_or(PlanError::NoStoreService("mongo"))?;
-    Ok(match &var.origin {
-        Origin::Interpolated { variables, .. } if !variables.is_empty() => variables[0].clone(),
-        _ => var.key.clone(),
-    })
-}
-
-fn redis_spec(project: &Project, decl: &SecretDecl) -> StoreSpec {
-    let service = decl.service.clone().or_else(|| family_service(project, "redis").map(|s| s.name.clone()));
-    StoreSpec::Redis { service, user: decl.user.clone().unwrap_or_else(|| "default".to_string()) }
-}
-
-fn mongo_spec(project: &Project, docs: &[EnvDocument], decl: &SecretDecl) -> StoreSpec {
-    let service = decl.service.clone().or_else(|| family_service(project, "mongo").map(|s| s.name.clone()));
-    let user_key = decl.user_key.clone().unwrap_or_else(|| "MONGO_INITDB_ROOT_USERNAME".to_string());
-    let user = decl
-        .user
-        .clone()
-        .or_else(|| docs.iter().rev().find_map(|d| d.get(&user_key).and_then(|e| e.value.clone())))
-        .or_else(|| {
-            service
-                .as_deref()
-                .and_then(|s| project.service(s))
-                .and_then(|s| s.env(&user_key))
-                .and_then(|v| v.value.clone())
-        })
-        .unwrap_or_else(|| "root".to_string());
-    StoreSpec::Mongo { service, user, auth_db: decl.auth_db.clone().unwrap_or_else(|| "admin".to_string()) }
-}
-
-/// A key with no declared store belongs to redis or mongo when that service receives it as its password.
+/// A key with no declared store belongs to a store when that store's service receives it as its password.
 fn detect_store(project: &Project, docs: &[EnvDocument], decl: &SecretDecl) -> StoreSpec {
-    if redis_key(project, docs).is_ok_and(|k| k == decl.key) && family_service(project, "redis").is_some() {
-        return redis_spec(project, decl);
-    }
-    if mongo_key(project).is_ok_and(|k| k == decl.key) {
-        return mongo_spec(project, docs, decl);
-    }
-    StoreSpec::Env
+    StoreKind::external()
+        .find(|kind| password_key(project, docs, *kind).is_ok_and(|k| k == decl.key))
+        .map_or_else(StoreSpec::env, |kind| spec_of(project, docs, decl, kind))
 }
 
 fn read_env_files(project: &Project) -> Result<Vec<EnvDocument>, PlanError> {
@@ -352,6 +287,40 @@ fn dependency_order(project: &Project, services: Vec<&Service>) -> Vec<String> {
         visit(project, &s.name, &names, &mut ordered, 0);
     }
     ordered
+}
+
+/// A value that reaches a database's init-only credential variable (directly or through interpolation) must change
+/// in the database, or every consumer recreated with the new one is locked out: the store of that database when
+/// docker-secops has one, else a refusal naming the service, the variable and the services at risk.
+fn guard_init_only(
+    project: &Project,
+    docs: &[EnvDocument],
+    decl: &SecretDecl,
+    value: &Secret,
+) -> Result<Option<StoreSpec>, PlanError> {
+    for service in &project.services {
+        let Some(image) = service.image.as_deref().and_then(StatefulImage::of) else { continue };
+        let reached =
+            service.environment.iter().find(|v| image.init_only(&v.key) && v.value.as_deref() == Some(value.expose()));
+        let Some(var) = reached else { continue };
+        if let Some(kind) = service.image.as_deref().and_then(StoreKind::from_image) {
+            return Ok(Some(kind.spec(project, docs, decl, Some(service.name.clone()))));
+        }
+        let consumers: Vec<&str> = project
+            .services
+            .iter()
+            .filter(|s| s.name != service.name && carries(s, value.expose()))
+            .map(|s| s.name.as_str())
+            .collect();
+        return Err(PlanError::WouldLockOut {
+            key: decl.key.clone(),
+            service: service.name.clone(),
+            variable: var.key.clone(),
+            family: image.family,
+            consumers: if consumers.is_empty() { "its clients".to_string() } else { consumers.join(", ") },
+        });
+    }
+    Ok(None)
 }
 
 fn guard_data(project: &Project, name: &str) -> Result<(), PlanError> {

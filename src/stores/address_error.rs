@@ -18,7 +18,10 @@ pub enum AddressError {
          from here; publish the port or pass {flag}"
     )]
     NoRoute { service: String, port: u16, flag: &'static str },
-    /// `--redis-uri` / `--mongo-uri` is not a URI of the right kind.
+    /// `--store-uri` is not a URI of the store it is used for.
     #[error("{flag} {uri:?} is not a {scheme}:// URI")]
     BadUri { flag: &'static str, uri: String, scheme: &'static str },
+    /// `--store-uri` with a scheme no store kind serves.
+    #[error("--store-uri {uri:?}: no store serves this scheme (known: {schemes})")]
+    UnknownScheme { uri: String, schemes: String },
 }

@@ -1,60 +1,106 @@
-//! One of the stores, chosen at run time from the plan (the trait's async methods are not object-safe).
+//! One of the stores, chosen at run time from the plan: `CredentialStore`'s async methods are not object-safe, so
+//! a private boxed twin of the trait carries any store behind one type.
 
-use super::{CredentialStore, EnvOnly, MongoStore, Probe, RedisStore, StoreError};
+use std::fmt;
+
+use futures_util::future::LocalBoxFuture;
+
+use super::{CredentialStore, Probe, StoreError};
 use crate::secret::Secret;
 
-/// Redis, MongoDB or env-only, behind the `CredentialStore` trait.
-#[derive(Debug)]
-pub enum AnyStore {
-    Redis(RedisStore),
-    Mongo(MongoStore),
-    Env(EnvOnly),
+/// Any [`CredentialStore`], opened by its store kind.
+pub struct AnyStore(Box<dyn DynStore>);
+
+impl AnyStore {
+    /// Wraps `store`.
+    pub fn new(store: impl CredentialStore + 'static) -> Self {
+        AnyStore(Box::new(store))
+    }
 }
 
-macro_rules! each {
-    ($self:ident, $s:ident => $e:expr) => {
-        match $self {
-            AnyStore::Redis($s) => $e,
-            AnyStore::Mongo($s) => $e,
-            AnyStore::Env($s) => $e,
-        }
-    };
+impl fmt::Debug for AnyStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "AnyStore({})", self.0.describe())
+    }
+}
+
+/// `CredentialStore` with boxed futures, implemented for every store.
+trait DynStore {
+    fn describe(&self) -> String;
+    fn dual_window(&self) -> bool;
+    fn external(&self) -> bool;
+    fn probe<'a>(&'a self, secret: &'a Secret) -> LocalBoxFuture<'a, Probe>;
+    fn set<'a>(&'a self, current: &'a Secret, new: &'a Secret) -> LocalBoxFuture<'a, Result<(), StoreError>>;
+    fn test<'a>(&'a self, new: &'a Secret) -> LocalBoxFuture<'a, Result<(), StoreError>>;
+    fn finish<'a>(&'a self, old: &'a Secret, new: &'a Secret) -> LocalBoxFuture<'a, Result<(), StoreError>>;
+    fn rollback<'a>(&'a self, old: &'a Secret, new: &'a Secret) -> LocalBoxFuture<'a, Result<(), StoreError>>;
+    fn relocate(&self) -> LocalBoxFuture<'_, ()>;
+}
+
+impl<T: CredentialStore> DynStore for T {
+    fn describe(&self) -> String {
+        CredentialStore::describe(self)
+    }
+    fn dual_window(&self) -> bool {
+        CredentialStore::dual_window(self)
+    }
+    fn external(&self) -> bool {
+        CredentialStore::external(self)
+    }
+    fn probe<'a>(&'a self, secret: &'a Secret) -> LocalBoxFuture<'a, Probe> {
+        Box::pin(CredentialStore::probe(self, secret))
+    }
+    fn set<'a>(&'a self, current: &'a Secret, new: &'a Secret) -> LocalBoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(CredentialStore::set(self, current, new))
+    }
+    fn test<'a>(&'a self, new: &'a Secret) -> LocalBoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(CredentialStore::test(self, new))
+    }
+    fn finish<'a>(&'a self, old: &'a Secret, new: &'a Secret) -> LocalBoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(CredentialStore::finish(self, old, new))
+    }
+    fn rollback<'a>(&'a self, old: &'a Secret, new: &'a Secret) -> LocalBoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(CredentialStore::rollback(self, old, new))
+    }
+    fn relocate(&self) -> LocalBoxFuture<'_, ()> {
+        Box::pin(CredentialStore::relocate(self))
+    }
 }
 
 impl CredentialStore for AnyStore {
     fn describe(&self) -> String {
-        each!(self, s => s.describe())
+        self.0.describe()
     }
 
     fn dual_window(&self) -> bool {
-        each!(self, s => s.dual_window())
+        self.0.dual_window()
     }
 
     fn external(&self) -> bool {
-        each!(self, s => s.external())
+        self.0.external()
     }
 
     async fn probe(&self, secret: &Secret) -> Probe {
-        each!(self, s => s.probe(secret).await)
+        DynStore::probe(&*self.0, secret).await
     }
 
     async fn set(&self, current: &Secret, new: &Secret) -> Result<(), StoreError> {
-        each!(self, s => s.set(current, new).await)
+        DynStore::set(&*self.0, current, new).await
     }
 
     async fn test(&self, new: &Secret) -> Result<(), StoreError> {
-        each!(self, s => s.test(new).await)
+        DynStore::test(&*self.0, new).await
     }
 
     async fn finish(&self, old: &Secret, new: &Secret) -> Result<(), StoreError> {
-        each!(self, s => s.finish(old, new).await)
+        DynStore::finish(&*self.0, old, new).await
     }
 
     async fn rollback(&self, old: &Secret, new: &Secret) -> Result<(), StoreError> {
-        each!(self, s => s.rollback(old, new).await)
+        DynStore::rollback(&*self.0, old, new).await
     }
 
     async fn relocate(&self) {
-        each!(self, s => s.relocate().await)
+        DynStore::relocate(&*self.0).await
     }
 }

@@ -1,32 +1,37 @@
-//! Credential stores: the databases that hold a credential the env files also hold. The rotation engine drives
-//! them through one trait (`CredentialStore`: Redis with an ACL dual-password window, MongoDB with `updateUser`,
-//! env-only secrets); `status` uses their live probes.
+//! Credential stores: the databases that hold a credential the env files also hold. Each kind is one module behind
+//! one interface ([`Kind`]: images and variables it serves, port and URI scheme, probe, open) and the rotation
+//! engine drives the opened store through [`CredentialStore`]; [`StoreKind`] lists the kinds, as `checks` lists
+//! checks. No other layer names a store.
 
 mod address_error;
 mod any_store;
 mod credential_store;
-mod env_only;
-pub mod mongo;
-mod mongo_store;
+mod env;
+mod kind;
+mod mongo;
+mod open_request;
+mod postgres;
 mod probe;
-pub mod redis;
-mod redis_auth_mode;
-mod redis_store;
+mod redis;
 mod store_address;
 mod store_kind;
 mod store_locator;
+mod store_spec;
 
 pub use address_error::AddressError;
 pub use any_store::AnyStore;
 pub use credential_store::{CredentialStore, StoreError};
-pub use env_only::EnvOnly;
-pub use mongo_store::{MongoAdmin, MongoStore};
+pub use env::EnvOnly;
+pub use kind::Kind;
+pub use mongo::MongoStore;
+pub use open_request::{Admin, ContainerExec, OpenRequest};
+pub use postgres::{PostgresStore, ViaExec};
 pub use probe::Probe;
-pub use redis_auth_mode::RedisAuthMode;
-pub use redis_store::RedisStore;
-pub use store_address::StoreAddress;
+pub use redis::{RedisAuthMode, RedisStore};
+pub use store_address::{StoreAddress, URI_FLAG};
 pub use store_kind::StoreKind;
 pub use store_locator::StoreLocator;
+pub use store_spec::StoreSpec;
 
 use std::time::Duration;
 

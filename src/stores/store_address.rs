@@ -6,10 +6,13 @@ use std::fmt;
 use super::{AddressError, StoreKind};
 use crate::docker::ContainerInfo;
 
+/// The flag that gives a store's address by hand.
+pub const URI_FLAG: &str = "--store-uri";
+
 /// The address a probe connects to. `Debug` and `Display` never show a user or password of a URI.
 #[derive(Clone, PartialEq, Eq)]
 pub enum StoreAddress {
-    /// `--redis-uri` / `--mongo-uri`. Credentials in it are ignored: the probe tests the env files' credential.
+    /// `--store-uri` (or its aliases `--redis-uri`, `--mongo-uri`). Credentials in it are ignored: the probe tests the env files' credential.
     Uri(String),
     /// A host and port found from the container; `via` says how, for output.
     Tcp { host: String, port: u16, via: String },
@@ -29,7 +32,7 @@ impl StoreAddress {
         if let Some(uri) = uri {
             return Self::from_uri(kind, uri);
         }
-        let flag = kind.uri_flag();
+        let flag = URI_FLAG;
         let Some(container) = container else {
             return Err(AddressError::NoContainer { service: service.to_string(), flag });
         };
@@ -63,15 +66,16 @@ impl StoreAddress {
 
     /// Checks a hand-given URI's scheme.
     pub fn from_uri(kind: StoreKind, uri: &str) -> Result<Self, AddressError> {
-        let schemes: &[&'static str] = match kind {
-            StoreKind::Redis => &["redis", "rediss", "valkey", "valkeys"],
-            StoreKind::Mongo => &["mongodb", "mongodb+srv"],
-        };
+        let schemes = kind.schemes();
         let ok = uri.split_once("://").is_some_and(|(scheme, rest)| schemes.contains(&scheme) && !rest.is_empty());
         if ok {
             Ok(StoreAddress::Uri(uri.to_string()))
         } else {
-            Err(AddressError::BadUri { flag: kind.uri_flag(), uri: without_userinfo(uri), scheme: schemes[0] })
+            Err(AddressError::BadUri {
+                flag: URI_FLAG,
+                uri: without_userinfo(uri),
+                scheme: schemes.first().copied().unwrap_or("?"),
+            })
         }
     }
 }
@@ -114,7 +118,7 @@ fn remote_host(engine_host: &str) -> Option<String> {
 }
 
 /// `scheme://user:pass@host/...` without `user:pass@`.
-fn without_userinfo(uri: &str) -> String {
+pub(crate) fn without_userinfo(uri: &str) -> String {
     let Some((scheme, rest)) = uri.split_once("://") else { return uri.to_string() };
     let end = rest.find(['/', '?']).unwrap_or(rest.len());
     match rest[..end].rfind('@') {

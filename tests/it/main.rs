@@ -6,6 +6,7 @@ mod cli;
 mod compose_oracle;
 mod hostile;
 mod live;
+mod rotate_lockout;
 mod rotate_offline;
 mod snapshots;
 mod support;

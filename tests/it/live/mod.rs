@@ -7,6 +7,7 @@ mod engine_proxy;
 mod exposure;
 mod faults;
 mod mongo;
+mod postgres;
 mod recreate;
 mod redis_store;
 mod rotate;

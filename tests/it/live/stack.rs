@@ -55,12 +55,17 @@ impl Stack {
 
     /// Copies the fixture without starting it (`None` when live tests are off).
     pub fn copy(test: &str) -> Option<Stack> {
+        Stack::copy_fixture(test, "live")
+    }
+
+    /// Copies `tests/fixtures/<fixture>` without starting it (`None` when live tests are off).
+    pub fn copy_fixture(test: &str, fixture: &str) -> Option<Stack> {
         if std::env::var(OPT_IN).as_deref() != Ok("1") {
             crate::support::skip(&format!("set {OPT_IN}=1 to run tests against the Docker engine"));
             return None;
         }
         ensure_images();
-        let dir = fixture_copy();
+        let dir = fixture_copy_of(fixture);
         let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
         let n = SEQUENCE.fetch_add(1, Ordering::SeqCst);
         let project = format!("secops-it-{}-{}-{n}-{nanos:x}", test.replace('_', "-"), std::process::id());
@@ -97,6 +102,13 @@ impl Stack {
     /// `docker secops ARGS... -p PROJECT` run in the project directory.
     pub fn secops(&self, args: &[&str]) -> Output {
         secops(self.dir()).args(args).args(["-p", &self.project]).output().expect("docker-secops runs")
+    }
+
+    /// Like [`Stack::secops`] with extra environment variables.
+    pub fn secops_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut command = secops(self.dir());
+        command.args(args).args(["-p", &self.project]).envs(env.iter().copied());
+        command.output().expect("docker-secops runs")
     }
 
     /// `status --format json`, parsed, with the exit code.
@@ -138,8 +150,13 @@ impl Drop for Stack {
 
 /// A copy of tests/fixtures/live in a temporary directory.
 pub fn fixture_copy() -> tempfile::TempDir {
+    fixture_copy_of("live")
+}
+
+/// A copy of tests/fixtures/`name` in a temporary directory.
+pub fn fixture_copy_of(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    let fixture = repo_root().join("tests/fixtures/live");
+    let fixture = repo_root().join("tests/fixtures").join(name);
     for entry in std::fs::read_dir(&fixture).expect("fixture dir") {
         let path = entry.expect("entry").path();
         std::fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy fixture file");
@@ -151,7 +168,8 @@ pub fn fixture_copy() -> tempfile::TempDir {
 fn ensure_images() {
     let present =
         |tag: &str| Command::new("docker").args(["image", "inspect", tag]).output().is_ok_and(|o| o.status.success());
-    if present("secops-test/redis:7") && present("secops-test/app:1") {
+    let tags = ["secops-test/redis:7", "secops-test/app:1", "secops-test/postgres:15", "secops-test/mariadb:10.11"];
+    if tags.iter().all(|t| present(t)) {
         return;
     }
     let status = Command::new("bash").arg(repo_root().join("tests/images/build.sh")).status().expect("build.sh runs");

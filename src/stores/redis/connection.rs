@@ -4,8 +4,8 @@
 use redis::aio::MultiplexedConnection;
 use redis::{AsyncConnectionConfig, ConnectionAddr, ErrorKind, IntoConnectionInfo, RedisError, ServerErrorKind};
 
-use super::{CONNECT_TIMEOUT, PROBE_TIMEOUT, Probe, StoreAddress};
 use crate::secret::Secret;
+use crate::stores::{CONNECT_TIMEOUT, PROBE_TIMEOUT, Probe, StoreAddress};
 
 /// Logs in to the Redis at `address` as `user` (the default user when `None`) with `password` and PINGs.
 pub async fn probe(address: &StoreAddress, user: Option<&str>, password: &Secret) -> Probe {

@@ -7,17 +7,9 @@
 use mongodb::Client;
 use mongodb::bson::{Document, doc};
 
-use super::mongo::{DEFAULT_AUTH_DB, client, first_line};
-use super::{CredentialStore, Probe, StoreAddress, StoreError};
+use super::connection::{DEFAULT_AUTH_DB, client, first_line};
 use crate::secret::Secret;
-
-/// An admin login used to change another user's password (`--admin-user`).
-#[derive(Debug, Clone)]
-pub struct MongoAdmin {
-    pub user: String,
-    pub password: Secret,
-    pub auth_db: String,
-}
+use crate::stores::{Admin, CredentialStore, Probe, StoreAddress, StoreError};
 
 /// A MongoDB server and the user whose password rotates.
 #[derive(Debug, Clone)]
@@ -26,7 +18,7 @@ pub struct MongoStore {
     service: String,
     user: String,
     auth_db: String,
-    admin: Option<MongoAdmin>,
+    admin: Option<Admin>,
 }
 
 impl MongoStore {
@@ -41,8 +33,9 @@ impl MongoStore {
         }
     }
 
-    /// Changes the password as `admin` instead of as the user (needs `changeAnyPassword`).
-    pub fn with_admin(mut self, admin: MongoAdmin) -> Self {
+    /// Changes the password as `admin` (authenticating in the user's auth database) instead of as the user (needs
+    /// `changeAnyPassword`).
+    pub fn with_admin(mut self, admin: Admin) -> Self {
         self.admin = Some(admin);
         self
     }
@@ -60,7 +53,7 @@ impl MongoStore {
         action: &'static str,
     ) -> Result<Client, StoreError> {
         if let Some(admin) = &self.admin {
-            return client(&self.address, &admin.user, &admin.password, &admin.auth_db).await.map_err(self.err(action));
+            return client(&self.address, &admin.user, &admin.password, &self.auth_db).await.map_err(self.err(action));
         }
         let password = match second {
             Some(second) if self.probe(first).await == Probe::Rejected => second,
@@ -87,7 +80,7 @@ impl CredentialStore for MongoStore {
     }
 
     async fn probe(&self, secret: &Secret) -> Probe {
-        super::mongo::probe(&self.address, &self.user, secret, Some(&self.auth_db)).await
+        super::connection::probe(&self.address, &self.user, secret, Some(&self.auth_db)).await
     }
 
     async fn set(&self, current: &Secret, new: &Secret) -> Result<(), StoreError> {
@@ -155,11 +148,8 @@ mod tests {
     #[test]
     fn describe_names_user_and_database_never_a_value() {
         let address = StoreAddress::Tcp { host: "127.0.0.1".into(), port: 27017, via: "test".into() };
-        let store = MongoStore::new(address, "mongo", "root", None).with_admin(MongoAdmin {
-            user: "admin".into(),
-            password: Secret::new("hunter2-hunter2"),
-            auth_db: "admin".into(),
-        });
+        let store = MongoStore::new(address, "mongo", "root", None)
+            .with_admin(Admin { user: "admin".into(), password: Secret::new("hunter2-hunter2") });
         assert_eq!(store.describe(), "mongo (service mongo, 127.0.0.1:27017, user root in admin)");
         assert!(!format!("{store:?}").contains("hunter2"));
         assert!(!store.dual_window());

@@ -12,9 +12,10 @@ use std::sync::RwLock;
 use redis::aio::MultiplexedConnection;
 use sha2::{Digest, Sha256};
 
-use super::redis::{connect, describe};
-use super::{CredentialStore, Probe, RedisAuthMode, StoreAddress, StoreError, StoreLocator};
+use super::RedisAuthMode;
+use super::connection::{connect, describe};
 use crate::secret::Secret;
+use crate::stores::{CredentialStore, Probe, StoreAddress, StoreError, StoreLocator};
 
 /// The name of Redis's default user.
 pub const DEFAULT_USER: &str = "default";
@@ -161,7 +162,7 @@ impl CredentialStore for RedisStore {
     }
 
     async fn probe(&self, secret: &Secret) -> Probe {
-        super::redis::probe(&self.address(), self.login_user(), secret).await
+        super::connection::probe(&self.address(), self.login_user(), secret).await
     }
 
     async fn set(&self, current: &Secret, new: &Secret) -> Result<(), StoreError> {

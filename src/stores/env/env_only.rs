@@ -1,7 +1,7 @@
 //! The store of secrets that live only in env files (JWT secrets, API keys): nothing to change outside the files.
 
-use super::{CredentialStore, Probe, StoreError};
 use crate::secret::Secret;
+use crate::stores::{CredentialStore, Probe, StoreError};
 
 /// No external store: every step succeeds, and "logs in" means the value exists.
 #[derive(Debug, Clone, Copy, Default)]

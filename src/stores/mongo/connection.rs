@@ -6,8 +6,8 @@ use mongodb::bson::doc;
 use mongodb::error::{Error as MongoError, ErrorKind};
 use mongodb::options::{ClientOptions, Credential, ServerAddress};
 
-use super::{CONNECT_TIMEOUT, PROBE_TIMEOUT, Probe, StoreAddress};
 use crate::secret::Secret;
+use crate::stores::{CONNECT_TIMEOUT, PROBE_TIMEOUT, Probe, StoreAddress};
 
 /// The auth database when none is configured: where `MONGO_INITDB_ROOT_*` creates the root user.
 pub const DEFAULT_AUTH_DB: &str = "admin";

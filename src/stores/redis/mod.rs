@@ -1,0 +1,114 @@
+//! Redis (and Valkey) as a store kind: the password is `requirepass` in the server's command or config (or the
+//! ACL user's), rotated with an ACL dual-password window where the server has ACLs.
+
+mod connection;
+mod redis_auth_mode;
+mod redis_store;
+
+pub use redis_auth_mode::RedisAuthMode;
+pub use redis_store::{DEFAULT_USER, RedisStore};
+
+use futures_util::future::LocalBoxFuture;
+
+use super::{AnyStore, Kind, OpenRequest, Probe, StoreAddress, StoreError, StoreSpec};
+use crate::envfile::EnvDocument;
+use crate::project::{Project, SecretDecl, Service};
+use crate::secret::Secret;
+
+/// The Redis store kind.
+pub struct Redis;
+
+impl Kind for Redis {
+    fn name(&self) -> &'static str {
+        "redis"
+    }
+
+    fn aliases(&self) -> &'static [&'static str] {
+        &["valkey"]
+    }
+
+    fn families(&self) -> &'static [&'static str] {
+        &["redis", "valkey"]
+    }
+
+    fn schemes(&self) -> &'static [&'static str] {
+        &["redis", "rediss", "valkey", "valkeys"]
+    }
+
+    fn default_port(&self) -> u16 {
+        6379
+    }
+
+    fn user_keys(&self) -> &'static [&'static str] {
+        &["REDIS_USER", "REDIS_USERNAME"]
+    }
+
+    /// `[--]requirepass $X` / `${X}` in the command, else the key whose value the command holds, else
+    /// `REDIS_PASSWORD`.
+    fn password_key<'v>(
+        &self,
+        service: &Service,
+        values: &mut dyn Iterator<Item = (&'v str, &'v str)>,
+    ) -> Option<String> {
+        let words: Vec<&str> = service.command.iter().flatten().flat_map(|w| w.split_whitespace()).collect();
+        // `--requirepass X` on the command line, or `requirepass X` in config fed on stdin (`redis-server - <<EOF`).
+        if let Some(arg) =
+            words.iter().position(|w| *w == "--requirepass" || *w == "requirepass").and_then(|i| words.get(i + 1))
+        {
+            let arg = arg.trim_matches(|c| c == '"' || c == '\'');
+            let name = arg.trim_start_matches('$').trim_start_matches('{').trim_end_matches('}');
+            if arg.starts_with('$') && !name.is_empty() {
+                return Some(name.to_string());
+            }
+            for (key, value) in values {
+                if value == arg {
+                    return Some(key.to_string());
+                }
+            }
+        }
+        Some("REDIS_PASSWORD".to_string())
+    }
+
+    fn spec(&self, _project: &Project, _docs: &[EnvDocument], decl: &SecretDecl, service: Option<String>) -> StoreSpec {
+        StoreSpec {
+            kind: self.name().to_string(),
+            service,
+            user: Some(decl.user.clone().unwrap_or_else(|| DEFAULT_USER.to_string())),
+            database: None,
+        }
+    }
+
+    fn reads_password_at_start(&self) -> bool {
+        // `--requirepass ${X}` is read from the command every time the server starts.
+        true
+    }
+
+    fn summary(&self, spec: &StoreSpec) -> String {
+        format!(
+            "redis (service {}, ACL user {}: dual-password window)",
+            spec.service().unwrap_or("?"),
+            spec.user.as_deref().unwrap_or(DEFAULT_USER)
+        )
+    }
+
+    fn probe<'a>(
+        &'a self,
+        address: &'a StoreAddress,
+        spec: &'a StoreSpec,
+        secret: &'a Secret,
+    ) -> LocalBoxFuture<'a, Probe> {
+        Box::pin(connection::probe(address, spec.user.as_deref(), secret))
+    }
+
+    fn open<'a>(&'a self, request: OpenRequest) -> LocalBoxFuture<'a, Result<AnyStore, StoreError>> {
+        Box::pin(async move {
+            let OpenRequest { spec, address, locator, login, .. } = request;
+            let service = spec.service().unwrap_or("redis");
+            let store = RedisStore::open(address, service, spec.user.as_deref(), &login).await?;
+            Ok(AnyStore::new(match locator {
+                Some(locator) => store.with_locator(locator),
+                None => store,
+            }))
+        })
+    }
+}
