@@ -48,6 +48,11 @@ check_names! {
     UndefinedVariable => "undefined-variable",
     SecretAge => "secret-age",
     StateNotIgnored => "state-not-ignored",
+    SecretFileMissing => "secret-file-missing",
+    SecretFilePermissions => "secret-file-permissions",
+    SecretFileTracked => "secret-file-tracked",
+    SecretFileNotIgnored => "secret-file-not-ignored",
+    SecretEnvUnset => "secret-env-unset",
 }
 
 impl fmt::Display for CheckName {
@@ -80,6 +85,6 @@ mod tests {
             assert!(c.as_str().bytes().all(|b| b.is_ascii_lowercase() || b == b'-'));
             assert_eq!(serde_json::to_value(c).expect("json"), c.as_str());
         }
-        assert_eq!(CheckName::ALL.len(), 20);
+        assert_eq!(CheckName::ALL.len(), 25);
     }
 }

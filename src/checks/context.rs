@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use time::OffsetDateTime;
 
-use super::EnvFileInfo;
+use super::{EnvFileInfo, SecretFileInfo};
 use crate::audit::AuditLog;
 use crate::git::GitRepo;
 use crate::inventory::SecretRule;
@@ -32,6 +32,8 @@ pub struct Context {
     pub env_files: Vec<EnvFileInfo>,
     /// `.example` templates next to those env files, with the real file each one describes.
     pub templates: Vec<(EnvFileInfo, PathBuf)>,
+    /// Compose secrets mounted by enabled services, sorted by key.
+    pub secret_files: Vec<SecretFileInfo>,
     pub git: Option<GitRepo>,
     pub audit: AuditLog,
     pub options: CheckOptions,
@@ -63,18 +65,24 @@ impl Context {
                 template_of(&f.path).map(|t| (EnvFileInfo::load(&t, Vec::new(), false, &rule), f.path.clone()))
             })
             .collect();
+        let secret_files = SecretFileInfo::all(&project);
         let git = GitRepo::discover(&project.directory).ok().flatten();
         // The project's state directory, and the ones beside env files where older versions kept the log.
         let dirs: Vec<&Path> =
             [project.directory.as_path()].into_iter().chain(env_files.iter().filter_map(|f| f.path.parent())).collect();
         let audit = AuditLog::read_dirs(&dirs);
-        Ok(Context { project, rule, env_files, templates, git, audit, options })
+        Ok(Context { project, rule, env_files, templates, secret_files, git, audit, options })
     }
 
     /// The directory finding paths are relative to: the git work tree when the project is in one (what SARIF
     /// consumers expect), else the project directory.
     pub fn base_dir(&self) -> &Path {
         self.git.as_ref().map(|g| g.workdir()).unwrap_or(&self.project.directory)
+    }
+
+    /// `path` relative to [`Context::base_dir`] for messages (as finding paths are), else as it is.
+    pub fn relative(&self, path: &Path) -> String {
+        path.strip_prefix(self.base_dir()).unwrap_or(path).display().to_string()
     }
 
     /// The env file at `path`, when the audit knows it.

@@ -8,6 +8,7 @@ mod env_file_info;
 mod env_name;
 mod finding;
 mod report;
+mod secret_file_info;
 mod secret_use;
 mod severity;
 
@@ -25,6 +26,11 @@ mod example_has_secret;
 mod redis_no_auth;
 mod secret_age;
 mod secret_dollar;
+mod secret_env_unset;
+mod secret_file_missing;
+mod secret_file_not_ignored;
+mod secret_file_permissions;
+mod secret_file_tracked;
 mod secret_in_git_history;
 mod secret_inline;
 mod secret_reused;
@@ -39,6 +45,7 @@ pub use env_file_info::EnvFileInfo;
 pub use env_name::{canonical as canonical_env, env_of};
 pub use finding::Finding;
 pub use report::{Report, Summary};
+pub use secret_file_info::SecretFileInfo;
 pub use severity::Severity;
 
 use std::collections::BTreeSet;
@@ -66,6 +73,11 @@ pub fn registry() -> Vec<Box<dyn Check>> {
         Box::new(undefined_variable::UndefinedVariable),
         Box::new(secret_age::SecretAge),
         Box::new(state_not_ignored::StateNotIgnored),
+        Box::new(secret_file_missing::SecretFileMissing),
+        Box::new(secret_file_permissions::SecretFilePermissions),
+        Box::new(secret_file_tracked::SecretFileTracked),
+        Box::new(secret_file_not_ignored::SecretFileNotIgnored),
+        Box::new(secret_env_unset::SecretEnvUnset),
     ]
 }
 

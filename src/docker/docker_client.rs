@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use bollard::query_parameters::{InspectContainerOptions, ListContainersOptions, LogsOptions, StopContainerOptions};
+use bollard::query_parameters::{
+    DownloadFromContainerOptions, InspectContainerOptions, ListContainersOptions, LogsOptions, StopContainerOptions,
+};
 use bollard::{API_DEFAULT_VERSION, Docker};
 use futures_util::StreamExt;
 use time::OffsetDateTime;
@@ -16,6 +18,8 @@ use crate::plugin::DockerEndpoint;
 const REQUEST_TIMEOUT_SECS: u64 = 60;
 /// How often `wait_ready` looks again.
 const POLL: Duration = Duration::from_millis(250);
+/// The most `read_file` takes from a container: a secret is small, and a path naming something big is refused.
+const MAX_READ: usize = 1 << 20;
 /// A container without healthcheck must have run this long to count as up (catches crash-on-start).
 const RUNNING_GRACE: Duration = Duration::from_secs(1);
 
@@ -169,6 +173,32 @@ impl DockerClient {
         Ok(all[all.len().saturating_sub(lines)..].to_vec())
     }
 
+    /// The content of the regular file at `path` in container `id` of `service`, read through the Engine API's
+    /// archive endpoint (no `docker exec`, nothing run in the container); `None` when nothing is there. Works for
+    /// bind-mounted files such as compose `file:` secrets: the engine reads them through the container's mounts.
+    pub async fn read_file(&self, id: &str, service: &str, path: &str) -> Result<Option<Vec<u8>>, DockerError> {
+        let error = |source| DockerError::ReadFile {
+            service: service.to_string(),
+            container: short(id),
+            path: path.to_string(),
+            source,
+        };
+        let options = DownloadFromContainerOptions { path: path.to_string() };
+        let mut stream = self.docker.download_from_container(id, Some(options));
+        let mut archive = Vec::new();
+        while let Some(chunk) = stream.next().await {
+            match chunk {
+                Ok(bytes) => archive.extend_from_slice(&bytes),
+                Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }) => return Ok(None),
+                Err(e) => return Err(error(std::io::Error::other(e))),
+            }
+            if archive.len() > MAX_READ + 64 * 1024 {
+                return Err(error(std::io::Error::other(format!("larger than {MAX_READ} bytes"))));
+            }
+        }
+        first_file(&archive).map_err(error)
+    }
+
     /// Stops container `id` of `service` (used by tests and by later rotation steps; compose does the rest).
     pub async fn stop(&self, id: &str, service: &str) -> Result<(), DockerError> {
         self.docker.stop_container(id, None::<StopContainerOptions>).await.map_err(|source| DockerError::Stop {
@@ -177,6 +207,24 @@ impl DockerClient {
             source,
         })
     }
+}
+
+/// The content of the first regular file in a tar archive (the archive endpoint answers one entry for a file).
+fn first_file(archive: &[u8]) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut tar = tar::Archive::new(archive);
+    for entry in tar.entries()? {
+        let mut entry = entry?;
+        if entry.header().entry_type().is_file() {
+            let mut content = Vec::new();
+            entry.by_ref().take(MAX_READ as u64 + 1).read_to_end(&mut content)?;
+            if content.len() > MAX_READ {
+                return Err(std::io::Error::other(format!("larger than {MAX_READ} bytes")));
+            }
+            return Ok(Some(content));
+        }
+    }
+    Ok(None)
 }
 
 fn short(id: &str) -> String {

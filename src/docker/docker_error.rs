@@ -22,6 +22,9 @@ pub enum DockerError {
     /// Reading a service container's logs failed.
     #[error("cannot read the logs of container {container} of service {service}")]
     Logs { service: String, container: String, source: bollard::errors::Error },
+    /// Reading a file out of a container (the archive endpoint) failed.
+    #[error("cannot read {path} in container {container} of service {service}")]
+    ReadFile { service: String, container: String, path: String, source: std::io::Error },
     /// Stopping a container failed (tests and later rotation steps).
     #[error("cannot stop container {container} of service {service}")]
     Stop { service: String, container: String, source: bollard::errors::Error },

@@ -2,6 +2,7 @@
 //! whether it is a secret. It is the blast radius of a rotation, and the input of `check`.
 
 mod key_entry;
+mod secret_entry;
 mod secret_rule;
 mod service_inventory;
 mod url_password;
@@ -9,6 +10,7 @@ mod url_password;
 use serde::Serialize;
 
 pub use key_entry::{KeyEntry, Source};
+pub use secret_entry::{SecretEntry, SecretOrigin};
 pub use secret_rule::SecretRule;
 pub use service_inventory::{EnvFileEntry, ServiceInventory};
 pub(crate) use url_password::{embeds, replace_password};
@@ -28,8 +30,13 @@ impl Inventory {
         let rule = SecretRule::for_project(project);
         Inventory {
             project: project.name.clone(),
-            services: project.services.iter().map(|s| ServiceInventory::of(s, &rule)).collect(),
+            services: project.services.iter().map(|s| ServiceInventory::of(s, &rule, project)).collect(),
         }
+    }
+
+    /// How many compose secrets the project hands out, over all services.
+    pub fn compose_secret_count(&self) -> usize {
+        self.services.iter().map(|s| s.secrets.len()).sum()
     }
 
     /// How many secret keys the project hands out, over all services.

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use super::url_password::has_url_password;
 use crate::envfile::EnvDocument;
-use crate::project::{EnvVar, Origin, Project, SecretDecl, Service};
+use crate::project::{EnvVar, Origin, Project, SECRETS_DIR, SecretDecl, Service};
 use crate::secret::{is_non_secret_value, is_secret_key};
 
 /// The secret-key rule for one project.
@@ -56,8 +56,10 @@ impl SecretRule {
             .environment
             .iter()
             .map(|var| {
-                // A boolean or "off" value (`OAUTH_PRIVATE_KEY=disabled`) is a setting, whatever the key says.
+                // A boolean or "off" value (`OAUTH_PRIVATE_KEY=disabled`) is a setting, whatever the key says; a
+                // `*_FILE` path under /run/secrets names where the secret is.
                 !var.value.as_deref().is_some_and(is_non_secret_value)
+                    && !is_secret_path(var)
                     && (self.is_secret_by_name(var) || var.value.as_deref().is_some_and(has_url_password))
             })
             .collect()
@@ -79,12 +81,20 @@ impl SecretRule {
             .collect()
     }
 
+    /// `DB_PASSWORD_FILE: /run/secrets/db_password` names where the secret is, not the secret: the content
+    /// of the compose secret mounted there is (the inventory lists it under `secrets`).
     fn is_secret_by_name(&self, var: &EnvVar) -> bool {
         if self.is_secret_name(&var.key) {
             return true;
         }
         matches!(&var.origin, Origin::Interpolated { variables, .. } if variables.iter().any(|v| self.is_secret_name(v)))
     }
+}
+
+/// A `*_FILE` variable whose value is a path under `/run/secrets/`.
+fn is_secret_path(var: &EnvVar) -> bool {
+    var.key.ends_with("_FILE")
+        && var.value.as_deref().and_then(|v| v.strip_prefix(SECRETS_DIR)).is_some_and(|rest| rest.starts_with('/'))
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{KeyEntry, SecretRule};
-use crate::project::Service;
+use super::{KeyEntry, SecretEntry, SecretRule};
+use crate::project::{Project, Service};
 
 /// An env file a service binds.
 #[derive(Debug, Clone, Serialize)]
@@ -18,18 +18,19 @@ pub struct EnvFileEntry {
     pub readable: bool,
 }
 
-/// A service: its image, its env files, and every key it receives.
+/// A service: its image, its env files, every key it receives, and its compose secrets.
 #[derive(Debug, Clone, Serialize)]
 pub struct ServiceInventory {
     pub name: String,
     pub image: Option<String>,
     pub env_files: Vec<EnvFileEntry>,
     pub environment: Vec<KeyEntry>,
+    pub secrets: Vec<SecretEntry>,
 }
 
 impl ServiceInventory {
-    /// The inventory of `service` under `rule`.
-    pub fn of(service: &Service, rule: &SecretRule) -> Self {
+    /// The inventory of `service` (of `project`) under `rule`.
+    pub fn of(service: &Service, rule: &SecretRule, project: &Project) -> Self {
         ServiceInventory {
             name: service.name.clone(),
             image: service.image.clone(),
@@ -49,6 +50,7 @@ impl ServiceInventory {
                 .zip(rule.secret_flags(service))
                 .map(|(v, secret)| KeyEntry::of(v, secret))
                 .collect(),
+            secrets: service.secrets.iter().map(|m| SecretEntry::of(service, m, project.secret(&m.source))).collect(),
         }
     }
 }

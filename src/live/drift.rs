@@ -27,16 +27,21 @@ impl Drift {
     /// compare with (a bare `KEY` with nothing in the environment).
     pub fn of(var: &EnvVar, container: Option<&ContainerInfo>) -> Option<Drift> {
         let expected = var.value.as_deref()?;
-        let Some(actual) = container.and_then(|c| c.env.get(&var.key)) else {
-            return Some(Drift::Missing);
-        };
-        if actual.expose() == expected {
-            return Some(Drift::InSync);
+        let actual = container.and_then(|c| c.env.get(&var.key)).map(|s| s.expose());
+        Some(Drift::compare(expected, actual, value_file(&var.origin), container))
+    }
+
+    /// `expected` (what `file` gives now) against `actual` (what `container` holds, `None`: nothing).
+    pub fn compare(expected: &str, actual: Option<&str>, file: &Path, container: Option<&ContainerInfo>) -> Drift {
+        match actual {
+            None => Drift::Missing,
+            Some(actual) if actual == expected => Drift::InSync,
+            Some(_) => {
+                let created = container.and_then(|c| c.created);
+                let changed_after_created = created.is_some_and(|created| modified(file).is_some_and(|m| m > created));
+                Drift::Stale { file: file.to_path_buf(), changed_after_created }
+            }
         }
-        let file = value_file(&var.origin).to_path_buf();
-        let created = container.and_then(|c| c.created);
-        let changed_after_created = created.is_some_and(|created| modified(&file).is_some_and(|m| m > created));
-        Some(Drift::Stale { file, changed_after_created })
     }
 
     /// The word used in JSON: `in_sync`, `stale` or `missing`.

@@ -10,6 +10,8 @@ use super::{Drift, ProbeResult};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyStatus {
     pub key: String,
+    /// For a compose secret (`key` is then its name): the path in the container the value was read from.
+    pub secret_target: Option<String>,
     /// Fingerprint of the value the project gives now.
     pub fingerprint: String,
     /// Fingerprint of the value in the container, when it has the key.
@@ -25,6 +27,14 @@ pub struct KeyStatus {
 }
 
 impl KeyStatus {
+    /// How the key is named in human output: `REDIS_PASSWORD`, or `secret db_password` for a compose secret.
+    pub fn label(&self) -> String {
+        match &self.secret_target {
+            Some(_) => format!("secret {}", self.key),
+            None => self.key.clone(),
+        }
+    }
+
     /// True when the key is stale or missing, or its store refused it or could not be reached.
     pub fn is_problem(&self) -> bool {
         self.drift.is_problem() || self.probe.as_ref().is_some_and(|p| p.probe.is_problem())

@@ -86,6 +86,7 @@ mod tests {
             compose_files: vec![],
             interpolation_files: vec![],
             services,
+            secrets: vec![],
             x_secops: None,
             undefined_variables: vec![],
             profiles: vec![],

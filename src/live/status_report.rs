@@ -9,8 +9,8 @@ use super::{Drift, KeyStatus, PendingRotation, ProbeResult, ServiceStatus, Statu
 use crate::audit::AuditLog;
 use crate::docker::{ContainerInfo, DockerClient, DockerError};
 use crate::inventory::SecretRule;
-use crate::project::{Project, Service};
-use crate::secret::Secret;
+use crate::project::{Project, SecretMount, SecretSource, Service, read_secret_file};
+use crate::secret::{Secret, fingerprint};
 use crate::stores::{Probe, StoreAddress, StoreKind, StoreSpec};
 
 /// The state of a deployment's credentials.
@@ -68,6 +68,7 @@ impl StatusReport {
                 }
                 keys.push(KeyStatus {
                     key: var.key.clone(),
+                    secret_target: None,
                     fingerprint: value.fingerprint(),
                     container_fingerprint: container.and_then(|c| c.env.get(&var.key)).map(Secret::fingerprint),
                     file: value_file(&var.origin).to_path_buf(),
@@ -76,6 +77,11 @@ impl StatusReport {
                     probe: None,
                     last_rotated: None,
                 });
+            }
+            for mount in &service.secrets {
+                if let Some(key) = secret_status(project, mount, container, client).await? {
+                    keys.push(key);
+                }
             }
             services.push(ServiceStatus {
                 service: service.name.clone(),
@@ -113,6 +119,62 @@ impl StatusReport {
     pub fn has_problems(&self) -> bool {
         self.pending_rotation.is_some() || self.services.iter().any(ServiceStatus::is_problem)
     }
+}
+
+/// A compose secret of a service against its running container: the content the project gives now (the file on
+/// disk, or the variable) and the content at `/run/secrets/...` in the container, read through the archive
+/// endpoint. `None` for secrets with nothing to compare (external, undefined, an unset variable, an unreadable
+/// file: `check` reports those).
+async fn secret_status(
+    project: &Project,
+    mount: &SecretMount,
+    container: Option<&ContainerInfo>,
+    client: &DockerClient,
+) -> Result<Option<KeyStatus>, DockerError> {
+    let Some(secret) = project.secret(&mount.source) else { return Ok(None) };
+    let (expected, file, line) = match &secret.source {
+        SecretSource::File(path) => match read_secret_file(path) {
+            Ok(value) => (value, path.clone(), None),
+            Err(_) => return Ok(None),
+        },
+        SecretSource::Environment { value: Some(value), defined_at, .. } => match defined_at {
+            Some((file, line)) => (value.clone(), file.clone(), Some(*line)),
+            None => (value.clone(), secret.declared_in.clone(), secret.line),
+        },
+        _ => return Ok(None),
+    };
+    let actual = match container.filter(|c| c.is_running()) {
+        Some(c) => client
+            .read_file(&c.id, &c.service, &mount.target)
+            .await?
+            .map(|bytes| String::from_utf8_lossy(&bytes).trim_end_matches(['\n', '\r']).to_string()),
+        None => None,
+    };
+    let mut drift = Drift::compare(&expected, actual.as_deref(), &file, container);
+    // A file secret is a bind mount. An in-place write shows in the container at once, yet the process read the
+    // secret when it started (a database only at init); a file renamed over it (an atomic write) stays invisible
+    // to the container, while the archive endpoint, which binds the host path afresh, already returns the new
+    // file. Either way the content comparison cannot tell: a file written after the container started is stale.
+    let started = container.and_then(|c| c.started.or(c.created));
+    let written = std::fs::metadata(&file).and_then(|m| m.modified()).ok().map(time::OffsetDateTime::from);
+    if drift == Drift::InSync
+        && matches!(secret.source, SecretSource::File(_))
+        && let (Some(started), Some(written)) = (started, written)
+        && written > started
+    {
+        drift = Drift::Stale { file: file.clone(), changed_after_created: true };
+    }
+    Ok(Some(KeyStatus {
+        key: mount.source.clone(),
+        secret_target: Some(mount.target.clone()),
+        fingerprint: fingerprint(&expected),
+        container_fingerprint: actual.as_deref().map(fingerprint),
+        file,
+        line,
+        drift,
+        probe: None,
+        last_rotated: None,
+    }))
 }
 
 /// The login to try for `target`'s key with `password`, the user name taken from the same service's

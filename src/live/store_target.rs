@@ -69,18 +69,7 @@ mod tests {
     use crate::project::Service;
 
     fn service(name: &str, image: &str) -> Service {
-        Service {
-            name: name.into(),
-            image: Some(image.into()),
-            env_files: vec![],
-            environment: vec![],
-            volumes: vec![],
-            ports: vec![],
-            command: None,
-            depends_on: vec![],
-            has_healthcheck: false,
-            declared_in: "compose.yaml".into(),
-        }
+        Service { image: Some(image.into()), ..Service::for_test(name, &[]) }
     }
 
     fn project(services: Vec<Service>, x_secops: Option<serde_json::Value>) -> Project {
@@ -90,6 +79,7 @@ mod tests {
             compose_files: vec![],
             interpolation_files: vec![],
             services,
+            secrets: vec![],
             x_secops,
             undefined_variables: vec![],
             profiles: vec![],

@@ -21,7 +21,7 @@ pub fn status(report: &StatusReport, json: bool) -> std::io::Result<()> {
     for service in &report.services {
         text.push('\n');
         text.push_str(&service_line(&console, service));
-        let width = service.keys.iter().map(|k| k.key.len()).max().unwrap_or(0);
+        let width = service.keys.iter().map(|k| k.label().len()).max().unwrap_or(0);
         for key in &service.keys {
             text.push_str(&key_line(&console, service, key, width));
         }
@@ -73,8 +73,14 @@ fn key_line(console: &Console, status: &ServiceStatus, key: &KeyStatus, width: u
     let recreate = if rejected.is_some() { String::new() } else { format!("; run docker secops recreate {service}") };
     let drift = match &key.drift {
         Drift::InSync => console.paint("32", "in sync"),
-        Drift::Stale { file, changed_after_created: true } => console
-            .paint("33", &format!("stale: {} changed after the container was created{recreate}", display_path(file))),
+        Drift::Stale { file, changed_after_created: true } => console.paint(
+            "33",
+            &format!(
+                "stale: {} changed after the container {}{recreate}",
+                display_path(file),
+                if key.secret_target.is_some() { "started" } else { "was created" }
+            ),
+        ),
         Drift::Stale { file, changed_after_created: false } => console.paint(
             "33",
             &format!(
@@ -104,8 +110,8 @@ fn key_line(console: &Console, status: &ServiceStatus, key: &KeyStatus, width: u
     let rotated = key.last_rotated.map(|t| console.dim(&format!("  rotated {}", when(t)))).unwrap_or_default();
     let fingerprint = console.paint("36", &key.fingerprint);
     let mut line = match rejected {
-        Some(_) => format!("  {:width$}  {fingerprint}{}  {drift}{rotated}\n", key.key, probe.trim_end()),
-        None => format!("  {:width$}  {fingerprint}  {drift}{probe}{rotated}\n", key.key),
+        Some(_) => format!("  {:width$}  {fingerprint}{}  {drift}{rotated}\n", key.label(), probe.trim_end()),
+        None => format!("  {:width$}  {fingerprint}  {drift}{probe}{rotated}\n", key.label()),
     };
     if let Some(p) = rejected {
         let advice = format!(

@@ -88,6 +88,9 @@ pub struct ContainerJson {
 #[derive(Debug, Serialize)]
 pub struct KeyJson {
     pub key: String,
+    /// For a compose secret (`key` is its name): the path in the container its content was read from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret_target: Option<String>,
     pub fingerprint: String,
     pub container_fingerprint: Option<String>,
     pub file: PathBuf,
@@ -142,6 +145,7 @@ fn service(s: &ServiceStatus) -> ServiceJson {
 fn key(k: &KeyStatus) -> KeyJson {
     KeyJson {
         key: k.key.clone(),
+        secret_target: k.secret_target.clone(),
         fingerprint: k.fingerprint.clone(),
         container_fingerprint: k.container_fingerprint.clone(),
         file: k.file.clone(),

@@ -1,4 +1,4 @@
-//! `include`: services of other compose projects imported into this one, each read with its own project
+//! `include`: services (and their secrets) of other compose projects imported into this one, each read with its own project
 //! directory and interpolation variables.
 
 use std::path::{Path, PathBuf};
@@ -25,25 +25,28 @@ pub(crate) fn apply_include(
     };
     for entry in entries {
         let imported = load_entry(loader, &entry, file, ctx)?;
-        let Some(imported) = imported.get("services").and_then(Node::as_map) else { continue };
-        let services =
-            top.entry("services".to_string()).or_insert_with(|| Node::like(&include, Value::Map(Default::default())));
-        if services.is_null() {
-            services.value = Value::Map(Default::default());
-        }
-        let Value::Map(services) = &mut services.value else { continue };
-        for (name, service) in imported {
-            match services.get(name) {
-                Some(existing) if !existing.same_content(service) => {
-                    return Err(ProjectError::IncludeConflict {
-                        file: file.to_path_buf(),
-                        kind: "services".to_string(),
-                        name: name.clone(),
-                    });
-                }
-                Some(_) => {}
-                None => {
-                    services.insert(name.clone(), service.clone());
+        // Services and the secrets they use come along; a name defined differently on both sides is refused.
+        for kind in ["services", "secrets"] {
+            let Some(imported) = imported.get(kind).and_then(Node::as_map) else { continue };
+            let section =
+                top.entry(kind.to_string()).or_insert_with(|| Node::like(&include, Value::Map(Default::default())));
+            if section.is_null() {
+                section.value = Value::Map(Default::default());
+            }
+            let Value::Map(section) = &mut section.value else { continue };
+            for (name, definition) in imported {
+                match section.get(name) {
+                    Some(existing) if !existing.same_content(definition) => {
+                        return Err(ProjectError::IncludeConflict {
+                            file: file.to_path_buf(),
+                            kind: kind.to_string(),
+                            name: name.clone(),
+                        });
+                    }
+                    Some(_) => {}
+                    None => {
+                        section.insert(name.clone(), definition.clone());
+                    }
                 }
             }
         }

@@ -9,7 +9,7 @@ use super::name::{is_valid_project_name, normalize_project_name};
 use super::node::Node;
 use super::service_builder::build_service;
 use super::variables::Variables;
-use super::{Project, ProjectError, ProjectOptions};
+use super::{ComposeSecret, Project, ProjectError, ProjectOptions, SecretSource};
 
 /// Loads the project `options` select.
 ///
@@ -100,11 +100,45 @@ pub(crate) fn load(options: &ProjectOptions) -> Result<Project, ProjectError> {
         compose_files: files,
         interpolation_files,
         services: built,
+        secrets: compose_secrets(&model, &variables),
         x_secops: model.get("x-secops").map(Node::to_json),
         undefined_variables: undefined,
         profiles,
         variable_sources: variables.sources(),
     })
+}
+
+/// The top-level `secrets`, sorted by key; an `environment:` secret's value is looked up in the project's variables.
+fn compose_secrets(model: &Node, variables: &Variables) -> Vec<ComposeSecret> {
+    let mut secrets: Vec<ComposeSecret> = model
+        .get("secrets")
+        .and_then(Node::as_map)
+        .into_iter()
+        .flatten()
+        .map(|(key, node)| {
+            let text = |k: &str| node.get(k).and_then(Node::as_str).map(str::to_string);
+            let source = if let Some(file) = text("file") {
+                SecretSource::File(PathBuf::from(file))
+            } else if let Some(variable) = text("environment") {
+                let value = variables.get(&variable).map(str::to_string);
+                let defined_at = variables.source(&variable).cloned();
+                SecretSource::Environment { variable, value, defined_at }
+            } else if node.get("external").is_some_and(|e| e.is_true() || e.as_map().is_some()) {
+                SecretSource::External
+            } else {
+                SecretSource::Undefined
+            };
+            ComposeSecret {
+                key: key.clone(),
+                name: text("name"),
+                source,
+                declared_in: node.file.as_deref().map_or_else(PathBuf::new, Path::to_path_buf),
+                line: node.line,
+            }
+        })
+        .collect();
+    secrets.sort_by(|a, b| a.key.cmp(&b.key));
+    secrets
 }
 
 /// `-p`, else `COMPOSE_PROJECT_NAME`, else the files' `name:` (sanitised), else the sanitised directory name.

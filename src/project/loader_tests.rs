@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::super::{Origin, Project, ProjectError, ProjectOptions, VolumeKind};
+use super::super::{Origin, Project, ProjectError, ProjectOptions, SecretSource, VolumeKind};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/compose").join(name)
@@ -195,4 +195,24 @@ fn refusals_name_what_is_wrong() {
     assert!(matches!(load_dir(conflict.path()), Err(ProjectError::IncludeConflict { .. })));
     let none = project_dir(&[("readme", "")]);
     assert!(matches!(load_dir(none.path()), Err(ProjectError::NoComposeFile { .. })));
+}
+
+#[test]
+fn file_variables_are_bound_to_the_secret_mounted_at_their_path() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/compose/secrets");
+    let environ = [("API_KEY".to_string(), "k".to_string())].into_iter().collect();
+    let options = ProjectOptions { working_dir: dir.clone(), environ, ..ProjectOptions::default() };
+    let project = Project::load(&options).expect("loads");
+    let db = project.service("db").expect("db");
+    let var = db.env("POSTGRES_PASSWORD_FILE").expect("var");
+    assert_eq!(db.file_var_secret(var).map(|m| m.source.as_str()), Some("db_password"));
+    let app = project.service("app").expect("app");
+    // A relative long-syntax target lands under /run/secrets.
+    assert_eq!(app.file_var_secret(app.env("TOKEN_FILE").expect("var")).map(|m| m.source.as_str()), Some("token"));
+    let secret = project.secret("db_password").expect("secret");
+    assert_eq!(secret.file(), Some(dir.join("secrets/db_password.txt").as_path()));
+    let api = project.secret("api_key").expect("api_key");
+    assert!(
+        matches!(&api.source, SecretSource::Environment { variable, value: Some(v), .. } if variable == "API_KEY" && v == "k")
+    );
 }

@@ -1,7 +1,7 @@
 //! Merging compose definitions the way compose-go's `override` package does, for `-f` overrides and `extends`.
 //!
 //! Mappings merge by key (later wins), sequences append, scalars are replaced; per service `environment` and
-//! `depends_on` merge by key, `env_file` by path and `volumes` by target (a later entry replaces the earlier one in
+//! `depends_on` merge by key, `env_file` by path, `volumes` and `secrets` by target (a later entry replaces the earlier one in
 //! place), `command`, `entrypoint` and `healthcheck.test` are replaced whole. The YAML tags `!reset` (drop the
 //! inherited value) and `!override` (replace instead of merging) are honoured.
 
@@ -22,6 +22,7 @@ pub(crate) fn merge_service(base: Node, over: Node) -> Node {
     merge_map(base, over, &|key, base, over| match key {
         "env_file" => merge_keyed_list(base, over, "path"),
         "volumes" => merge_keyed_list(base, over, "target"),
+        "secrets" => merge_keyed_list(base, over, "target"),
         "command" | "entrypoint" => over,
         "healthcheck" => {
             merge_map(base, over, &|key, base, over| if key == "test" { over } else { merge_value(base, over) })

@@ -1,5 +1,5 @@
 //! The compose project as `docker compose` (v2, compose-go) sees it: files, name, services, env_file bindings,
-//! environment keys with their origins, volumes, ports.
+//! environment keys with their origins, volumes, ports, compose secrets.
 //!
 //! [`Project::load`] follows compose's order: process environment, `.env`/`--env-file`, `COMPOSE_FILE` or the
 //! default files searched upwards, then per file: YAML (anchors and merge keys expanded, alias bombs refused),
@@ -7,6 +7,7 @@
 //! service's environment from its `env_file`s and `environment`. Compose files are read as generic YAML and only the
 //! keys used here are looked at, so any valid compose file loads.
 
+mod compose_secret;
 mod discovery;
 mod env_file_binding;
 mod env_reader;
@@ -31,6 +32,7 @@ mod port;
 mod port_spec;
 mod project;
 mod secret_decl;
+mod secret_mount;
 mod service;
 mod service_builder;
 mod shell_words;
@@ -42,8 +44,9 @@ mod volume;
 mod volume_spec;
 mod yaml_file;
 
+pub use compose_secret::{ComposeSecret, SecretSource, read_secret_file};
 pub use discovery::{DEFAULT_FILE_NAMES, DEFAULT_OVERRIDE_NAMES};
-pub use env_file_binding::EnvFileBinding;
+pub use env_file_binding::{EnvFileBinding, is_missing};
 pub use env_var::EnvVar;
 pub use error::ProjectError;
 pub use interpolate::interpolate;
@@ -54,6 +57,7 @@ pub use origin::Origin;
 pub use port::Port;
 pub use project::{Project, ProjectOptions};
 pub use secret_decl::SecretDecl;
+pub use secret_mount::{SECRETS_DIR, SecretMount};
 pub use service::Service;
 pub use stateful_image::StatefulImage;
 pub use undefined_variable::UndefinedVariable;

@@ -1,6 +1,7 @@
 //! Puts one service definition into a single shape before merging, as compose-go's canonical transform does:
 //! `environment` becomes a mapping (bare keys looked up), `env_file` a list of `{path, required}` with absolute paths,
-//! `depends_on` a mapping, `volumes` long syntax with absolute bind sources.
+//! `depends_on` a mapping, `volumes` long syntax with absolute bind sources, `secrets` long syntax; and the
+//! top-level `secrets` with absolute `file:` paths.
 
 use std::path::{Path, PathBuf};
 
@@ -21,9 +22,19 @@ pub(crate) struct Scope<'a> {
     pub home: Option<&'a Path>,
 }
 
-/// Normalises every service of a compose file node in place.
+/// Normalises every service of a compose file node, and its top-level `secrets`, in place.
 pub(crate) fn normalize_services(file: &mut Node, scope: &Scope<'_>) {
     let Value::Map(top) = &mut file.value else { return };
+    if let Some(Value::Map(secrets)) = top.get_mut("secrets").map(|s| &mut s.value) {
+        for secret in secrets.values_mut() {
+            if let Some(path) = secret.get("file").and_then(Node::as_str).map(|p| resolve_host_path(p, scope))
+                && let Value::Map(map) = &mut secret.value
+                && let Some(file) = map.get_mut("file")
+            {
+                file.value = Value::Str(path);
+            }
+        }
+    }
     let Some(Value::Map(services)) = top.get_mut("services").map(|s| &mut s.value) else { return };
     for service in services.values_mut() {
         normalize_service(service, scope);
@@ -44,6 +55,30 @@ pub(crate) fn normalize_service(service: &mut Node, scope: &Scope<'_>) {
     }
     if let Some(volumes) = map.get_mut("volumes") {
         normalize_volumes(volumes, scope);
+    }
+    if let Some(secrets) = map.get_mut("secrets") {
+        normalize_secret_mounts(secrets);
+    }
+}
+
+/// A service's `secrets` in long syntax with a target: `- name` becomes `{source: name, target:
+/// /run/secrets/name}`, as compose-go does before merging (override files merge secrets by target).
+fn normalize_secret_mounts(secrets: &mut Node) {
+    let Value::Seq(items) = &mut secrets.value else { return };
+    for item in items.iter_mut() {
+        if let Some(name) = item.as_str().map(str::to_string) {
+            let mut entry = IndexMap::new();
+            entry.insert("source".to_string(), Node::like(item, Value::Str(name)));
+            *item = Node::like(item, Value::Map(entry));
+        }
+        let source = item.get("source").and_then(Node::as_str).map(str::to_string);
+        if let (Value::Map(map), Some(source)) = (&mut item.value, source)
+            && map.get("target").and_then(Node::as_str).is_none_or(str::is_empty)
+        {
+            let target = format!("{}/{source}", super::SECRETS_DIR);
+            let node = Node::like(map.get("source").unwrap_or(&Node::new(Value::Null)), Value::Str(target));
+            map.insert("target".to_string(), node);
+        }
     }
 }
 

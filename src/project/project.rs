@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use super::{ProjectError, Service, UndefinedVariable};
+use super::{ComposeSecret, ProjectError, Service, UndefinedVariable};
 
 /// What selects a project: the same inputs `docker compose` takes.
 #[derive(Debug, Clone, Default)]
@@ -38,6 +38,8 @@ pub struct Project {
     pub interpolation_files: Vec<PathBuf>,
     /// Services enabled by the active profiles, sorted by name.
     pub services: Vec<Service>,
+    /// The top-level `secrets` definitions, sorted by key.
+    pub secrets: Vec<ComposeSecret>,
     /// The `x-secops` extension block, when the compose file has one (interpolated, like every compose value).
     pub x_secops: Option<serde_json::Value>,
     /// Variables read without a fallback while unset, in compose files and env files (compose substitutes "").
@@ -53,6 +55,11 @@ impl Project {
     /// Loads the project the way `docker compose` does: see the module documentation for what is resolved.
     pub fn load(options: &ProjectOptions) -> Result<Project, ProjectError> {
         super::loader::load(options)
+    }
+
+    /// The top-level secret with key `key`.
+    pub fn secret(&self, key: &str) -> Option<&ComposeSecret> {
+        self.secrets.iter().find(|s| s.key == key)
     }
 
     /// The service called `name`.

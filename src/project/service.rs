@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{EnvFileBinding, EnvVar, Port, Volume};
+use super::{EnvFileBinding, EnvVar, Port, SecretMount, Volume};
 
 /// A service after merging, `extends`, `include` and interpolation.
 #[derive(Debug, Clone)]
@@ -15,6 +15,8 @@ pub struct Service {
     pub environment: Vec<EnvVar>,
     pub volumes: Vec<Volume>,
     pub ports: Vec<Port>,
+    /// `secrets` the container gets, in the order written.
+    pub secrets: Vec<SecretMount>,
     /// `command`, split into words the way compose splits a string command.
     pub command: Option<Vec<String>>,
     /// Services this one `depends_on`.
@@ -36,11 +38,19 @@ impl Service {
             environment: vec![],
             volumes: vec![],
             ports: vec![],
+            secrets: vec![],
             command: None,
             depends_on: depends_on.iter().map(|d| d.to_string()).collect(),
             has_healthcheck: false,
             declared_in: "compose.yaml".into(),
         }
+    }
+
+    /// The secret mounted at the path a `*_FILE` variable names (`POSTGRES_PASSWORD_FILE=/run/secrets/db`): the
+    /// credential that variable stands for is that secret's content.
+    pub fn file_var_secret(&self, var: &EnvVar) -> Option<&SecretMount> {
+        let path = var.value.as_deref().filter(|_| var.key.ends_with("_FILE"))?;
+        self.secrets.iter().find(|m| m.target == path)
     }
 
     /// The environment key `key`, when the container gets it.

@@ -8,7 +8,7 @@ use super::port_spec::parse_port;
 use super::shell_words::split_command;
 use super::variables::Variables;
 use super::volume_spec::volume_from_node;
-use super::{EnvFileBinding, Port, ProjectError, Service, UndefinedVariable, Volume, VolumeKind};
+use super::{EnvFileBinding, Port, ProjectError, SecretMount, Service, UndefinedVariable, Volume, VolumeKind};
 
 /// Builds the service `name` from its merged, normalised definition.
 pub(crate) fn build_service(
@@ -50,6 +50,7 @@ pub(crate) fn build_service(
         environment,
         volumes: volumes(node),
         ports,
+        secrets: secret_mounts(node),
         command,
         depends_on: node
             .get("depends_on")
@@ -76,6 +77,24 @@ fn env_file_bindings(node: &Node) -> Vec<EnvFileBinding> {
                 format: item.get("format").and_then(Node::as_str).map(str::to_string),
                 path,
             })
+        })
+        .collect()
+}
+
+/// `secrets` entries (normalised to the long syntax).
+fn secret_mounts(node: &Node) -> Vec<SecretMount> {
+    let items = node.get("secrets").and_then(Node::as_seq).unwrap_or_default();
+    items
+        .iter()
+        .filter_map(|item| {
+            let source = item.get("source").and_then(Node::as_str)?.to_string();
+            let text = |key: &str| item.get(key).and_then(Node::as_str).map(str::to_string);
+            let target = SecretMount::container_path(&source, text("target").as_deref());
+            // YAML 1.1 octal (`0440`) and plain decimal (`288`) are both seen in the wild; compose takes either.
+            let mode = text("mode").and_then(|m| {
+                if m.len() > 1 && m.starts_with('0') { u32::from_str_radix(&m[1..], 8).ok() } else { m.parse().ok() }
+            });
+            Some(SecretMount { source, target, uid: text("uid"), gid: text("gid"), mode, line: item.line })
         })
         .collect()
 }

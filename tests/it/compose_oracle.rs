@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use docker_secops::project::{Port, Project, ProjectOptions, Service, Volume, VolumeKind};
+use docker_secops::project::{
+    ComposeSecret, Port, Project, ProjectOptions, SecretMount, SecretSource, Service, Volume, VolumeKind,
+};
 use serde_json::Value;
 
 /// One way of loading a fixture: compose's global flags, the directory compose runs in, extra variables.
@@ -56,6 +58,8 @@ const CASES: &[Case] = &[
     },
     Case { fixture: "refused", cwd: "", flags: &["--profile", "db"], env: &[("SECRET", "s")] },
     Case { fixture: "mounts", cwd: "", flags: &[], env: &[("HOME", "/home/someone")] },
+    Case { fixture: "secrets", cwd: "", flags: &[], env: &[("API_KEY", "from-shell")] },
+    Case { fixture: "secrets", cwd: "lib", flags: &["-f", "../compose.yaml", "-f", "../override.yaml"], env: &[] },
 ];
 
 /// Projects compose refuses, with what the loader's error must say.
@@ -142,7 +146,9 @@ fn compare(case: &Case) -> Result<(), Vec<String>> {
         check(&mut diffs, &format!("{name}.depends_on"), &depends_on, &their_deps);
         check(&mut diffs, &format!("{name}.ports"), &ports(service), &compose_ports(theirs));
         check(&mut diffs, &format!("{name}.volumes"), &volumes(service, theirs), &compose_volumes(theirs));
+        check(&mut diffs, &format!("{name}.secrets"), &secret_mounts(service), &compose_secret_mounts(theirs));
     }
+    check(&mut diffs, "secrets", &secrets(&project), &compose_secrets(&resolved));
     if diffs.is_empty() { Ok(()) } else { Err(diffs) }
 }
 
@@ -206,6 +212,53 @@ fn compose_volumes(service: &Value) -> Vec<VolumeRow> {
         let source = v["source"].as_str().map(str::to_string);
         let target = v["target"].as_str().unwrap_or_default().to_string();
         (v["type"].as_str().unwrap_or_default().to_string(), source, target, v["read_only"].as_bool().unwrap_or(false))
+    })
+    .collect()
+}
+
+/// (source, container path, uid, gid, mode) of each secret a service gets.
+type SecretMountRow = (String, String, Option<String>, Option<String>, Option<u64>);
+
+fn secret_mounts(service: &Service) -> Vec<SecretMountRow> {
+    let row =
+        |m: &SecretMount| (m.source.clone(), m.target.clone(), m.uid.clone(), m.gid.clone(), m.mode.map(u64::from));
+    service.secrets.iter().map(row).collect()
+}
+
+fn compose_secret_mounts(service: &Value) -> Vec<SecretMountRow> {
+    let text = |v: &Value| v.as_str().map(str::to_string);
+    let rows = service["secrets"].as_array().into_iter().flatten();
+    rows.map(|m| {
+        let source = text(&m["source"]).unwrap_or_default();
+        let target = SecretMount::container_path(&source, m["target"].as_str());
+        (source, target, text(&m["uid"]), text(&m["gid"]), m["mode"].as_u64())
+    })
+    .collect()
+}
+
+/// (key, file, environment variable, name when the file sets one) of each top-level secret.
+type SecretRow = (String, Option<String>, Option<String>, Option<String>);
+
+fn secrets(project: &Project) -> Vec<SecretRow> {
+    let row = |s: &ComposeSecret| {
+        let file = s.file().map(|f| f.to_string_lossy().into_owned());
+        let variable = match &s.source {
+            SecretSource::Environment { variable, .. } => Some(variable.clone()),
+            _ => None,
+        };
+        (s.key.clone(), file, variable, s.name.clone())
+    };
+    project.secrets.iter().map(row).collect()
+}
+
+/// compose names every secret (`<project>_<key>` by default): only a name the file sets is compared.
+fn compose_secrets(resolved: &Value) -> Vec<SecretRow> {
+    let project = resolved["name"].as_str().unwrap_or_default();
+    let text = |v: &Value| v.as_str().map(str::to_string);
+    let rows = resolved["secrets"].as_object().into_iter().flatten();
+    rows.map(|(key, s)| {
+        let name = text(&s["name"]).filter(|n| *n != format!("{project}_{key}"));
+        (key.clone(), text(&s["file"]), text(&s["environment"]), name)
     })
     .collect()
 }
