@@ -66,7 +66,7 @@ fn init_on_the_bundled_example_makes_check_clean() {
     assert_eq!(value("MONGODB_URL"), template.get("MONGODB_URL").and_then(|e| e.value.clone()).expect("url"));
     assert_eq!(std::fs::metadata(&env).expect("meta").permissions().mode() & 0o777, 0o600);
 
-    let audit = std::fs::read_to_string(dir.path().join("envs/.secops/audit.jsonl")).expect("audit log");
+    let audit = std::fs::read_to_string(dir.path().join("compose/.secops/audit.jsonl")).expect("audit log");
     let entries: Vec<serde_json::Value> = audit.lines().map(|l| serde_json::from_str(l).expect("json")).collect();
     assert_eq!(entries.len(), 3);
     for (entry, (key, v)) in entries.iter().zip(secrets.iter().zip(&values)) {
