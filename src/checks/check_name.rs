@@ -45,6 +45,8 @@ check_names! {
     DataNotPersisted => "data-not-persisted",
     DbPortExposed => "db-port-exposed",
     RedisNoAuth => "redis-no-auth",
+    DbNoAuth => "db-no-auth",
+    SecretInCommand => "secret-in-command",
     UndefinedVariable => "undefined-variable",
     SecretAge => "secret-age",
     StateNotIgnored => "state-not-ignored",

@@ -13,6 +13,7 @@ mod secret_use;
 mod severity;
 
 mod data_not_persisted;
+mod db_no_auth;
 mod db_port_exposed;
 mod env_duplicate_key;
 mod env_file_missing;
@@ -28,6 +29,7 @@ mod secret_age;
 mod secret_dollar;
 mod secret_env_unset;
 mod secret_file_missing;
+mod secret_in_command;
 mod secret_file_not_ignored;
 mod secret_file_permissions;
 mod secret_file_tracked;
@@ -70,6 +72,8 @@ pub fn registry() -> Vec<Box<dyn Check>> {
         Box::new(data_not_persisted::DataNotPersisted),
         Box::new(db_port_exposed::DbPortExposed),
         Box::new(redis_no_auth::RedisNoAuth),
+        Box::new(db_no_auth::DbNoAuth),
+        Box::new(secret_in_command::SecretInCommand),
         Box::new(undefined_variable::UndefinedVariable),
         Box::new(secret_age::SecretAge),
         Box::new(state_not_ignored::StateNotIgnored),

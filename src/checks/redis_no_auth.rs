@@ -16,8 +16,11 @@ impl Check for RedisNoAuth {
     }
     fn help(&self) -> &'static str {
         "A redis service starts with no password and no ACL: any container on its network (or anyone, if its \
-         port is published) can read and write it. Start it with `--requirepass ${REDIS_PASSWORD}` from an env \
-         file, or an ACL file."
+         port is published) can read and write it. Give it a password that never reaches a command line: keep \
+         REDIS_PASSWORD in an env file or secret and feed redis a config on stdin from inside the container, \
+         `sh -c 'exec redis-server - <<EOF\\nrequirepass \"$$REDIS_PASSWORD\"\\nEOF'` (`$$` leaves the expansion \
+         to the container's shell), or mount a config or ACL file. Not `--requirepass ${REDIS_PASSWORD}`: compose \
+         would put the value in `docker inspect` and `ps`."
     }
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
         for service in &cx.project.services {

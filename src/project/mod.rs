@@ -33,6 +33,7 @@ mod port_spec;
 mod project;
 mod secret_decl;
 mod secret_mount;
+mod argument_variable;
 mod service;
 mod service_builder;
 mod shell_words;
@@ -44,6 +45,7 @@ mod volume;
 mod volume_spec;
 mod yaml_file;
 
+pub use argument_variable::ArgumentVariable;
 pub use compose_secret::{ComposeSecret, SecretSource, read_secret_file};
 pub use discovery::{DEFAULT_FILE_NAMES, DEFAULT_OVERRIDE_NAMES};
 pub use env_file_binding::{EnvFileBinding, is_missing};

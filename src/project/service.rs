@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{EnvFileBinding, EnvVar, Port, SecretMount, Volume};
+use super::{ArgumentVariable, EnvFileBinding, EnvVar, Port, SecretMount, Volume};
 
 /// A service after merging, `extends`, `include` and interpolation.
 #[derive(Debug, Clone)]
@@ -19,6 +19,9 @@ pub struct Service {
     pub secrets: Vec<SecretMount>,
     /// `command`, split into words the way compose splits a string command.
     pub command: Option<Vec<String>>,
+    /// Variables compose interpolated into `command`, `entrypoint`, `healthcheck.test` or `build.args`, in the
+    /// order written.
+    pub argument_variables: Vec<ArgumentVariable>,
     /// Services this one `depends_on`.
     pub depends_on: Vec<String>,
     /// True when the service declares a healthcheck (and it is not disabled).
@@ -40,6 +43,7 @@ impl Service {
             ports: vec![],
             secrets: vec![],
             command: None,
+            argument_variables: vec![],
             depends_on: depends_on.iter().map(|d| d.to_string()).collect(),
             has_healthcheck: false,
             declared_in: "compose.yaml".into(),

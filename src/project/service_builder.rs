@@ -8,7 +8,7 @@ use super::port_spec::parse_port;
 use super::shell_words::split_command;
 use super::variables::Variables;
 use super::volume_spec::volume_from_node;
-use super::{EnvFileBinding, Port, ProjectError, SecretMount, Service, UndefinedVariable, Volume, VolumeKind};
+use super::{ArgumentVariable, EnvFileBinding, Port, ProjectError, SecretMount, Service, UndefinedVariable, Volume, VolumeKind};
 
 /// Builds the service `name` from its merged, normalised definition.
 pub(crate) fn build_service(
@@ -52,6 +52,7 @@ pub(crate) fn build_service(
         ports,
         secrets: secret_mounts(node),
         command,
+        argument_variables: argument_variables(node, &declared_in),
         depends_on: node
             .get("depends_on")
             .and_then(Node::as_map)
@@ -113,6 +114,53 @@ fn volumes(node: &Node) -> Vec<Volume> {
         out.push(Volume { kind: VolumeKind::Tmpfs, source: None, target, read_only: false });
     }
     out
+}
+
+/// The variables interpolated into the fields whose value leaves the container's environment.
+fn argument_variables(node: &Node, declared_in: &Path) -> Vec<ArgumentVariable> {
+    let mut found = Vec::new();
+    let fields = [
+        ("command".to_string(), node.get("command")),
+        ("entrypoint".to_string(), node.get("entrypoint")),
+        ("healthcheck.test".to_string(), node.get("healthcheck").and_then(|h| h.get("test"))),
+    ];
+    let args = node.get("build").and_then(|b| b.get("args"));
+    let arg_fields: Vec<(String, Option<&Node>)> = match args.map(|a| &a.value) {
+        Some(Value::Map(map)) => map.iter().map(|(k, v)| (format!("build.args.{k}"), Some(v))).collect(),
+        Some(Value::Seq(items)) => items
+            .iter()
+            .map(|i| {
+                let key = i.as_str().and_then(|t| t.split_once('=')).map_or("", |(k, _)| k);
+                (format!("build.args.{key}"), Some(i))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    for (field, value) in fields.into_iter().chain(arg_fields) {
+        if let Some(value) = value {
+            collect_variables(&field, value, declared_in, &mut found);
+        }
+    }
+    found
+}
+
+/// Every variable recorded on `node` and the nodes inside it.
+fn collect_variables(field: &str, node: &Node, declared_in: &Path, found: &mut Vec<ArgumentVariable>) {
+    if let Some(substitution) = &node.substitution {
+        for variable in &substitution.variables {
+            found.push(ArgumentVariable {
+                field: field.to_string(),
+                variable: variable.clone(),
+                file: node.file.as_deref().map_or_else(|| declared_in.to_path_buf(), Path::to_path_buf),
+                line: node.line,
+            });
+        }
+    }
+    match &node.value {
+        Value::Seq(items) => items.iter().for_each(|i| collect_variables(field, i, declared_in, found)),
+        Value::Map(map) => map.values().for_each(|v| collect_variables(field, v, declared_in, found)),
+        _ => {}
+    }
 }
 
 /// A `healthcheck` that is neither `disable: true` nor `test: ["NONE"]`.
