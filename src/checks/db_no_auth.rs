@@ -42,16 +42,19 @@ impl Check for DbNoAuth {
 fn problem(family: &str, service: &Service) -> Option<(String, Option<&'static str>)> {
     let name = &service.name;
     match family {
-        "postgres" => value(service, "POSTGRES_HOST_AUTH_METHOD").filter(|v| v.eq_ignore_ascii_case("trust")).map(|_| {
-            (
-                format!("postgres service {name} trusts every connection (POSTGRES_HOST_AUTH_METHOD=trust)"),
-                Some("POSTGRES_HOST_AUTH_METHOD"),
-            )
-        }),
+        "postgres" => {
+            value(service, "POSTGRES_HOST_AUTH_METHOD").filter(|v| v.eq_ignore_ascii_case("trust")).map(|_| {
+                (
+                    format!("postgres service {name} trusts every connection (POSTGRES_HOST_AUTH_METHOD=trust)"),
+                    Some("POSTGRES_HOST_AUTH_METHOD"),
+                )
+            })
+        }
         "mongo" => {
             let words = service.command.as_deref().unwrap_or_default();
-            let configured = words.iter().any(|w| w == "--auth" || w.starts_with("--keyFile") || w.starts_with("--config"))
-                || words.iter().any(|w| w == "-f");
+            let configured =
+                words.iter().any(|w| w == "--auth" || w.starts_with("--keyFile") || w.starts_with("--config"))
+                    || words.iter().any(|w| w == "-f");
             let root = ["MONGO_INITDB_ROOT_PASSWORD", "MONGO_INITDB_ROOT_PASSWORD_FILE", "MONGODB_ROOT_PASSWORD"]
                 .iter()
                 .any(|k| value(service, k).is_some());
@@ -88,7 +91,14 @@ mod tests {
     fn service(image: &str, env: &[(&str, &str)], command: &[&str]) -> Service {
         let mut s = Service::for_test("db", &[]);
         s.image = Some(image.to_string());
-        s.environment = env.iter().map(|(k, v)| EnvVar { key: k.to_string(), value: Some(v.to_string()), origin: Origin::Inline { file: "compose.yaml".into(), line: None } }).collect();
+        s.environment = env
+            .iter()
+            .map(|(k, v)| EnvVar {
+                key: k.to_string(),
+                value: Some(v.to_string()),
+                origin: Origin::Inline { file: "compose.yaml".into(), line: None },
+            })
+            .collect();
         s.command = (!command.is_empty()).then(|| command.iter().map(|w| w.to_string()).collect());
         s
     }

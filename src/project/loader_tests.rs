@@ -216,3 +216,23 @@ fn file_variables_are_bound_to_the_secret_mounted_at_their_path() {
         matches!(&api.source, SecretSource::Environment { variable, value: Some(v), .. } if variable == "API_KEY" && v == "k")
     );
 }
+
+#[test]
+fn variables_interpolated_into_arguments_are_recorded_and_escaped_dollars_are_not() {
+    let compose = "services:\n  s:\n    image: x\n    command: [\"srv\", \"--pass\", \"${PASS}\", \"$$LEFT\"]\n    \
+                   entrypoint: run $TOKEN\n    healthcheck:\n      test: [\"CMD\", \"ping\", \"-p${PASS}\"]\n    \
+                   build:\n      context: .\n      args:\n        KEY: ${KEY}\n        OTHER: $$KEPT\n";
+    let dir = project_dir(&[("compose.yaml", compose)]);
+    let project = load_dir(dir.path()).expect("loads");
+    let found: Vec<(String, String)> = project
+        .service("s")
+        .expect("s")
+        .argument_variables
+        .iter()
+        .map(|a| (a.field.clone(), a.variable.clone()))
+        .collect();
+    let want = [("command", "PASS"), ("entrypoint", "TOKEN"), ("healthcheck.test", "PASS"), ("build.args.KEY", "KEY")];
+    assert_eq!(found, want.map(|(f, v)| (f.to_string(), v.to_string())));
+    let first = &project.service("s").expect("s").argument_variables[0];
+    assert_eq!(first.line, Some(4));
+}

@@ -7,6 +7,7 @@
 //! service's environment from its `env_file`s and `environment`. Compose files are read as generic YAML and only the
 //! keys used here are looked at, so any valid compose file loads.
 
+mod argument_variable;
 mod compose_secret;
 mod discovery;
 mod env_file_binding;
@@ -33,7 +34,6 @@ mod port_spec;
 mod project;
 mod secret_decl;
 mod secret_mount;
-mod argument_variable;
 mod service;
 mod service_builder;
 mod shell_words;

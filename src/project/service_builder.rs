@@ -8,7 +8,9 @@ use super::port_spec::parse_port;
 use super::shell_words::split_command;
 use super::variables::Variables;
 use super::volume_spec::volume_from_node;
-use super::{ArgumentVariable, EnvFileBinding, Port, ProjectError, SecretMount, Service, UndefinedVariable, Volume, VolumeKind};
+use super::{
+    ArgumentVariable, EnvFileBinding, Port, ProjectError, SecretMount, Service, UndefinedVariable, Volume, VolumeKind,
+};
 
 /// Builds the service `name` from its merged, normalised definition.
 pub(crate) fn build_service(
