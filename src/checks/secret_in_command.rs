@@ -54,3 +54,36 @@ fn secret_arguments<'s>(cx: &Context, service: &'s Service) -> Vec<Argument<'s>>
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::CheckOptions;
+    use crate::project::{Project, ProjectOptions};
+
+    fn flagged(compose: &str) -> Vec<(String, String)> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("compose.yaml"), compose).expect("write");
+        let options = ProjectOptions { working_dir: dir.path().to_path_buf(), ..ProjectOptions::default() };
+        let project = Project::load(&options).expect("loads");
+        let options =
+            CheckOptions { env: None, history: false, max_age_days: 90, now: time::OffsetDateTime::UNIX_EPOCH };
+        let cx = Context::build(project, options).expect("context");
+        let mut findings = Vec::new();
+        SecretInCommand.run(&cx, &mut findings);
+        let found: Vec<(String, String)> = secret_arguments(&cx, &cx.project.services[0])
+            .into_iter()
+            .map(|(f, v, ..)| (f.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(findings.len(), found.len(), "one finding per (field, variable)");
+        found
+    }
+
+    #[test]
+    fn only_secret_variables_compose_substitutes_are_flagged_once_per_field() {
+        let compose = "services:\n  s:\n    image: x\n    command: [\"srv\", \"--port\", \"${PORT:-1}\", \"--pass\", \
+                       \"${DB_PASSWORD}\", \"--again\", \"${DB_PASSWORD}\", \"--file\", \"${DB_PASSWORD_FILE}\", \
+                       \"$$API_TOKEN\"]\n";
+        assert_eq!(flagged(compose), [("command".to_string(), "DB_PASSWORD".to_string())]);
+    }
+}
