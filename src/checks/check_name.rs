@@ -87,6 +87,6 @@ mod tests {
             assert!(c.as_str().bytes().all(|b| b.is_ascii_lowercase() || b == b'-'));
             assert_eq!(serde_json::to_value(c).expect("json"), c.as_str());
         }
-        assert_eq!(CheckName::ALL.len(), 25);
+        assert_eq!(CheckName::ALL.len(), 27);
     }
 }

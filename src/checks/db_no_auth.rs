@@ -27,6 +27,11 @@ impl Check for DbNoAuth {
             let Some(family) = service.image.as_deref().and_then(StatefulImage::of).map(|i| i.family) else {
                 continue;
             };
+            // A required env file that is missing or unreadable may hold the credentials: compose refuses to start
+            // the service anyway (env-file-missing says so), and judging its auth from what is left is a guess.
+            if service.env_files.iter().any(|b| b.required && !b.exists) {
+                continue;
+            }
             if let Some((message, key)) = problem(family, service) {
                 let finding = self.finding(message).at(&service.declared_in, None).service(&service.name);
                 findings.push(match key {
