@@ -95,6 +95,9 @@ impl StatusReport {
         for (service, key, job) in wanted {
             services[service].keys[key].probe = Some(results[job].clone());
         }
+        for (status, service) in services.iter_mut().zip(&project.services) {
+            settle_init_only(status, service);
+        }
         let dirs: Vec<&Path> = services
             .iter()
             .flat_map(|s| &s.keys)
@@ -118,6 +121,20 @@ impl StatusReport {
     /// True when anything is stale, missing, rejected or unreachable, or a rotation is pending.
     pub fn has_problems(&self) -> bool {
         self.pending_rotation.is_some() || self.services.iter().any(ServiceStatus::is_problem)
+    }
+}
+
+/// A database reads its init-only password variables (`POSTGRES_PASSWORD`) only when its data directory is empty, so
+/// a rotation changes the password inside the database and deliberately does not recreate its container, whose
+/// environment then keeps the old value. That is no drift when the store accepts the value the files give now: the
+/// key is in sync with the database, which is what the variable stands for.
+fn settle_init_only(status: &mut ServiceStatus, service: &Service) {
+    let Some(image) = service.image.as_deref().and_then(crate::project::StatefulImage::of) else { return };
+    for key in status.keys.iter_mut() {
+        let accepted = key.probe.as_ref().is_some_and(|p| p.probe == Probe::Ok);
+        if accepted && image.init_only(&key.key) && matches!(key.drift, Drift::Stale { .. }) {
+            key.drift = Drift::InSync;
+        }
     }
 }
 

@@ -81,13 +81,15 @@ fn postgres_rotation_keeps_data_new_logs_in_old_refused_consumers_recreated_and_
     assert_ne!(stack.container_id("api"), api, "api not recreated");
     assert_ne!(stack.container_id("worker"), worker, "worker not recreated");
     assert_eq!(stack.container_id("db"), db, "the database must not be recreated");
-    // The consumers run the new value, and it logs in. (The database's own container keeps the old, init-only
-    // POSTGRES_PASSWORD in its env, which status reports as stale: it was deliberately not recreated.)
-    let (_, status) = stack.status_json(&[]);
-    for (service, key) in [("api", "DATABASE_URL"), ("worker", "PGPASSWORD")] {
+    // The consumers run the new value, and it logs in. The database's own container keeps the old, init-only
+    // POSTGRES_PASSWORD in its env (it was deliberately not recreated): the database accepts the file's value, so
+    // that is in sync too, and status is clean after a rotation.
+    let (code, status) = stack.status_json(&[]);
+    for (service, key) in [("api", "DATABASE_URL"), ("worker", "PGPASSWORD"), ("db", "POSTGRES_PASSWORD")] {
         assert_eq!(super::stack::key(&status, service, key)["drift"], "in_sync", "{status:#}");
     }
     assert_eq!(super::stack::key(&status, "db", "POSTGRES_PASSWORD")["probe"]["result"], "ok", "{status:#}");
+    assert_eq!(code, Some(0), "status is clean after a rotation: {status:#}");
 
     for secret in [OLD, new.as_str()] {
         assert!(!stdout.contains(secret) && !stderr.contains(secret), "a value in our output");
