@@ -177,17 +177,7 @@ impl crate::rotation::Recreator for ServiceRecreator<'_> {
                     done.push(name);
                     continue;
                 };
-                let mut text = format!("service {name}: {failure}");
-                if let Some(health) = &outcome.health_output {
-                    text.push_str(&format!("; last healthcheck: {health}"));
-                }
-                if !outcome.logs.is_empty() {
-                    text.push_str(&format!("; its last {} log lines:", outcome.logs.len()));
-                    for line in &outcome.logs {
-                        text.push_str("\n  | ");
-                        text.push_str(line);
-                    }
-                }
+                let text = failure_text(&name, &failure.to_string(), outcome.health_output.as_deref(), &outcome.logs);
                 return Err(text);
             }
         }
@@ -195,9 +185,40 @@ impl crate::rotation::Recreator for ServiceRecreator<'_> {
     }
 }
 
+/// Why `service` did not come up, one fact a line (as `recreate` prints it): the failure, the last healthcheck
+/// output, then the log lines, each once and indented.
+fn failure_text(service: &str, failure: &str, health: Option<&str>, logs: &[String]) -> String {
+    let mut text = format!("service {service}: {failure}");
+    if let Some(health) = health.filter(|h| !failure.contains(h)) {
+        text.push_str(&format!("\nlast healthcheck: {}", health.lines().collect::<Vec<_>>().join(" / ")));
+    }
+    if !logs.is_empty() {
+        text.push_str(&format!("\nits last {} log lines:", logs.len()));
+        for line in logs {
+            text.push_str("\n  | ");
+            text.push_str(line);
+        }
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_consumer_is_reported_one_fact_a_line_each_once() {
+        let logs = vec!["WRONGPASS invalid password".to_string(), "exiting".to_string()];
+        let text = failure_text("api", "unhealthy after 20s", Some("PING failed"), &logs);
+        assert_eq!(
+            text,
+            "service api: unhealthy after 20s\nlast healthcheck: PING failed\nits last 2 log lines:\n  \
+             | WRONGPASS invalid password\n  | exiting"
+        );
+        // A healthcheck output the failure already quotes is not said twice.
+        let text = failure_text("api", "unhealthy: PING failed", Some("PING failed"), &[]);
+        assert_eq!(text, "service api: unhealthy: PING failed");
+    }
 
     #[test]
     fn mismatches_compare_by_value_and_absent_keys_count_only_when_required() {

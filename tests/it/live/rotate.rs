@@ -94,6 +94,12 @@ fn a_consumer_that_fails_with_the_new_value_rolls_everything_back() {
     assert_eq!(out.status.code(), Some(2), "stderr: {}", lossy(&out.stderr));
     let stderr = lossy(&out.stderr);
     assert!(stderr.contains("brittle") && stderr.contains("rolling back"), "{stderr}");
+    // The failed rotation's error is several short lines, each cause once, never log lines joined with `?`.
+    let error = &stderr[stderr.find("docker-secops: error:").expect("an error")..];
+    assert!(error.lines().count() > 1 && error.lines().all(|l| l.len() <= 200), "{error}");
+    assert_eq!(error.matches("service brittle:").count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("log lines:").count(), 1, "the log lines are said once: {stderr}");
+    assert!(!stderr.contains("?  |"), "{stderr}");
     // The old value is back everywhere and logs in; the new one is gone.
     assert_eq!(std::fs::read_to_string(stack.env_file()).expect("env"), before);
     assert_eq!(stack.redis_cli(ORIGINAL, "ping"), "PONG");
