@@ -43,6 +43,7 @@ pub fn run(args: RecreateArgs, global: &GlobalFlags) -> Result<Exit> {
             project: &project,
             timeout: Duration::from_secs(args.timeout),
             redactor,
+            progress: output::recreate_progress,
         };
         // From here on a SIGINT/SIGTERM lets the service being recreated come up again, then stops.
         let interrupt = engine::listen(output::recreate_signal_notice)?;

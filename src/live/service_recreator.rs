@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::{EnvMismatch, RecreateError, RecreateFailure, RecreateOutcome};
+use super::{EnvMismatch, RecreateError, RecreateEvent, RecreateFailure, RecreateOutcome};
 use crate::docker::{ComposeRunner, ContainerInfo, DockerClient, Redactor};
 use crate::project::{Project, Service};
 use crate::secret::Secret;
@@ -20,6 +20,8 @@ pub struct ServiceRecreator<'a> {
     pub timeout: Duration,
     /// Hides secret values in the log lines of a failed service.
     pub redactor: Redactor,
+    /// Told as each service is removed, created and comes up (or not): the wait can last minutes.
+    pub progress: fn(&str, RecreateEvent),
 }
 
 impl ServiceRecreator<'_> {
@@ -68,10 +70,12 @@ impl ServiceRecreator<'_> {
             services.iter().zip(&old_ids).filter(|(_, ids)| !ids.is_empty()).map(|(s, _)| s.name.clone()).collect();
         if !existing.is_empty() {
             self.compose.down(&existing).await.map_err(compose_err)?;
+            existing.iter().for_each(|name| (self.progress)(name, RecreateEvent::Removed));
             crate::fault::at("removed");
         }
         let names: Vec<String> = services.iter().map(|s| s.name.clone()).collect();
         self.compose.up(&names).await.map_err(compose_err)?;
+        names.iter().for_each(|name| (self.progress)(name, RecreateEvent::Created));
         let waits =
             services.iter().zip(old_ids).map(|(service, old)| self.settle(service, old, expect, require_all, started));
         futures_util::future::join_all(waits).await.into_iter().collect()
@@ -105,6 +109,12 @@ impl ServiceRecreator<'_> {
         };
         let (readiness, info) = self.client.wait_ready(&fresh.id, &name, self.timeout).await?;
         outcome.elapsed = started.elapsed();
+        let event = if readiness.is_ready() {
+            RecreateEvent::Ready(outcome.elapsed)
+        } else {
+            RecreateEvent::NotReady(outcome.elapsed)
+        };
+        (self.progress)(&name, event);
         outcome.failure = if !readiness.is_ready() {
             Some(RecreateFailure::NotReady(readiness.clone()))
         } else if outcome.old_ids.contains(&info.id) {

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{Console, sanitize};
 use crate::docker::ContainerInfo;
-use crate::live::RecreateOutcome;
+use crate::live::{RecreateEvent, RecreateOutcome};
 
 /// The `recreate --format json` document.
 ///
@@ -152,4 +152,36 @@ impl RecreateReport {
 
 fn short(id: &str) -> &str {
     id.get(..12).unwrap_or(id)
+}
+
+/// One stderr line as a service is removed, created and comes up, so that a long wait for health is not silent.
+pub fn recreate_progress(service: &str, event: RecreateEvent) {
+    let text = format!("{}\n", progress_line(service, event));
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}
+
+fn progress_line(service: &str, event: RecreateEvent) -> String {
+    let what = match event {
+        RecreateEvent::Removed => "removed".to_string(),
+        RecreateEvent::Created => "created, waiting until healthy".to_string(),
+        RecreateEvent::Ready(after) => format!("healthy after {:.1}s", after.as_secs_f64()),
+        RecreateEvent::NotReady(after) => format!("did not come up within {:.1}s", after.as_secs_f64()),
+    };
+    format!("  recreate {:<16} {what}", sanitize(service))
+}
+
+#[cfg(test)]
+mod progress_tests {
+    use super::*;
+
+    #[test]
+    fn recreate_progress_says_removed_created_and_healthy_per_service() {
+        assert_eq!(progress_line("app", RecreateEvent::Removed), "  recreate app              removed");
+        assert_eq!(
+            progress_line("app", RecreateEvent::Created),
+            "  recreate app              created, waiting until healthy"
+        );
+        let after = std::time::Duration::from_millis(3250);
+        assert_eq!(progress_line("app", RecreateEvent::Ready(after)), "  recreate app              healthy after 3.2s");
+    }
 }

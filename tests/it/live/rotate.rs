@@ -280,3 +280,21 @@ fn a_second_rotation_while_one_runs_names_the_running_pid_not_an_interruption() 
     std::fs::remove_file(&marker).expect("let it go on");
     assert!(first.wait().expect("first ends").success());
 }
+
+#[test]
+fn rotate_prints_a_progress_line_per_service_as_it_is_removed_created_and_healthy() {
+    let Some(stack) = up("rotate_progress", &[]) else { return };
+    let out = rotate(&stack, &["redis", "--yes"]);
+    assert!(out.status.success(), "rotate failed: {}", lossy(&out.stderr));
+    let stderr = lossy(&out.stderr);
+    for service in ["app", "worker"] {
+        for event in ["removed", "created, waiting until healthy", "healthy after"] {
+            let line = format!("recreate {service:<16} {event}");
+            assert_eq!(stderr.matches(&line).count(), 1, "{line:?} once: {stderr}");
+        }
+    }
+    // The progress lines come before the step line that closes the recreate step.
+    let healthy = stderr.find("recreate app              healthy after").expect("healthy line");
+    let step = stderr.find("ok recreate").expect("recreate step line");
+    assert!(healthy < step, "{stderr}");
+}
