@@ -35,11 +35,10 @@ fn status_in_sync_then_stale_after_an_env_edit_and_still_stale_after_restart() {
     assert_ne!(jwt["fingerprint"], jwt["container_fingerprint"]);
     let out = stack.secops(&["status", "--no-probe"]);
     let text = lossy(&out.stdout);
-    assert!(
-        text.contains("stale: ")
-            && text.contains("stack.env changed after the container was created; run docker secops recreate app"),
-        "{text}"
-    );
+    assert!(text.contains("stale: stack.env changed after the container was created\n"), "{text}");
+    // Every service to recreate is named once, on one line at the end, in one command.
+    assert_eq!(text.matches("run docker secops recreate").count(), 1, "{text}");
+    assert!(text.trim_end().ends_with("run docker secops recreate app redis"), "{text}");
 
     // The runbook's pitfall: `restart` keeps the old environment.
     let before = stack.container_id("app");
