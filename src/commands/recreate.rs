@@ -20,7 +20,7 @@ pub fn run(args: RecreateArgs, global: &GlobalFlags) -> Result<Exit> {
     let plan = RecreatePlan::new(&project, &args.services, args.with_dependents)?;
     let json = args.format == FormatArg::Json;
     let flags = engine::compose_flags(&args.project);
-    let mut report = RecreateReport::new(&project.name, json);
+    let mut report = RecreateReport::new(&project.name, json).aligned_to(&plan.services);
     let mut stopped = None;
     engine::runtime()?.block_on(async {
         let client = engine::connect(global).await?;
