@@ -8,8 +8,9 @@ use crate::checks::CheckName;
 
 /// Audit, rotate and recreate the credentials of a Docker Compose deployment, safely.
 #[derive(Debug, Parser)]
-#[command(name = "docker secops", bin_name = "docker secops", version, disable_help_subcommand = true)]
-#[command(after_help = "Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or runtime error.")]
+#[command(name = "docker secops", bin_name = "docker secops", version)]
+#[command(after_help = "Examples:\n  docker secops check\n  docker secops status\n  docker secops rotate redis\n  \
+docker secops help rotate\n\nExit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or runtime error.")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -19,27 +20,45 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print strong new credentials (a 32-char DB password and a 64-char JWT secret by default).
+    #[command(after_help = "Examples:\n  docker secops generate\n  docker secops generate --list\n\n\
+                            Exit codes: 0 printed, 2 error.")]
     Generate(GenerateArgs),
     /// List the secret-bearing keys each service receives, and where each comes from.
     #[command(visible_alias = "ls")]
+    #[command(after_help = "Examples:\n  docker secops inventory\n  docker secops inventory --format mermaid\n  \
+                            docker secops ls -f compose.prod.yaml\n\nExit codes: 0 listed, 2 error.")]
     Inventory(InventoryArgs),
     /// Show each service's container, whether it carries the env files' current values, and whether the stores
     /// accept them.
-    #[command(after_help = "Exit codes: 0 all in sync and every probe ok, 1 something stale, missing, rejected or \
-                            unreachable, 2 error.")]
+    #[command(after_help = "Examples:\n  docker secops status\n  docker secops status --no-probe --format json\n  \
+                            docker secops status -p shop    (from any directory: the containers name the files)\n\n\
+                            Exit codes: 0 all in sync, running and every probe ok, 1 something stale, missing, \
+                            rejected, down or unreachable, 2 error.")]
     Status(StatusArgs),
     /// Recreate services the safe way (down + up, never restart), wait until healthy, verify the new containers.
-    #[command(after_help = "Exit codes: 0 every service recreated, healthy and verified, 2 otherwise.")]
+    #[command(after_help = "Examples:\n  docker secops recreate api worker\n  \
+                            docker secops recreate redis --with-dependents\n\n\
+                            Exit codes: 0 every service recreated, healthy and verified, 2 otherwise, 130/143 stopped \
+                            by SIGINT/SIGTERM after the service in progress came up.")]
     Recreate(RecreateArgs),
     /// Audit the project offline: env files, templates, weak or reused secrets, secrets in git, data volumes.
+    #[command(
+        after_help = "Examples:\n  docker secops check\n  docker secops check --fail-on warning --format sarif\n  \
+                            docker secops check --format github    (annotations in GitHub Actions)\n\n\
+                            Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 error."
+    )]
     Check(CheckArgs),
     /// Rotate a credential end to end: generate, change it in the store, write the env files, recreate consumers.
+    #[command(after_help = ROTATE_AFTER_HELP)]
     Rotate(RotateArgs),
     /// Create the project's missing env files from their `.example` templates, with strong generated secrets.
-    #[command(after_help = "Never overwrites: an env file that exists is refused by path. Exit codes: 0 created \
-                            (or nothing to do with --dry-run), 2 error.")]
+    #[command(after_help = "Examples:\n  docker secops init --dry-run\n  docker secops init\n\n\
+                            Never overwrites: an env file that exists is refused by path.\n\
+                            Exit codes: 0 created (or nothing to do with --dry-run), 2 error.")]
     Init(InitArgs),
     /// Print a shell completion script for `docker-secops` (docker itself completes `docker secops`).
+    #[command(after_help = "Examples:\n  docker secops completion bash > ~/.local/share/bash-completion/completions/\
+                            docker-secops\n\nExit codes: 0 printed, 2 error.")]
     Completion(CompletionArgs),
     /// Write the man pages of the plugin and each sub-command into a directory (used by install.sh).
     #[command(hide = true)]
@@ -47,6 +66,29 @@ pub enum Command {
     /// Print the version.
     Version,
 }
+
+/// The end of `rotate --help`: examples, where the state goes, exit codes.
+const ROTATE_AFTER_HELP: &str = "\
+Examples:
+  docker secops rotate redis --dry-run          show the plan, change nothing
+  docker secops rotate redis                    rotate, recreate its consumers
+  docker secops rotate --all --yes              every secret, no prompt (CI)
+  docker secops rotate --resume                 finish an interrupted rotation
+  docker secops rotate --rollback               undo it
+  docker secops rotate JWT_SECRET --env-file envs/.env.prod
+                                                offline: edit one env file only
+
+State and backups go to the project's state directory, <project dir>/.secops/ (offline: .secops/
+beside the env file), created 0700 with a .gitignore of `*`:
+  backups/               each env file as it was before the rotation, timestamped
+  rotation.journal.json  the rotation in progress, with its lock (what --resume/--rollback read)
+  audit.jsonl            who rotated what, when (fingerprints only)
+  archive/               revoked values, encrypted, with --archive-recipient
+
+Exit codes:
+  0    rotated (or a dry run, or the prompt answered no: nothing changed)
+  2    usage error, or the rotation failed (rolled back unless --no-rollback)
+  130  stopped cleanly by SIGINT (143: SIGTERM); --resume or --rollback finishes it";
 
 /// `init`.
 #[derive(Debug, Args)]
@@ -321,7 +363,9 @@ pub struct ProjectArgs {
     /// Alternate working directory (default: the directory of the first compose file).
     #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub project_directory: Option<PathBuf>,
-    /// Interpolation env files (repeatable; default: .env in the project directory).
+    /// Interpolation env files, as docker compose's `--env-file`: where `${VAR}` in the compose files is read from
+    /// (repeatable; default: .env in the project directory). In the offline form `rotate KEY --env-file F`, with
+    /// no compose file, it is instead the env file whose KEY is rotated and rewritten.
     #[arg(long = "env-file", value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub env_files: Vec<PathBuf>,
     /// Profiles to enable (repeatable).
@@ -342,5 +386,24 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_sub_command_help_has_examples() {
+        let cli = Cli::command();
+        let commands = cli.get_subcommands().filter(|c| !c.is_hide_set() && c.get_name() != "version");
+        for command in commands {
+            let after = command.get_after_help().map(|h| h.to_string()).unwrap_or_default();
+            assert!(after.contains("Examples:\n  docker secops"), "{} --help has no examples", command.get_name());
+            assert!(after.contains("Exit codes:"), "{} --help lists no exit codes", command.get_name());
+        }
+    }
+
+    #[test]
+    fn help_sub_command_shows_a_sub_command_help() {
+        let err = parse(vec!["docker-secops".into(), "help".into(), "rotate".into()]).expect_err("help exits");
+        assert_eq!(err.kind(), clap::error::ErrorKind::DisplayHelp);
+        let text = err.to_string();
+        assert!(text.contains("Usage: docker secops rotate") && text.contains(".secops/"), "{text}");
     }
 }

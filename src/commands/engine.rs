@@ -10,7 +10,7 @@ use crate::docker::{ComposeProjectFlags, ContainerInfo, DockerClient, Redactor};
 use crate::interrupt::Interrupt;
 use crate::inventory::SecretRule;
 use crate::plugin::{DockerEndpoint, GlobalFlags};
-use crate::project::Project;
+use crate::project::{Project, ProjectError};
 use crate::secret::{Secret, is_secret_key};
 
 /// A single-threaded runtime: the work is a handful of sequential engine calls and a few concurrent probes.
@@ -39,6 +39,34 @@ pub fn compose_flags(args: &ProjectArgs) -> ComposeProjectFlags {
 pub fn load_project(args: &ProjectArgs) -> Result<Project> {
     let options = super::project_options(args)?;
     Project::load(&options).context("cannot load the compose project")
+}
+
+/// Loads the compose project the flags select; when no compose file is found but `-p NAME` names a project with
+/// containers, from the directory and files their compose labels name, as `docker compose -p NAME ps` finds it.
+/// `args` then gains those files and that directory, so that `docker compose` calls made later agree.
+pub async fn load_project_or_labels(args: &mut ProjectArgs, client: &DockerClient) -> Result<Project> {
+    let options = super::project_options(args)?;
+    let err = match Project::load(&options) {
+        Ok(project) => return Ok(project),
+        Err(err @ ProjectError::NoComposeFile { .. }) => err,
+        Err(err) => return Err(anyhow::Error::new(err).context("cannot load the compose project")),
+    };
+    let (Some(name), true) = (args.project_name.clone(), args.files.is_empty()) else {
+        return Err(anyhow::Error::new(err).context("cannot load the compose project"));
+    };
+    let containers = client.project_containers(&name).await?;
+    let Some(labelled) = containers.iter().find(|c| c.working_dir.is_some() && !c.config_files.is_empty()) else {
+        return Err(anyhow::Error::new(err)
+            .context(format!("cannot load the compose project (no container of project {name} names its files)")));
+    };
+    args.files.clone_from(&labelled.config_files);
+    if args.project_directory.is_none() {
+        args.project_directory.clone_from(&labelled.working_dir);
+    }
+    let options = super::project_options(args)?;
+    Project::load(&options).with_context(|| {
+        format!("cannot load compose project {name} from the files its containers name ({})", labelled.name)
+    })
 }
 
 /// A redactor for every secret value the project hands out, and the values `containers` hold under those keys

@@ -20,7 +20,7 @@ pub fn run(args: RecreateArgs, global: &GlobalFlags) -> Result<Exit> {
     let plan = RecreatePlan::new(&project, &args.services, args.with_dependents)?;
     let json = args.format == FormatArg::Json;
     let flags = engine::compose_flags(&args.project);
-    let mut report = RecreateReport::new(&project.name, json);
+    let mut report = RecreateReport::new(&project.name, json).aligned_to(&plan.services);
     let mut stopped = None;
     engine::runtime()?.block_on(async {
         let client = engine::connect(global).await?;
@@ -43,6 +43,7 @@ pub fn run(args: RecreateArgs, global: &GlobalFlags) -> Result<Exit> {
             project: &project,
             timeout: Duration::from_secs(args.timeout),
             redactor,
+            progress: output::recreate_progress,
         };
         // From here on a SIGINT/SIGTERM lets the service being recreated come up again, then stops.
         let interrupt = engine::listen(output::recreate_signal_notice)?;

@@ -414,6 +414,7 @@ impl<'a> Docker<'a> {
                     project,
                     timeout: Duration::from_secs(args.timeout),
                     redactor,
+                    progress: output::recreate_progress,
                 })
             }
             _ => AnyRecreator::None,

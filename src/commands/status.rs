@@ -10,11 +10,11 @@ use crate::output;
 use crate::plugin::GlobalFlags;
 
 /// Collects and prints the status; exit 1 when anything is stale, missing, rejected or unreachable.
-pub fn run(args: StatusArgs, global: &GlobalFlags) -> Result<Exit> {
-    let project = engine::load_project(&args.project)?;
+pub fn run(mut args: StatusArgs, global: &GlobalFlags) -> Result<Exit> {
     let options = StatusOptions { probe: !args.no_probe, store_uris: args.store_uri };
     let report = engine::runtime()?.block_on(async {
         let client = engine::connect(global).await?;
+        let project = engine::load_project_or_labels(&mut args.project, &client).await?;
         anyhow::Ok(StatusReport::collect(&project, &client, &options).await?)
     })?;
     output::status(&report, args.format == FormatArg::Json)?;

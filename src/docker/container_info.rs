@@ -1,11 +1,14 @@
 //! What docker-secops needs to know about one service container, read from `docker inspect`.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use bollard::models::ContainerInspectResponse;
 use time::OffsetDateTime;
 
-use super::{Health, LABEL_CONFIG_HASH, LABEL_SERVICE, NetworkAttachment, PublishedPort};
+use super::{
+    Health, LABEL_CONFIG_FILES, LABEL_CONFIG_HASH, LABEL_SERVICE, LABEL_WORKING_DIR, NetworkAttachment, PublishedPort,
+};
 use crate::secret::Secret;
 
 /// One container of a compose service. Environment values are held as [`Secret`]s: they print as fingerprints.
@@ -34,6 +37,10 @@ pub struct ContainerInfo {
     pub env: BTreeMap<String, Secret>,
     /// `com.docker.compose.config-hash`.
     pub config_hash: Option<String>,
+    /// `com.docker.compose.project.working_dir`: the project directory compose ran in.
+    pub working_dir: Option<PathBuf>,
+    /// `com.docker.compose.project.config_files`: the compose files it was created from.
+    pub config_files: Vec<PathBuf>,
     pub networks: Vec<NetworkAttachment>,
     pub ports: Vec<PublishedPort>,
 }
@@ -105,6 +112,11 @@ impl ContainerInfo {
             image: config.image.unwrap_or_default(),
             env,
             config_hash: labels.get(LABEL_CONFIG_HASH).cloned(),
+            working_dir: labels.get(LABEL_WORKING_DIR).filter(|d| !d.is_empty()).map(PathBuf::from),
+            config_files: labels
+                .get(LABEL_CONFIG_FILES)
+                .map(|files| files.split(',').filter(|f| !f.is_empty()).map(PathBuf::from).collect())
+                .unwrap_or_default(),
             networks,
             ports,
         }
@@ -144,7 +156,9 @@ mod tests {
                       "Health": {"Status": "healthy", "FailingStreak": 0,
                                  "Log": [{"ExitCode": 1, "Output": "old\n"}, {"ExitCode": 0, "Output": "healthy: PONG\n"}]}},
             "Config": {"Image": "secops-test/redis:7", "Env": ["REDIS_PASSWORD=s3cr3t-value", "PATH=/bin", "EMPTY="],
-                       "Labels": {"com.docker.compose.service": "redis", "com.docker.compose.config-hash": "abc"}},
+                       "Labels": {"com.docker.compose.service": "redis", "com.docker.compose.config-hash": "abc",
+                                  "com.docker.compose.project.working_dir": "/srv/shop",
+                                  "com.docker.compose.project.config_files": "/srv/shop/compose.yaml,/srv/shop/prod.yaml"}},
             "NetworkSettings": {
                 "Ports": {"6379/tcp": [{"HostIp": "0.0.0.0", "HostPort": "49160"}], "9999/tcp": null},
                 "Networks": {"shop_default": {"IPAddress": "172.18.0.2"}}
@@ -168,6 +182,13 @@ mod tests {
         assert_eq!(info.published_tcp(6379).map(|p| p.host_port), Some(49160));
         assert!(info.published_tcp(9999).is_none());
         assert!(info.networks[0].belongs_to("shop"));
+    }
+
+    #[test]
+    fn compose_labels_name_the_project_directory_and_files() {
+        let info = ContainerInfo::from_inspect(sample());
+        assert_eq!(info.working_dir, Some(PathBuf::from("/srv/shop")));
+        assert_eq!(info.config_files, [PathBuf::from("/srv/shop/compose.yaml"), PathBuf::from("/srv/shop/prod.yaml")]);
     }
 
     #[test]

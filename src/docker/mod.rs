@@ -35,3 +35,7 @@ pub const LABEL_SERVICE: &str = "com.docker.compose.service";
 pub const LABEL_ONEOFF: &str = "com.docker.compose.oneoff";
 /// Label with the hash of the service configuration the container was created from.
 pub const LABEL_CONFIG_HASH: &str = "com.docker.compose.config-hash";
+/// Label with the directory compose ran in (the project directory).
+pub const LABEL_WORKING_DIR: &str = "com.docker.compose.project.working_dir";
+/// Label with the compose files the container was created from, comma-separated absolute paths.
+pub const LABEL_CONFIG_FILES: &str = "com.docker.compose.project.config_files";

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::{EnvMismatch, RecreateError, RecreateFailure, RecreateOutcome};
+use super::{EnvMismatch, RecreateError, RecreateEvent, RecreateFailure, RecreateOutcome};
 use crate::docker::{ComposeRunner, ContainerInfo, DockerClient, Redactor};
 use crate::project::{Project, Service};
 use crate::secret::Secret;
@@ -20,6 +20,8 @@ pub struct ServiceRecreator<'a> {
     pub timeout: Duration,
     /// Hides secret values in the log lines of a failed service.
     pub redactor: Redactor,
+    /// Told as each service is removed, created and comes up (or not): the wait can last minutes.
+    pub progress: fn(&str, RecreateEvent),
 }
 
 impl ServiceRecreator<'_> {
@@ -68,10 +70,12 @@ impl ServiceRecreator<'_> {
             services.iter().zip(&old_ids).filter(|(_, ids)| !ids.is_empty()).map(|(s, _)| s.name.clone()).collect();
         if !existing.is_empty() {
             self.compose.down(&existing).await.map_err(compose_err)?;
+            existing.iter().for_each(|name| (self.progress)(name, RecreateEvent::Removed));
             crate::fault::at("removed");
         }
         let names: Vec<String> = services.iter().map(|s| s.name.clone()).collect();
         self.compose.up(&names).await.map_err(compose_err)?;
+        names.iter().for_each(|name| (self.progress)(name, RecreateEvent::Created));
         let waits =
             services.iter().zip(old_ids).map(|(service, old)| self.settle(service, old, expect, require_all, started));
         futures_util::future::join_all(waits).await.into_iter().collect()
@@ -105,6 +109,12 @@ impl ServiceRecreator<'_> {
         };
         let (readiness, info) = self.client.wait_ready(&fresh.id, &name, self.timeout).await?;
         outcome.elapsed = started.elapsed();
+        let event = if readiness.is_ready() {
+            RecreateEvent::Ready(outcome.elapsed)
+        } else {
+            RecreateEvent::NotReady(outcome.elapsed)
+        };
+        (self.progress)(&name, event);
         outcome.failure = if !readiness.is_ready() {
             Some(RecreateFailure::NotReady(readiness.clone()))
         } else if outcome.old_ids.contains(&info.id) {
@@ -177,17 +187,7 @@ impl crate::rotation::Recreator for ServiceRecreator<'_> {
                     done.push(name);
                     continue;
                 };
-                let mut text = format!("service {name}: {failure}");
-                if let Some(health) = &outcome.health_output {
-                    text.push_str(&format!("; last healthcheck: {health}"));
-                }
-                if !outcome.logs.is_empty() {
-                    text.push_str(&format!("; its last {} log lines:", outcome.logs.len()));
-                    for line in &outcome.logs {
-                        text.push_str("\n  | ");
-                        text.push_str(line);
-                    }
-                }
+                let text = failure_text(&name, &failure.to_string(), outcome.health_output.as_deref(), &outcome.logs);
                 return Err(text);
             }
         }
@@ -195,9 +195,40 @@ impl crate::rotation::Recreator for ServiceRecreator<'_> {
     }
 }
 
+/// Why `service` did not come up, one fact a line (as `recreate` prints it): the failure, the last healthcheck
+/// output, then the log lines, each once and indented.
+fn failure_text(service: &str, failure: &str, health: Option<&str>, logs: &[String]) -> String {
+    let mut text = format!("service {service}: {failure}");
+    if let Some(health) = health.filter(|h| !failure.contains(h)) {
+        text.push_str(&format!("\nlast healthcheck: {}", health.lines().collect::<Vec<_>>().join(" / ")));
+    }
+    if !logs.is_empty() {
+        text.push_str(&format!("\nits last {} log lines:", logs.len()));
+        for line in logs {
+            text.push_str("\n  | ");
+            text.push_str(line);
+        }
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_consumer_is_reported_one_fact_a_line_each_once() {
+        let logs = vec!["WRONGPASS invalid password".to_string(), "exiting".to_string()];
+        let text = failure_text("api", "unhealthy after 20s", Some("PING failed"), &logs);
+        assert_eq!(
+            text,
+            "service api: unhealthy after 20s\nlast healthcheck: PING failed\nits last 2 log lines:\n  \
+             | WRONGPASS invalid password\n  | exiting"
+        );
+        // A healthcheck output the failure already quotes is not said twice.
+        let text = failure_text("api", "unhealthy: PING failed", Some("PING failed"), &[]);
+        assert_eq!(text, "service api: unhealthy: PING failed");
+    }
 
     #[test]
     fn mismatches_compare_by_value_and_absent_keys_count_only_when_required() {

@@ -6,8 +6,15 @@ use crate::checks::{Check, Report, Severity, Summary};
 /// Prints `report` for a human: findings grouped by file, then one summary line.
 pub fn check_human(report: &Report) -> std::io::Result<()> {
     let console = Console::stdout();
+    console.write(&human_text(report, &console))
+}
+
+/// The human report: per file a heading, then one aligned line per finding, then the summary.
+fn human_text(report: &Report, console: &Console) -> String {
     let mut text = String::new();
     let mut current: Option<Option<&std::path::Path>> = None;
+    // The message column lines up: the check names are padded to the longest in the report.
+    let check_width = report.findings.iter().map(|f| f.check.as_str().len()).max().unwrap_or(0);
     for f in &report.findings {
         let file = f.file.as_deref();
         if current != Some(file) {
@@ -28,7 +35,7 @@ pub fn check_human(report: &Report) -> std::io::Result<()> {
         let fp = f.fingerprint.as_deref().map(|fp| console.dim(&format!("  [{fp}]"))).unwrap_or_default();
         text.push_str(&format!(
             "{line}  {severity}  {}  {}{fp}\n",
-            console.dim(f.check.as_str()),
+            console.dim(&format!("{:<check_width$}", f.check.as_str())),
             sanitize(&f.message)
         ));
     }
@@ -37,7 +44,7 @@ pub fn check_human(report: &Report) -> std::io::Result<()> {
     }
     text.push_str(&summary_line(&report.summary));
     text.push('\n');
-    console.write(&text)
+    text
 }
 
 /// `3 errors, 1 warning[, 2 infos] in 1 file`.
@@ -69,4 +76,23 @@ pub fn check_list(checks: &[Box<dyn Check>]) -> std::io::Result<()> {
         ));
     }
     console.write(&text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::{CheckName, Finding, Severity};
+
+    #[test]
+    fn check_messages_line_up_whatever_the_check_name() {
+        let findings = vec![
+            Finding::new(CheckName::WeakSecret, Severity::Error, "JWT_SECRET_KEY is weak"),
+            Finding::new(CheckName::SecretAge, Severity::Info, "REDIS_PASSWORD has no recorded rotation"),
+        ];
+        let text = human_text(&Report::new(findings), &Console::plain());
+        let starts: Vec<usize> =
+            text.lines().filter_map(|l| l.find("JWT_SECRET_KEY").or_else(|| l.find("REDIS_PASSWORD"))).collect();
+        assert_eq!(starts.len(), 2, "{text}");
+        assert_eq!(starts[0], starts[1], "{text}");
+    }
 }

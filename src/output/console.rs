@@ -9,6 +9,12 @@ pub struct Console {
 }
 
 impl Console {
+    /// A console without colours, for tests of the text.
+    #[cfg(test)]
+    pub(crate) fn plain() -> Self {
+        Console { color: false }
+    }
+
     /// The console for this process.
     pub fn stdout() -> Self {
         let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());

@@ -28,7 +28,7 @@ pub use init::init;
 pub use inventory::inventory;
 pub use inventory_graph::{dot, inventory_dot, inventory_mermaid, mermaid};
 pub use metadata::{metadata, version};
-pub use recreate::{RecreateJson, RecreateReport, RecreatedServiceJson};
+pub use recreate::{RecreateJson, RecreateReport, RecreatedServiceJson, recreate_progress};
 pub use rotation::{
     Answer, StepPrinter, cancelled, confirm_text, plan_text, recovery_plan, recovery_text, recreate_signal_notice,
     rotation_outcome, rotation_plan, signal_notice,

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{Console, sanitize};
 use crate::docker::ContainerInfo;
-use crate::live::RecreateOutcome;
+use crate::live::{RecreateEvent, RecreateOutcome};
 
 /// The `recreate --format json` document.
 ///
@@ -56,6 +56,8 @@ pub struct RecreateReport {
     console: Console,
     json: Option<RecreateJson>,
     ok: bool,
+    /// The width of the service column: the longest planned name, so the lines line up.
+    width: usize,
 }
 
 impl RecreateReport {
@@ -67,7 +69,13 @@ impl RecreateReport {
             services: Vec::new(),
             not_attempted: Vec::new(),
         });
-        RecreateReport { console: Console::stdout(), json, ok: true }
+        RecreateReport { console: Console::stdout(), json, ok: true, width: 0 }
+    }
+
+    /// Lines the service column up for `services`, the ones planned.
+    pub fn aligned_to(mut self, services: &[String]) -> Self {
+        self.width = services.iter().map(|s| s.chars().count()).max().unwrap_or(0);
+        self
     }
 
     /// Reports one service.
@@ -100,11 +108,8 @@ impl RecreateReport {
             None => self.console.paint("32", &health),
             Some(_) => self.console.paint("31", &health),
         };
-        let line = format!(
-            "{}  {old} -> {new}  {:.1}s  {health}\n",
-            self.console.bold(&outcome.service),
-            outcome.elapsed.as_secs_f64()
-        );
+        let service = self.console.bold(&format!("{:<width$}", outcome.service, width = self.width));
+        let line = outcome_line(&service, &old, new, outcome.elapsed, &health);
         self.console.write(&line)?;
         if let Some(failure) = failure {
             let mut text = format!("docker-secops: service {}: {}\n", outcome.service, sanitize(&failure));
@@ -152,4 +157,52 @@ impl RecreateReport {
 
 fn short(id: &str) -> &str {
     id.get(..12).unwrap_or(id)
+}
+
+/// `app    3f2a1c9d0e1b -> 9b8c7d6e5f4a     4.1s  healthy`: the columns line up from one service to the next.
+fn outcome_line(service: &str, old: &str, new: &str, elapsed: std::time::Duration, health: &str) -> String {
+    format!("{service}  {old:>12} -> {new:<12}  {:>6.1}s  {health}\n", elapsed.as_secs_f64())
+}
+
+/// One stderr line as a service is removed, created and comes up, so that a long wait for health is not silent.
+pub fn recreate_progress(service: &str, event: RecreateEvent) {
+    let text = format!("{}\n", progress_line(service, event));
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}
+
+fn progress_line(service: &str, event: RecreateEvent) -> String {
+    let what = match event {
+        RecreateEvent::Removed => "removed".to_string(),
+        RecreateEvent::Created => "created, waiting until healthy".to_string(),
+        RecreateEvent::Ready(after) => format!("healthy after {:.1}s", after.as_secs_f64()),
+        RecreateEvent::NotReady(after) => format!("did not come up within {:.1}s", after.as_secs_f64()),
+    };
+    format!("  recreate {:<16} {what}", sanitize(service))
+}
+
+#[cfg(test)]
+mod progress_tests {
+    use super::*;
+
+    #[test]
+    fn recreate_lines_align_their_columns_across_services() {
+        let secs = std::time::Duration::from_millis;
+        let a = outcome_line("app   ", "3f2a1c9d0e1b", "9b8c7d6e5f4a", secs(4100), "healthy");
+        let b = outcome_line("worker", "(none)", "0a1b2c3d4e5f", secs(12300), "running");
+        assert_eq!(a, "app     3f2a1c9d0e1b -> 9b8c7d6e5f4a     4.1s  healthy\n");
+        assert_eq!(b, "worker        (none) -> 0a1b2c3d4e5f    12.3s  running\n");
+        assert_eq!(a.find("->"), b.find("->"));
+        assert_eq!(a.find("s  "), b.find("s  "));
+    }
+
+    #[test]
+    fn recreate_progress_says_removed_created_and_healthy_per_service() {
+        assert_eq!(progress_line("app", RecreateEvent::Removed), "  recreate app              removed");
+        assert_eq!(
+            progress_line("app", RecreateEvent::Created),
+            "  recreate app              created, waiting until healthy"
+        );
+        let after = std::time::Duration::from_millis(3250);
+        assert_eq!(progress_line("app", RecreateEvent::Ready(after)), "  recreate app              healthy after 3.2s");
+    }
 }

@@ -224,7 +224,12 @@ impl Progress for StepPrinter {
     }
 
     fn warn(&self, message: &str) {
-        let line = format!("warning: {}\n", sanitize(message));
+        // Each line sanitised on its own: a multi-line message keeps its lines instead of joining them with `?`.
+        let mut lines = message.lines();
+        let mut line = format!("warning: {}\n", sanitize(lines.next().unwrap_or_default()));
+        for rest in lines {
+            line.push_str(&format!("  {}\n", sanitize(rest)));
+        }
         let _ = std::io::stderr().write_all(line.as_bytes());
     }
 

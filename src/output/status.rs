@@ -18,12 +18,13 @@ pub fn status(report: &StatusReport, json: bool) -> std::io::Result<()> {
     if let Some(pending) = &report.pending_rotation {
         text.push_str(&pending_line(&console, pending));
     }
+    // Columns line up across the whole report, not only within a service.
+    let widths = Widths::of(report);
     for service in &report.services {
         text.push('\n');
-        text.push_str(&service_line(&console, service));
-        let width = service.keys.iter().map(|k| k.label().len()).max().unwrap_or(0);
+        text.push_str(&service_line(&console, service, &widths));
         for key in &service.keys {
-            text.push_str(&key_line(&console, service, key, width));
+            text.push_str(&key_line(&console, service, key, widths.key));
         }
         if service.keys.is_empty() {
             text.push_str(&console.dim("  no secret keys\n"));
@@ -31,52 +32,96 @@ pub fn status(report: &StatusReport, json: bool) -> std::io::Result<()> {
     }
     text.push('\n');
     text.push_str(&summary(report));
+    if let Some(advice) = recreate_advice(report) {
+        text.push_str(&console.paint("33", &advice));
+    }
     console.write(&text)
 }
 
-fn service_line(console: &Console, service: &ServiceStatus) -> String {
-    let name = console.bold(&service.service);
-    let Some(c) = &service.container else {
-        let image = service.image.as_deref().unwrap_or("(no image)");
-        return format!("{name}  {}  {}\n", console.paint("31", "no container"), console.dim(image));
-    };
+/// The widths of the aligned columns: service names, container names, states, key labels.
+struct Widths {
+    service: usize,
+    container: usize,
+    state: usize,
+    key: usize,
+}
+
+impl Widths {
+    fn of(report: &StatusReport) -> Widths {
+        let max = |f: &dyn Fn(&ServiceStatus) -> usize| report.services.iter().map(f).max().unwrap_or(0);
+        Widths {
+            service: max(&|s| s.service.chars().count()),
+            container: max(&|s| s.container.as_ref().map_or(0, |c| sanitize(&c.name).chars().count())),
+            state: max(&|s| s.container.as_ref().map_or(0, |c| state_text(c).chars().count())),
+            key: max(&|s| s.keys.iter().map(|k| k.label().chars().count()).max().unwrap_or(0)),
+        }
+    }
+}
+
+/// One line naming every service to recreate (stale or missing keys whose value the store does not reject).
+fn recreate_advice(report: &StatusReport) -> Option<String> {
+    let services: Vec<&str> = report
+        .services
+        .iter()
+        .filter(|s| {
+            s.keys
+                .iter()
+                .any(|k| k.drift != Drift::InSync && !k.probe.as_ref().is_some_and(|p| p.probe == Probe::Rejected))
+        })
+        .map(|s| s.service.as_str())
+        .collect();
+    (!services.is_empty()).then(|| format!("run docker secops recreate {}\n", services.join(" ")))
+}
+
+/// `running, healthy`, `exited (0)`, ...: the engine state and the health, uncoloured.
+fn state_text(c: &ContainerInfo) -> String {
     let state = match (c.state.as_str(), c.exit_code) {
         ("exited", Some(code)) => format!("exited ({code})"),
         (state, _) => state.to_string(),
     };
-    let state = if c.is_running() { console.paint("32", &state) } else { console.paint("31", &state) };
-    let health = health_word(console, c);
+    let health = match c.health {
+        Health::None => "",
+        Health::Healthy => ", healthy",
+        Health::Starting => ", starting",
+        Health::Unhealthy => ", unhealthy",
+    };
+    format!("{state}{health}")
+}
+
+fn service_line(console: &Console, service: &ServiceStatus, widths: &Widths) -> String {
+    let name = console.bold(&format!("{:<width$}", service.service, width = widths.service));
+    let Some(c) = &service.container else {
+        let image = service.image.as_deref().unwrap_or("(no image)");
+        return format!("{name}  {}  {}\n", console.paint("31", "no container"), console.dim(image));
+    };
+    let padded = format!("{:<width$}", state_text(c), width = widths.state);
+    let healthy = c.is_running() && matches!(c.health, Health::None | Health::Healthy);
+    let state = match c.health {
+        Health::Starting if c.is_running() => console.paint("33", &padded),
+        _ if healthy => console.paint("32", &padded),
+        _ => console.paint("31", &padded),
+    };
     let created = c.created.map(|t| format!("created {}", when(t))).unwrap_or_default();
     let replicas = if service.replicas > 1 { format!("  ({} containers)", service.replicas) } else { String::new() };
     format!(
-        "{name}  {}  {}  {state}{health}  {created}  {}{replicas}\n",
+        "{name}  {:<cwidth$}  {}  {state}  {created}  {}{replicas}\n",
         sanitize(&c.name),
         c.short_id(),
-        console.dim(&sanitize(&c.image))
+        console.dim(&sanitize(&c.image)),
+        cwidth = widths.container
     )
 }
 
-fn health_word(console: &Console, c: &ContainerInfo) -> String {
-    match c.health {
-        Health::None => String::new(),
-        Health::Healthy => format!(", {}", console.paint("32", "healthy")),
-        Health::Starting => format!(", {}", console.paint("33", "starting")),
-        Health::Unhealthy => format!(", {}", console.paint("31", "unhealthy")),
-    }
-}
-
 fn key_line(console: &Console, status: &ServiceStatus, key: &KeyStatus, width: usize) -> String {
-    let service = &status.service;
     let rejected = key.probe.as_ref().filter(|p| p.probe == Probe::Rejected);
-    // A value the store rejects must not be pushed into containers: that advice comes first, and replaces
-    // "recreate", which would take the service down.
-    let recreate = if rejected.is_some() { String::new() } else { format!("; run docker secops recreate {service}") };
+    // A value the store rejects must not be pushed into containers: its advice replaces "recreate" (which would
+    // take the service down); the others are named once, on the last line.
     let drift = match &key.drift {
         Drift::InSync => console.paint("32", "in sync"),
         Drift::Stale { file, changed_after_created: true } => console.paint(
             "33",
             &format!(
-                "stale: {} changed after the container {}{recreate}",
+                "stale: {} changed after the container {}",
                 display_path(file),
                 if key.secret_target.is_some() { "started" } else { "was created" }
             ),
@@ -84,16 +129,14 @@ fn key_line(console: &Console, status: &ServiceStatus, key: &KeyStatus, width: u
         Drift::Stale { file, changed_after_created: false } => console.paint(
             "33",
             &format!(
-                "stale: the container holds {} but {} gives {}{recreate}",
+                "stale: the container holds {} but {} gives {}",
                 key.container_fingerprint.as_deref().unwrap_or("?"),
                 display_path(file),
                 key.fingerprint
             ),
         ),
-        Drift::Missing if status.container.is_none() => {
-            console.paint("31", &format!("missing: no container{recreate}"))
-        }
-        Drift::Missing => console.paint("31", &format!("missing: the container does not have it{recreate}")),
+        Drift::Missing if status.container.is_none() => console.paint("31", "missing: no container"),
+        Drift::Missing => console.paint("31", "missing: the container does not have it"),
     };
     let probe = match &key.probe {
         None => String::new(),
@@ -160,7 +203,7 @@ fn summary(report: &StatusReport) -> String {
     let down: Vec<&str> = report.services.iter().filter(|s| s.down().is_some()).map(|s| s.service.as_str()).collect();
     let down = if down.is_empty() { String::new() } else { format!(" ({} down: {})", down.len(), down.join(", ")) };
     let mut text = format!(
-        "{} services{down}, {} secret keys: {} in sync, {stale} stale, {missing} missing",
+        "{} services{down}, {} secret keys: {} in sync, {stale} stale, {missing} missing\n",
         report.services.len(),
         keys.len(),
         count(&|k| k.drift == Drift::InSync)
@@ -169,15 +212,15 @@ fn summary(report: &StatusReport) -> String {
         let probes: Vec<&Probe> = keys.iter().filter_map(|k| k.probe.as_ref().map(|p| &p.probe)).collect();
         let of = |word: &str| probes.iter().filter(|p| p.as_str() == word).count();
         text.push_str(&format!(
-            "; probes: {} ok, {} rejected, {} unreachable",
+            "probes: {} ok, {} rejected, {} unreachable",
             of("ok"),
             of("rejected"),
             of("unreachable")
         ));
     } else {
-        text.push_str("; probes skipped (--no-probe)");
+        text.push_str("probes skipped (--no-probe)");
     }
-    text.push_str(" (values shown as fingerprints)\n");
+    text.push_str("; values shown as fingerprints\n");
     text
 }
 

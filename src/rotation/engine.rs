@@ -114,7 +114,9 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
             // (the boundary comes before `recreate`), so none needs recreating back.
             let stopped = matches!(err, RotationError::Stopped { .. });
             if !stopped {
-                self.progress.warn(&format!("{err}; rolling back"));
+                // The first line says what failed; the details (log lines) come once, in the error at the end.
+                let text = err.to_string();
+                self.progress.warn(&format!("{}; rolling back", text.lines().next().unwrap_or_default()));
             }
             if let Err(undo) = self.undo(&mut journal, started, !stopped).await {
                 return Err(RotationError::RollbackIncomplete {

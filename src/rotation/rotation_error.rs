@@ -46,13 +46,44 @@ pub enum RotationError {
     #[error("{signal} received: stopped before the next step")]
     Stopped { signal: &'static str },
     #[error(
-        "{cause}; the rollback did not complete: {error}. Journal kept at {}: once that is fixed, run \
+        "{cause}\nthe rollback did not complete: {}\njournal kept at {}: once that is fixed, run \
          `docker secops rotate --rollback` (or `--resume` to finish the rotation)",
-        .journal.display()
+        rollback_reason(.cause, .error), .journal.display()
     )]
     RollbackIncomplete { cause: String, error: Box<RotationError>, journal: PathBuf },
     #[error("no rotation journal in {}: nothing to resume or roll back", .0.display())]
     NoJournal(PathBuf),
     #[error("a rotation of {key} was interrupted (journal {}): run `docker secops rotate --resume` or `--rollback` first", .journal.display())]
     Interrupted { key: String, journal: PathBuf },
+}
+
+/// Why the rollback failed, unless it is why the rotation failed, which the line before says already.
+fn rollback_reason(cause: &str, error: &RotationError) -> String {
+    let error = error.to_string();
+    if error == cause { "the same error".to_string() } else { error }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn recreate_failed() -> RotationError {
+        RotationError::Recreate("service app: cannot reach the engine".to_string())
+    }
+
+    #[test]
+    fn an_incomplete_rollback_says_each_cause_once_one_a_line() {
+        let cause = recreate_failed().to_string();
+        let err = RotationError::RollbackIncomplete {
+            cause: cause.clone(),
+            error: Box::new(recreate_failed()),
+            journal: PathBuf::from("/p/.secops/rotation.journal.json"),
+        };
+        let text = err.to_string();
+        assert_eq!(text.matches("cannot reach the engine").count(), 1, "{text}");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], cause);
+        assert_eq!(lines[1], "the rollback did not complete: the same error");
+        assert!(lines[2].starts_with("journal kept at /p/.secops/rotation.journal.json"), "{text}");
+    }
 }

@@ -15,7 +15,7 @@ fn recreate_reloads_the_env_file_into_a_new_container() {
     assert_eq!(out.status.code(), Some(0), "stdout {stdout} stderr {}", lossy(&out.stderr));
     let after = stack.container_id("app");
     assert_ne!(after, before, "recreate must replace the container");
-    // `app  3f2a1c9d0e1b -> 9b8c7d6e5f4a  4.1s  healthy`
+    // `app  3f2a1c9d0e1b -> 9b8c7d6e5f4a     4.1s  healthy`
     let line = stdout.lines().find(|l| l.starts_with("app  ")).unwrap_or_else(|| panic!("no app line: {stdout}"));
     assert!(line.contains(&format!("{} -> {}", &before[..12], &after[..12])), "{line}");
     assert!(line.ends_with("healthy"), "{line}");

@@ -94,6 +94,12 @@ fn a_consumer_that_fails_with_the_new_value_rolls_everything_back() {
     assert_eq!(out.status.code(), Some(2), "stderr: {}", lossy(&out.stderr));
     let stderr = lossy(&out.stderr);
     assert!(stderr.contains("brittle") && stderr.contains("rolling back"), "{stderr}");
+    // The failed rotation's error is several short lines, each cause once, never log lines joined with `?`.
+    let error = &stderr[stderr.find("docker-secops: error:").expect("an error")..];
+    assert!(error.lines().count() > 1 && error.lines().all(|l| l.len() <= 200), "{error}");
+    assert_eq!(error.matches("service brittle:").count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("log lines:").count(), 1, "the log lines are said once: {stderr}");
+    assert!(!stderr.contains("?  |"), "{stderr}");
     // The old value is back everywhere and logs in; the new one is gone.
     assert_eq!(std::fs::read_to_string(stack.env_file()).expect("env"), before);
     assert_eq!(stack.redis_cli(ORIGINAL, "ping"), "PONG");
@@ -273,4 +279,22 @@ fn a_second_rotation_while_one_runs_names_the_running_pid_not_an_interruption() 
     assert!(text.contains(&format!("still running (pid {})", first.id())) && !text.contains("--resume"), "{text}");
     std::fs::remove_file(&marker).expect("let it go on");
     assert!(first.wait().expect("first ends").success());
+}
+
+#[test]
+fn rotate_prints_a_progress_line_per_service_as_it_is_removed_created_and_healthy() {
+    let Some(stack) = up("rotate_progress", &[]) else { return };
+    let out = rotate(&stack, &["redis", "--yes"]);
+    assert!(out.status.success(), "rotate failed: {}", lossy(&out.stderr));
+    let stderr = lossy(&out.stderr);
+    for service in ["app", "worker"] {
+        for event in ["removed", "created, waiting until healthy", "healthy after"] {
+            let line = format!("recreate {service:<16} {event}");
+            assert_eq!(stderr.matches(&line).count(), 1, "{line:?} once: {stderr}");
+        }
+    }
+    // The progress lines come before the step line that closes the recreate step.
+    let healthy = stderr.find("recreate app              healthy after").expect("healthy line");
+    let step = stderr.find("ok recreate").expect("recreate step line");
+    assert!(healthy < step, "{stderr}");
 }

@@ -69,7 +69,8 @@ fn status_sees_a_secret_file_replaced_or_edited_after_the_container_started() {
     let out = stack.secops(&["status", "--no-probe"]);
     let text = lossy(&out.stdout);
     assert!(
-        text.contains("app_token.txt changed after the container started; run docker secops recreate app"),
+        text.contains("app_token.txt changed after the container started\n")
+            && text.contains("run docker secops recreate app\n"),
         "{text}"
     );
     assert!(!text.contains(TOKEN) && !text.contains("renamed-77b1"), "status printed a secret: {text}");

@@ -1,6 +1,7 @@
 //! `docker secops status` against a live stack: drift and probes.
 
 use super::stack::{Stack, key, lossy, service};
+use crate::support::secops;
 
 const PASSWORD: &str = "fixture-redis-pass-7f3a9c2e41";
 
@@ -34,11 +35,10 @@ fn status_in_sync_then_stale_after_an_env_edit_and_still_stale_after_restart() {
     assert_ne!(jwt["fingerprint"], jwt["container_fingerprint"]);
     let out = stack.secops(&["status", "--no-probe"]);
     let text = lossy(&out.stdout);
-    assert!(
-        text.contains("stale: ")
-            && text.contains("stack.env changed after the container was created; run docker secops recreate app"),
-        "{text}"
-    );
+    assert!(text.contains("stale: stack.env changed after the container was created\n"), "{text}");
+    // Every service to recreate is named once, on one line at the end, in one command.
+    assert_eq!(text.matches("run docker secops recreate").count(), 1, "{text}");
+    assert!(text.trim_end().ends_with("run docker secops recreate app redis"), "{text}");
 
     // The runbook's pitfall: `restart` keeps the old environment.
     let before = stack.container_id("app");
@@ -149,4 +149,21 @@ fn status_says_a_value_the_store_rejects_must_be_restored_not_recreated() {
         "{text}"
     );
     assert!(!text.contains("hand-edited-value"), "a secret was printed: {text}");
+}
+
+#[test]
+fn status_by_project_name_from_another_directory_reads_the_compose_labels() {
+    let Some(stack) = Stack::up("status_other_dir") else { return };
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let out = secops(elsewhere.path())
+        .args(["status", "--no-probe", "--format", "json", "-p", &stack.project])
+        .output()
+        .expect("docker-secops runs");
+    assert_eq!(out.status.code(), Some(0), "stdout {} stderr {}", lossy(&out.stdout), lossy(&out.stderr));
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).expect("status JSON");
+    assert_eq!(key(&status, "app", "REDIS_PASSWORD")["drift"], "in_sync", "{status:#}");
+    // Without containers to name the files, the old error stays: no compose file here.
+    let out = secops(elsewhere.path()).args(["status", "-p", "no-such-project-xyz"]).output().expect("runs");
+    assert_ne!(out.status.code(), Some(0));
+    assert!(lossy(&out.stderr).contains("no container of project no-such-project-xyz"), "{}", lossy(&out.stderr));
 }
