@@ -46,8 +46,7 @@ impl EnvFileInfo {
                 info.secret_indices = secret_indices(&doc, rule);
                 info.doc = Some(doc);
                 info.syntax_errors = errors;
-                info.mode =
-                    std::fs::metadata(path).ok().map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()));
+                info.mode = file_mode(path);
             }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
             Err(err) => info.read_error = Some(err.to_string()),
@@ -90,4 +89,9 @@ fn secret_indices(doc: &EnvDocument, rule: &SecretRule) -> Vec<usize> {
         .filter(|(_, (e, _))| e.value.as_deref().is_some_and(|v| !v.is_empty()))
         .map(|(i, _)| i)
         .collect()
+}
+
+/// The Unix permission bits of `path`, when it can be stat'ed.
+pub(super) fn file_mode(path: &Path) -> Option<u32> {
+    std::fs::metadata(path).ok().map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()))
 }

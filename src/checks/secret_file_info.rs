@@ -1,7 +1,7 @@
 //! A compose secret the audit looks at: a `file:` secret's host file, or an `environment:` secret's variable,
 //! with the services that mount it.
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use crate::project::{ComposeSecret, Project, SecretSource, read_secret_file};
 use crate::secret::Secret;
@@ -48,7 +48,7 @@ impl SecretFileInfo {
         match &secret.source {
             SecretSource::File(path) => {
                 info.missing = crate::project::is_missing(path);
-                info.mode = file_mode(path);
+                info.mode = super::env_file_info::file_mode(path);
                 if !info.missing {
                     match read_secret_file(path) {
                         Ok(value) => info.value = Some(Secret::new(value)),
@@ -63,14 +63,7 @@ impl SecretFileInfo {
     }
 
     /// The host file, for `file:` secrets.
-    pub fn file(&self) -> Option<&PathBuf> {
-        match &self.secret.source {
-            SecretSource::File(path) => Some(path),
-            _ => None,
-        }
+    pub fn file(&self) -> Option<&Path> {
+        self.secret.file()
     }
-}
-
-fn file_mode(path: &std::path::Path) -> Option<u32> {
-    std::fs::metadata(path).ok().map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()))
 }

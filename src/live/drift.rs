@@ -77,7 +77,8 @@ pub fn value_line(origin: &Origin) -> Option<usize> {
     }
 }
 
-fn modified(path: &Path) -> Option<OffsetDateTime> {
+/// When `path` was last written, when it can be stat'ed.
+pub(super) fn modified(path: &Path) -> Option<OffsetDateTime> {
     std::fs::metadata(path).and_then(|m| m.modified()).ok().map(OffsetDateTime::from)
 }
 

@@ -173,7 +173,7 @@ async fn secret_status(
     // to the container, while the archive endpoint, which binds the host path afresh, already returns the new
     // file. Either way the content comparison cannot tell: a file written after the container started is stale.
     let started = container.and_then(|c| c.started.or(c.created));
-    let written = std::fs::metadata(&file).and_then(|m| m.modified()).ok().map(time::OffsetDateTime::from);
+    let written = super::drift::modified(&file);
     if drift == Drift::InSync
         && matches!(secret.source, SecretSource::File(_))
         && let (Some(started), Some(written)) = (started, written)
