@@ -371,6 +371,10 @@ pub struct ProjectArgs {
     /// Profiles to enable (repeatable).
     #[arg(long = "profile", value_name = "PROFILE")]
     pub profiles: Vec<String>,
+    /// Key fingerprints with this key file (64 hex characters, `openssl rand -hex 32`) instead of the project's own
+    /// `.secops/fingerprint.key`: share one so that fingerprints and finding ids agree across machines (CI).
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub fingerprint_key_file: Option<PathBuf>,
 }
 
 /// Parses our own arguments (program name first), after the plugin layer removed docker's global flags.

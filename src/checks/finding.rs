@@ -23,7 +23,8 @@ pub struct Finding {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<String>,
     pub message: String,
-    /// Stable identity for `--baseline` and SARIF `partialFingerprints`: survives line moves, changes with the value.
+    /// Stable identity for `--baseline` and SARIF `partialFingerprints`: survives line moves, changes with the value
+    /// (through its keyed fingerprint: stable for one fingerprint key).
     #[serde(default)]
     pub id: String,
 }
@@ -81,20 +82,30 @@ impl Finding {
         if let Some(relative) = self.file.as_ref().and_then(|f| f.strip_prefix(base).ok()) {
             self.file = Some(relative.to_path_buf());
         }
+        self.id = self.identity(self.fingerprint.as_deref().unwrap_or(""));
+        self
+    }
+
+    /// The id without the value: what a baseline made with another fingerprint key (another machine, a fresh CI
+    /// checkout) can still be matched on. Computed from the JSON fields, so any report yields it.
+    pub fn location_id(&self) -> String {
+        self.identity("")
+    }
+
+    fn identity(&self, fingerprint: &str) -> String {
         let mut hasher = Sha256::new();
         for part in [
             self.check.as_str(),
             &self.file.as_ref().map(|f| f.display().to_string()).unwrap_or_default(),
             self.service.as_deref().unwrap_or(""),
             self.key.as_deref().unwrap_or(""),
-            self.fingerprint.as_deref().unwrap_or(""),
+            fingerprint,
             // Findings with no key or value (a port, a volume) are told apart by their message.
             if self.key.is_none() && self.fingerprint.is_none() { &self.message } else { "" },
         ] {
             hasher.update(part.as_bytes());
             hasher.update([0]);
         }
-        self.id = hex::encode(&hasher.finalize()[..8]);
-        self
+        hex::encode(&hasher.finalize()[..8])
     }
 }

@@ -1,6 +1,7 @@
 //! The audit behind `docker secops check`: one check per file behind the [`Check`] trait, a registry, and the
 //! runner that selects checks, applies the baseline and sorts findings.
 
+mod baseline;
 mod check;
 mod check_name;
 mod context;
@@ -40,6 +41,7 @@ mod state_not_ignored;
 mod undefined_variable;
 mod weak_secret;
 
+pub use baseline::Baseline;
 pub use check::Check;
 pub use check_name::{CheckName, UnknownCheck};
 pub use context::{CheckOptions, Context};
@@ -49,8 +51,6 @@ pub use finding::Finding;
 pub use report::{Report, Summary};
 pub use secret_file_info::SecretFileInfo;
 pub use severity::Severity;
-
-use std::collections::BTreeSet;
 
 /// Every check, in the documented order.
 pub fn registry() -> Vec<Box<dyn Check>> {
@@ -90,8 +90,8 @@ pub fn registry() -> Vec<Box<dyn Check>> {
 pub struct Selection {
     pub only: Vec<CheckName>,
     pub skip: Vec<CheckName>,
-    /// Finding ids to suppress (from a `--baseline` report).
-    pub baseline: BTreeSet<String>,
+    /// Findings to suppress (from a `--baseline` report).
+    pub baseline: Baseline,
 }
 
 /// Runs the selected checks over `cx`.
@@ -105,11 +105,14 @@ pub fn run(cx: &Context, selection: &Selection) -> Report {
         check.run(cx, &mut findings);
     }
     let base = cx.base_dir();
+    let key_id = crate::secret::current_key().id();
     let mut findings: Vec<Finding> =
-        findings.into_iter().map(|f| f.finish(base)).filter(|f| !selection.baseline.contains(&f.id)).collect();
+        findings.into_iter().map(|f| f.finish(base)).filter(|f| !selection.baseline.suppresses(f, &key_id)).collect();
     findings.sort_by(|a, b| (&a.file, a.line, a.check, &a.key).cmp(&(&b.file, b.line, b.check, &b.key)));
     findings.dedup_by(|a, b| a.id == b.id);
-    Report::new(findings)
+    let mut report = Report::new(findings);
+    report.fingerprint_key = Some(key_id);
+    report
 }
 
 #[cfg(test)]

@@ -20,6 +20,10 @@ pub struct Summary {
 pub struct Report {
     pub findings: Vec<Finding>,
     pub summary: Summary,
+    /// Which fingerprint key made the fingerprints and ids (its id, see `FingerprintKey::id`): a baseline made with
+    /// the same key is matched on ids, one made with another on locations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint_key: Option<String>,
 }
 
 impl Report {
@@ -33,7 +37,7 @@ impl Report {
             infos: count(Severity::Info),
             files: files.len(),
         };
-        Report { findings, summary }
+        Report { findings, summary, fingerprint_key: None }
     }
 
     /// True when some finding is at or above `threshold` (`None`: never fail).

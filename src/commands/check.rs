@@ -1,14 +1,13 @@
 //! `docker secops check`: the offline audit.
 
-use std::collections::BTreeSet;
-
 use anyhow::{Context as _, Result};
 
-use crate::checks::{self, CheckOptions, Context, Report, Selection, Severity};
+use crate::checks::{self, Baseline, CheckOptions, Context, Report, Selection, Severity};
 use crate::cli::{CheckArgs, CheckFormatArg, FailOnArg};
 use crate::exit::Exit;
 use crate::output;
 use crate::project::Project;
+use crate::state_dir::StateDir;
 
 /// Loads the project, runs the selected checks, prints the report; exit 1 when a finding reaches `--fail-on`.
 pub fn run(args: CheckArgs) -> Result<Exit> {
@@ -18,9 +17,10 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
     }
     let options = super::project_options(&args.project)?;
     let project = Project::load(&options).context("cannot load the compose project")?;
+    super::fingerprint_key::install(&StateDir::of_project(&project.directory), &args.project)?;
     let baseline = match &args.baseline {
         Some(path) => read_baseline(path)?,
-        None => BTreeSet::new(),
+        None => Baseline::default(),
     };
     let check_options = CheckOptions {
         env: args.env.clone(),
@@ -45,10 +45,10 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
     Ok(if report.fails(threshold) { Exit::Findings } else { Exit::Ok })
 }
 
-/// The finding ids of an earlier `--format json` report.
-fn read_baseline(path: &std::path::Path) -> Result<BTreeSet<String>> {
+/// The findings of an earlier `--format json` report.
+fn read_baseline(path: &std::path::Path) -> Result<Baseline> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read baseline {}", path.display()))?;
     let report: Report = serde_json::from_str(&text)
         .with_context(|| format!("{} is not a `docker secops check --format json` report", path.display()))?;
-    Ok(report.findings.into_iter().map(|f| f.id).collect())
+    Ok(Baseline::of(&report))
 }

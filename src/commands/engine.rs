@@ -38,7 +38,14 @@ pub fn compose_flags(args: &ProjectArgs) -> ComposeProjectFlags {
 /// Loads the compose project the flags select.
 pub fn load_project(args: &ProjectArgs) -> Result<Project> {
     let options = super::project_options(args)?;
-    Project::load(&options).context("cannot load the compose project")
+    let project = Project::load(&options).context("cannot load the compose project")?;
+    install_key(&project, args)?;
+    Ok(project)
+}
+
+/// Installs the fingerprint key of `project` (see `fingerprint_key::install`).
+fn install_key(project: &Project, args: &ProjectArgs) -> Result<()> {
+    super::fingerprint_key::install(&crate::state_dir::StateDir::of_project(&project.directory), args)
 }
 
 /// Loads the compose project the flags select; when no compose file is found but `-p NAME` names a project with
@@ -47,7 +54,10 @@ pub fn load_project(args: &ProjectArgs) -> Result<Project> {
 pub async fn load_project_or_labels(args: &mut ProjectArgs, client: &DockerClient) -> Result<Project> {
     let options = super::project_options(args)?;
     let err = match Project::load(&options) {
-        Ok(project) => return Ok(project),
+        Ok(project) => {
+            install_key(&project, args)?;
+            return Ok(project);
+        }
         Err(err @ ProjectError::NoComposeFile { .. }) => err,
         Err(err) => return Err(anyhow::Error::new(err).context("cannot load the compose project")),
     };
@@ -64,9 +74,11 @@ pub async fn load_project_or_labels(args: &mut ProjectArgs, client: &DockerClien
         args.project_directory.clone_from(&labelled.working_dir);
     }
     let options = super::project_options(args)?;
-    Project::load(&options).with_context(|| {
+    let project = Project::load(&options).with_context(|| {
         format!("cannot load compose project {name} from the files its containers name ({})", labelled.name)
-    })
+    })?;
+    install_key(&project, args)?;
+    Ok(project)
 }
 
 /// A redactor for every secret value the project hands out, and the values `containers` hold under those keys

@@ -12,6 +12,7 @@ use crate::project::Project;
 pub fn run(args: InitArgs) -> Result<Exit> {
     let options = super::project_options(&args.project)?;
     let project = Project::load(&options).context("cannot load the compose project")?;
+    super::fingerprint_key::install(&crate::state_dir::StateDir::of_project(&project.directory), &args.project)?;
     let plan = InitPlan::plan(&project, args.env.as_deref())?;
     if !args.dry_run {
         plan.apply(&super::operator::operator(args.operator.as_deref()))?;

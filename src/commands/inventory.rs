@@ -12,6 +12,7 @@ use crate::project::Project;
 pub fn run(args: InventoryArgs) -> Result<Exit> {
     let options = super::project_options(&args.project)?;
     let project = Project::load(&options).context("cannot load the compose project")?;
+    super::fingerprint_key::install(&crate::state_dir::StateDir::of_project(&project.directory), &args.project)?;
     let inventory = Inventory::of(&project);
     match args.format {
         InventoryFormatArg::Human => output::inventory(&inventory, false)?,

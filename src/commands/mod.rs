@@ -3,6 +3,7 @@
 mod check;
 mod completion;
 mod engine;
+mod fingerprint_key;
 mod generate;
 mod init;
 mod inventory;

@@ -164,11 +164,16 @@ fn stopped(err: anyhow::Error, interrupt: &Interrupt, key: &str, state_dir: &Pat
 fn scope(args: &RotateArgs) -> Result<Scope> {
     let options = super::project_options(&args.project)?;
     match Project::load(&options) {
-        Ok(project) => Ok(Scope::Project(Box::new(project))),
+        Ok(project) => {
+            super::fingerprint_key::install(&StateDir::of_project(&project.directory), &args.project)?;
+            Ok(Scope::Project(Box::new(project)))
+        }
         Err(ProjectError::NoComposeFile { .. })
             if args.project.env_files.len() == 1 && args.project.files.is_empty() =>
         {
-            Ok(Scope::Offline(args.project.env_files[0].clone()))
+            let file = args.project.env_files[0].clone();
+            super::fingerprint_key::install(&StateDir::beside(&file), &args.project)?;
+            Ok(Scope::Offline(file))
         }
         Err(err) => {
             Err(err).context("cannot load the compose project (offline: `--env-file FILE --no-recreate` and a key)")

@@ -29,6 +29,12 @@ pub fn stopped(message: &str) {
     let _ = std::io::stderr().write_all(text.as_bytes());
 }
 
+/// Prints a note about how the run went that changes no result (a one-time fingerprint key).
+pub fn note(message: &str) {
+    let text = format!("docker-secops: note: {}\n", super::sanitize(message));
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}
+
 /// Prints a clap error (or help/version, which clap reports as an "error" that goes to stdout).
 pub fn clap_error(err: &clap::Error) -> ExitCode {
     let _ = err.print();

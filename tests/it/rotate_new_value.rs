@@ -29,7 +29,10 @@ fn new_from_stdin_writes_the_given_value_and_never_prints_it() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(std::fs::read_to_string(dir.path().join(".env")).expect("read"), format!("API_TOKEN={new}\n"));
     let printed = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    assert!(!printed.contains(new) && printed.contains(&docker_secops::secret::fingerprint(new)), "{printed}");
+    assert!(
+        !printed.contains(new) && printed.contains(&crate::support::project_fingerprint(dir.path(), new)),
+        "{printed}"
+    );
     let audit = std::fs::read_to_string(dir.path().join(".secops/audit.jsonl")).expect("audit");
     assert!(!audit.contains(new));
 }
@@ -43,7 +46,11 @@ fn new_from_stdin_refuses_a_weak_value_unless_allow_weak() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("is weak") && err.contains("--allow-weak") && !err.contains("password123"), "{err}");
     assert_eq!(std::fs::read_to_string(dir.path().join(".env")).expect("read"), format!("API_TOKEN={OLD}\n"));
-    assert!(!dir.path().join(".secops").exists(), "nothing staged for a refused value");
+    // Nothing staged for a refused value: the state directory holds at most the project's fingerprint key.
+    let state: Vec<String> = std::fs::read_dir(dir.path().join(".secops"))
+        .map(|d| d.map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    assert!(state.iter().all(|n| n == ".gitignore" || n == "fingerprint.key"), "nothing staged: {state:?}");
     let out = rotate(dir.path(), "password123", &["--allow-weak"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(std::fs::read_to_string(dir.path().join(".env")).expect("read"), "API_TOKEN=password123\n");

@@ -40,7 +40,7 @@ fn offline_rotation_edits_only_the_values_backs_up_and_audits() {
         .expect("edited line");
     assert_eq!(new.len(), 32);
     assert_eq!(after, before.replace(OLD, new), "only the secret's bytes change, in both keys");
-    assert_eq!(result["new_fingerprint"], docker_secops::secret::fingerprint(new));
+    assert_eq!(result["new_fingerprint"], crate::support::project_fingerprint(dir.path(), new));
     let all = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     assert!(!all.contains(new) && !all.contains(OLD));
     let backups: Vec<_> = std::fs::read_dir(dir.path().join(".secops/backups")).expect("backups").collect();

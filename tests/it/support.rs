@@ -65,3 +65,10 @@ pub fn copy_dir(src: &Path, dst: &Path) {
         }
     }
 }
+
+/// The fingerprint of `value` under the key a run on the project in `dir` made (`dir/.secops/fingerprint.key`).
+pub fn project_fingerprint(dir: &Path, value: &str) -> String {
+    let path = dir.join(".secops").join(docker_secops::secret::KEY_FILE_NAME);
+    let text = std::fs::read_to_string(&path).expect("the project's fingerprint key");
+    docker_secops::secret::FingerprintKey::parse(&text, &path).expect("a key").fingerprint(value)
+}

@@ -1,0 +1,21 @@
+//! Installing the fingerprint key of the project a command works on, before it prints or logs a fingerprint.
+
+use anyhow::Result;
+
+use crate::cli::ProjectArgs;
+use crate::output;
+use crate::secret::{ProjectKey, install_key};
+use crate::state_dir::StateDir;
+
+/// Makes the project's key (or `--fingerprint-key-file`) the one this run's fingerprints use; a project where no
+/// key can be kept gets a one-time key and a note.
+pub fn install(state: &StateDir, args: &ProjectArgs) -> Result<()> {
+    let chosen = ProjectKey::choose(state, args.fingerprint_key_file.as_deref())?;
+    if let Some(note) = &chosen.note {
+        output::note(note);
+    }
+    if !install_key(chosen.key) {
+        anyhow::bail!("internal error: a fingerprint was made before the project's key was installed");
+    }
+    Ok(())
+}
