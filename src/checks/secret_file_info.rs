@@ -66,4 +66,34 @@ impl SecretFileInfo {
     pub fn file(&self) -> Option<&Path> {
         self.secret.file()
     }
+
+    /// A `file:` secret's host file and non-empty content: a secret value to judge like an env file's (an
+    /// `environment:` secret's value is its variable's, judged where that is set).
+    pub fn content(&self) -> Option<(&Path, &str)> {
+        let file = self.file()?;
+        self.value.as_ref().map(|v| v.expose()).filter(|v| !v.is_empty()).map(|v| (file, v))
+    }
+
+    /// The user name that goes with this secret in some service that mounts it: `POSTGRES_PASSWORD_FILE` pointing
+    /// at it and `POSTGRES_USER` (or `POSTGRES_USER_FILE`, another secret's content) set beside it.
+    pub fn user<'a>(&self, cx: &'a super::Context) -> Option<&'a str> {
+        let services = cx.project.services.iter().filter(|s| self.services.contains(&s.name));
+        for service in services {
+            for var in &service.environment {
+                let bound = service.file_var_secret(var).is_some_and(|m| m.source == self.secret.key);
+                let Some(credential) = var.key.strip_suffix("_FILE").filter(|_| bound) else { continue };
+                for user_key in super::secret_use::user_key(credential) {
+                    if let Some(user) = service.env(&user_key).and_then(|u| u.value.as_deref()) {
+                        return Some(user).filter(|u| !u.is_empty());
+                    }
+                    let user_file = service.env(&format!("{user_key}_FILE")).and_then(|u| service.file_var_secret(u));
+                    if let Some(mount) = user_file {
+                        let other = cx.secret_files.iter().find(|s| s.secret.key == mount.source);
+                        return other.and_then(|s| s.content()).map(|(_, v)| v);
+                    }
+                }
+            }
+        }
+        None
+    }
 }

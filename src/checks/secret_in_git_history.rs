@@ -18,7 +18,7 @@ impl Check for SecretInGitHistory {
         Severity::Error
     }
     fn help(&self) -> &'static str {
-        "A secret that is in use now appears in a file of some commit reachable from a branch, tag or stash. \
+        "A secret that is in use now (an env file value or a compose secret file's content) appears in a file of some commit reachable from a branch, tag or stash. \
          Anyone with a clone has it. Rotate it (`docker secops rotate KEY`); purging history alone does not help."
     }
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
@@ -34,6 +34,13 @@ impl Check for SecretInGitHistory {
                 if value.len() >= MIN_NEEDLE_LEN && crate::secret::placeholder_word(value).is_none() {
                     places.entry(value).or_default().push((&file.path, &entry.key, entry.line));
                 }
+            }
+        }
+        // A compose secret file's content: a secret that was ever committed is leaked, file or not.
+        for secret in &cx.secret_files {
+            let Some((path, value)) = secret.content() else { continue };
+            if value.len() >= MIN_NEEDLE_LEN && crate::secret::placeholder_word(value).is_none() {
+                places.entry(value).or_default().push((path, &secret.secret.key, 1));
             }
         }
         let values: Vec<&str> = places.keys().copied().collect();

@@ -47,6 +47,13 @@ impl Check for SecretReused {
                 }
             }
         }
+        // A compose secret's file is one more place a value lives, under the secret's key.
+        for secret in &cx.secret_files {
+            let Some((path, value)) = secret.content() else { continue };
+            if value.len() >= MIN_LEN && crate::secret::placeholder_word(value).is_none() {
+                by_value.entry(value).or_default().push(Use { path, key: &secret.secret.key, line: 1 });
+            }
+        }
         for (value, uses) in by_value {
             // Copies of one weak value are `weak-secret`'s single finding, not reuse on top of it.
             if uses.iter().any(|u| !Strength::estimate(value, u.key, None).is_strong()) {

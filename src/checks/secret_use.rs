@@ -1,5 +1,6 @@
-//! One place a secret value is delivered: an env file line, or a compose `environment:` value that is a literal or
-//! a `${VAR:-default}` whose default is what the container gets. What `weak-secret` judges.
+//! One place a secret value is delivered: an env file line, a compose `environment:` value that is a literal or
+//! a `${VAR:-default}` whose default is what the container gets, or a compose secret's file. What `weak-secret`
+//! judges.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -13,18 +14,21 @@ pub struct SecretUse<'a> {
     pub file: &'a Path,
     pub line: Option<usize>,
     pub key: &'a str,
-    /// The service whose compose `environment:` holds it; `None` for an env file line.
+    /// The service whose compose `environment:` holds it; `None` for an env file line or a secret file.
     pub service: Option<&'a str>,
     pub value: &'a str,
     /// The user name that goes with it (`POSTGRES_USER` for `POSTGRES_PASSWORD`), when known.
     pub user: Option<&'a str>,
     /// True for a `${VAR:-default}` whose default is delivered (no env file or shell sets `VAR`).
     pub from_default: bool,
+    /// True for a compose secret's file: mounted by a service, so in use whatever its name says.
+    pub secret_file: bool,
 }
 
 impl<'a> SecretUse<'a> {
     /// Every non-empty secret value of the project: env file secrets, then compose literals and delivered
-    /// defaults, service by service. A value interpolated from an env file is that file's line, judged once there.
+    /// defaults, service by service, then the content of compose secret files (under the secret's key). A value
+    /// interpolated from an env file is that file's line, judged once there.
     pub fn collect(cx: &'a Context) -> Vec<SecretUse<'a>> {
         let mut uses = Vec::new();
         for file in &cx.env_files {
@@ -43,6 +47,7 @@ impl<'a> SecretUse<'a> {
                     value,
                     user,
                     from_default: false,
+                    secret_file: false,
                 });
             }
         }
@@ -72,8 +77,22 @@ impl<'a> SecretUse<'a> {
                     value,
                     user,
                     from_default,
+                    secret_file: false,
                 });
             }
+        }
+        for secret in &cx.secret_files {
+            let Some((file, value)) = secret.content() else { continue };
+            uses.push(SecretUse {
+                file,
+                line: None,
+                key: &secret.secret.key,
+                service: None,
+                value,
+                user: secret.user(cx),
+                from_default: false,
+                secret_file: true,
+            });
         }
         uses
     }

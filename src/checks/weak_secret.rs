@@ -24,8 +24,8 @@ impl Check for WeakSecret {
     fn help(&self) -> &'static str {
         "A secret is below policy: shorter than 16 characters, low in entropy, a common or guessable password \
          (zxcvbn), a template placeholder such as `changeme`, equal to its key or user name, or empty. It is judged \
-         as the container gets it: env file lines, literals in the compose file, and `${VAR:-default}` defaults \
-         when nothing sets VAR. A value shared by several keys is reported once, listing them. Replace it with \
+         as the container gets it: env file lines, literals in the compose file, `${VAR:-default}` defaults \
+         when nothing sets VAR, and the files of compose secrets (`file:`). A value shared by several keys is reported once, listing them. Replace it with \
          `docker secops rotate KEY` (or `docker secops generate`)."
     }
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
@@ -34,8 +34,9 @@ impl Check for WeakSecret {
         let mut order: Vec<&str> = Vec::new();
         for use_ in SecretUse::collect(cx) {
             // A template's placeholder for an optional integration (`SLACK_CLIENT_SECRET=get_the_secret...`) means
-            // the integration is off; a weak value there that is no placeholder is still judged.
-            if is_optional_integration(use_.key) && placeholder_word(use_.value).is_some() {
+            // the integration is off; a weak value there that is no placeholder is still judged. A mounted secret
+            // file is in use.
+            if !use_.secret_file && is_optional_integration(use_.key) && placeholder_word(use_.value).is_some() {
                 continue;
             }
             let uses = by_value.entry(use_.value).or_default();

@@ -43,7 +43,7 @@ pub struct SecretEntry {
     pub exists: bool,
     /// The content could be read (always true for a set variable).
     pub readable: bool,
-    /// First 8 hex of the content's SHA-256 (trailing line breaks dropped, as the images' `file_env` reads it).
+    /// The content's (keyed) fingerprint (trailing line breaks dropped, as the images' `file_env` reads it).
     pub fingerprint: Option<String>,
 }
 

