@@ -25,7 +25,7 @@ impl Check for DataNotPersisted {
     }
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
         for service in &cx.project.services {
-            let Some(image) = service.image.as_deref().and_then(StatefulImage::of) else { continue };
+            let Some(image) = StatefulImage::of_service(service) else { continue };
             if image.is_persisted(service) {
                 continue;
             }

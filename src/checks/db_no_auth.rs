@@ -24,7 +24,7 @@ impl Check for DbNoAuth {
     }
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
         for service in &cx.project.services {
-            let Some(family) = service.image.as_deref().and_then(StatefulImage::of).map(|i| i.family) else {
+            let Some(family) = StatefulImage::of_service(service).map(|i| i.family) else {
                 continue;
             };
             // A required env file that is missing or unreadable may hold the credentials: compose refuses to start

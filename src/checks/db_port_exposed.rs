@@ -20,7 +20,7 @@ impl Check for DbPortExposed {
     }
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
         for service in &cx.project.services {
-            let Some(image) = service.image.as_deref().and_then(StatefulImage::of) else { continue };
+            let Some(image) = StatefulImage::of_service(service) else { continue };
             for port in &service.ports {
                 let all_interfaces = matches!(port.host_ip.as_deref(), None | Some("0.0.0.0") | Some("::") | Some(""));
                 if port.published.is_some() && all_interfaces {

@@ -3,8 +3,8 @@
 use super::{Check, CheckName, Context, Finding, Severity};
 use crate::project::StatefulImage;
 
-/// A redis service started with neither `--requirepass`, an ACL file, a config file, nor the image's password
-/// variable (`REDIS_PASSWORD` for bitnami).
+/// A redis service started with neither `--requirepass`, an ACL file, a config file, a password variable in its
+/// command or entrypoint, nor a redis password variable for its image or entrypoint (`REDIS_PASSWORD` for bitnami).
 pub struct RedisNoAuth;
 
 impl Check for RedisNoAuth {
@@ -24,7 +24,7 @@ impl Check for RedisNoAuth {
     }
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
         for service in &cx.project.services {
-            let family = service.image.as_deref().and_then(StatefulImage::of).map(|i| i.family);
+            let family = StatefulImage::of_service(service).map(|i| i.family);
             if !matches!(family, Some("redis" | "valkey")) {
                 continue;
             }
@@ -32,8 +32,7 @@ impl Check for RedisNoAuth {
             let configured = words.iter().any(|w| {
                 w.contains("requirepass") || w.contains("--aclfile") || w.contains("--user") || w.ends_with(".conf")
             });
-            let by_env = service.env("REDIS_PASSWORD").and_then(|v| v.value.as_deref()).is_some_and(|v| !v.is_empty());
-            if !configured && !by_env {
+            if !configured && !password_passed(service) {
                 findings.push(
                     self.finding(format!("redis service {} starts without a password or ACL", service.name))
                         .at(&service.declared_in, None)
@@ -42,4 +41,25 @@ impl Check for RedisNoAuth {
             }
         }
     }
+}
+
+/// True when a password reaches the server some other way than its command words: a password variable
+/// interpolated into `command` or `entrypoint` (`--requirepass "$REDIS_HOST_PASSWORD"`), or a redis password
+/// variable set for a wrapper image or entrypoint script to apply (`REDIS_PASSWORD` for bitnami,
+/// `REDIS_HOST_PASSWORD`, `REDISPASS`).
+fn password_passed(service: &crate::project::Service) -> bool {
+    let is_password = |key: &str| key.to_ascii_uppercase().contains("PASS");
+    let in_arguments = service
+        .argument_variables
+        .iter()
+        .any(|a| matches!(a.field.as_str(), "command" | "entrypoint") && is_password(&a.variable));
+    let in_env = service.environment.iter().any(|v| {
+        let upper = v.key.to_ascii_uppercase();
+        (upper.contains("REDIS") || upper.contains("VALKEY"))
+            && is_password(&upper)
+            // Set, or read from a variable (an unset one is `undefined-variable`'s and `weak-secret`'s finding).
+            && (v.value.as_deref().is_some_and(|v| !v.is_empty())
+                || matches!(v.origin, crate::project::Origin::Interpolated { .. }))
+    });
+    in_arguments || in_env
 }

@@ -9,6 +9,8 @@ use super::{ArgumentVariable, EnvFileBinding, EnvVar, Port, SecretMount, Volume}
 pub struct Service {
     pub name: String,
     pub image: Option<String>,
+    /// The Dockerfile `build:` names (absolute: the context joined with `dockerfile`, default `Dockerfile`).
+    pub dockerfile: Option<PathBuf>,
     /// `env_file` entries in order (later files win).
     pub env_files: Vec<EnvFileBinding>,
     /// Every environment key the container gets, sorted by key, with where its value comes from.
@@ -37,6 +39,7 @@ impl Service {
         Service {
             name: name.to_string(),
             image: None,
+            dockerfile: None,
             env_files: vec![],
             environment: vec![],
             volumes: vec![],

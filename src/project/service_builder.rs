@@ -48,6 +48,7 @@ pub(crate) fn build_service(
     Ok(Service {
         name: name.to_string(),
         image: node.get("image").and_then(Node::as_str).map(str::to_string),
+        dockerfile: dockerfile(node),
         env_files,
         environment,
         volumes: volumes(node),
@@ -116,6 +117,25 @@ fn volumes(node: &Node) -> Vec<Volume> {
         out.push(Volume { kind: VolumeKind::Tmpfs, source: None, target, read_only: false });
     }
     out
+}
+
+/// The Dockerfile of `build:` (a context string, or a map with `context` and `dockerfile`), relative paths taken
+/// from the directory of the compose file that wrote `build:`.
+fn dockerfile(node: &Node) -> Option<PathBuf> {
+    let build = node.get("build")?;
+    let (context, file) = match &build.value {
+        Value::Map(_) => (
+            build.get("context").and_then(Node::as_str).unwrap_or("."),
+            build.get("dockerfile").and_then(Node::as_str).unwrap_or("Dockerfile"),
+        ),
+        _ => (build.as_str()?, "Dockerfile"),
+    };
+    // A remote context (git URL) has no Dockerfile here.
+    if context.contains("://") || context.starts_with("git@") {
+        return None;
+    }
+    let base = build.file.as_deref().and_then(Path::parent).unwrap_or(Path::new("."));
+    Some(base.join(context).join(file))
 }
 
 /// The variables interpolated into the fields whose value leaves the container's environment.

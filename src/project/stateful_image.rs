@@ -89,6 +89,21 @@ impl StatefulImage {
         KNOWN.iter().copied().find(|k| last == k.family || last.strip_suffix("db") == Some(k.family))
     }
 
+    /// The family of what `service` runs: its image, else the image its Dockerfile builds `FROM` (a rebuild of
+    /// `minio/minio`), else, for a build context named after a family (`build: ./elasticsearch`), that family when
+    /// the service publishes the family's port.
+    pub fn of_service(service: &Service) -> Option<StatefulImage> {
+        if let Some(found) = service.image.as_deref().and_then(StatefulImage::of) {
+            return Some(found);
+        }
+        let dockerfile = service.dockerfile.as_deref()?;
+        if let Some(found) = base_image(dockerfile).as_deref().and_then(StatefulImage::of) {
+            return Some(found);
+        }
+        let context = dockerfile.parent()?.file_name()?.to_str()?;
+        StatefulImage::of(context).filter(|k| service.ports.iter().any(|p| p.target == k.port))
+    }
+
     /// Where `service` keeps this image's data when it moves it: `PGDATA`, or a `--dbpath`/`--dir`/`--datadir`
     /// flag of its command (`--dir /srv` or `--dir=/srv`).
     pub fn moved_data_path(&self, service: &Service) -> Option<String> {
@@ -136,6 +151,34 @@ impl StatefulImage {
         self.data_paths.iter().any(|p| *p == target || p.starts_with(&format!("{target}/")))
             || self.data_root.is_some_and(|root| target.starts_with(&format!("{root}/")))
     }
+}
+
+/// The image the final stage of `dockerfile` starts `FROM` (an earlier stage's own base when it names one).
+fn base_image(dockerfile: &std::path::Path) -> Option<String> {
+    let text = crate::envfile::read_bounded_to_string(dockerfile).ok()?;
+    let mut stages: Vec<(String, Option<String>)> = Vec::new();
+    for line in text.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if !words.first().is_some_and(|w| w.eq_ignore_ascii_case("FROM")) {
+            continue;
+        }
+        let args: Vec<&str> = words[1..].iter().copied().filter(|w| !w.starts_with("--")).collect();
+        let Some(image) = args.first() else { continue };
+        let alias = match args.get(1) {
+            Some(w) if w.eq_ignore_ascii_case("AS") => args.get(2).map(|a| a.to_ascii_lowercase()),
+            _ => None,
+        };
+        stages.push((image.to_string(), alias));
+    }
+    let mut image = stages.last()?.0.clone();
+    // `FROM base AS x` ... `FROM x`: follow the stages back to an image.
+    for _ in 0..stages.len() {
+        match stages.iter().find(|(_, alias)| alias.as_deref() == Some(&image.to_ascii_lowercase())) {
+            Some((from, _)) => image = from.clone(),
+            None => break,
+        }
+    }
+    Some(image)
 }
 
 #[cfg(test)]
