@@ -82,7 +82,7 @@ impl Context {
 
     /// `path` relative to [`Context::base_dir`] for messages (as finding paths are), else as it is.
     pub fn relative(&self, path: &Path) -> String {
-        path.strip_prefix(self.base_dir()).unwrap_or(path).display().to_string()
+        super::finding::relative_to(path, self.base_dir()).as_deref().unwrap_or(path).display().to_string()
     }
 
     /// The env file at `path`, when the audit knows it.

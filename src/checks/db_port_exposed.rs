@@ -31,7 +31,7 @@ impl Check for DbPortExposed {
                             port.published.as_deref().unwrap_or_default(),
                             service.name
                         ))
-                        .at(&service.declared_in, None)
+                        .at(port.declared_in.as_deref().unwrap_or(&service.declared_in), port.line)
                         .service(&service.name),
                     );
                 }

@@ -77,10 +77,12 @@ impl Finding {
         self
     }
 
-    /// Makes `file` relative to `base` and computes the stable id. Called once per finding by the runner.
+    /// Makes `file` relative to `base` (a file outside it as `../config/prod.env`, so that ids and baselines do not
+    /// depend on where the project sits on a machine) and computes the stable id. Called once per finding by the
+    /// runner.
     pub fn finish(mut self, base: &Path) -> Self {
-        if let Some(relative) = self.file.as_ref().and_then(|f| f.strip_prefix(base).ok()) {
-            self.file = Some(relative.to_path_buf());
+        if let Some(relative) = self.file.as_deref().and_then(|f| relative_to(f, base)) {
+            self.file = Some(relative);
         }
         self.id = self.identity(self.fingerprint.as_deref().unwrap_or(""));
         self
@@ -107,5 +109,42 @@ impl Finding {
             hasher.update([0]);
         }
         hex::encode(&hasher.finalize()[..8])
+    }
+}
+
+/// `file` relative to `base`, both absolute: below it as is, beside it through `..`; `None` when either is relative.
+pub(super) fn relative_to(file: &Path, base: &Path) -> Option<PathBuf> {
+    if let Ok(below) = file.strip_prefix(base) {
+        return Some(below.to_path_buf());
+    }
+    if !file.is_absolute() || !base.is_absolute() {
+        return None;
+    }
+    let (file_parts, base_parts): (Vec<_>, Vec<_>) = (file.components().collect(), base.components().collect());
+    let common = file_parts.iter().zip(&base_parts).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..base_parts.len() {
+        out.push("..");
+    }
+    for part in &file_parts[common..] {
+        out.push(part);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_outside_the_base_are_relative_to_it() {
+        let base = Path::new("/srv/shop/compose");
+        assert_eq!(relative_to(Path::new("/srv/shop/compose/.env"), base), Some(PathBuf::from(".env")));
+        assert_eq!(
+            relative_to(Path::new("/srv/shop/config/prod.env"), base),
+            Some(PathBuf::from("../config/prod.env"))
+        );
+        assert_eq!(relative_to(Path::new("/etc/app.env"), base), Some(PathBuf::from("../../../etc/app.env")));
+        assert_eq!(relative_to(Path::new("x.env"), base), None);
     }
 }

@@ -9,4 +9,15 @@ pub struct Port {
     pub published: Option<String>,
     pub target: u16,
     pub protocol: String,
+    /// The compose file (and line) that wrote the mapping: an override file's port is reported there.
+    pub declared_in: Option<std::path::PathBuf>,
+    pub line: Option<usize>,
+}
+
+impl Port {
+    /// True when `other` publishes the same mapping (wherever it was written).
+    pub fn same_mapping(&self, other: &Port) -> bool {
+        (&self.host_ip, &self.published, self.target, &self.protocol)
+            == (&other.host_ip, &other.published, other.target, &other.protocol)
+    }
 }

@@ -16,6 +16,8 @@ pub(crate) fn parse_port(node: &Node) -> Result<Vec<Port>, String> {
             published: text("published").filter(|s| !s.is_empty()),
             target,
             protocol: text("protocol").unwrap_or_else(|| "tcp".to_string()),
+            declared_in: None,
+            line: None,
         }]);
     }
     let spec = node.as_str().ok_or("a port must be a string, a number or a mapping")?;
@@ -61,7 +63,7 @@ pub(crate) fn parse_short_port(spec: &str) -> Result<Vec<Port>, String> {
         });
         let target = u16::try_from(start + offset).map_err(|_| format!("port out of range in {spec:?}"))?;
         let host_ip = (!ip.is_empty()).then(|| ip.clone());
-        ports.push(Port { host_ip, published, target, protocol: protocol.clone() });
+        ports.push(Port { host_ip, published, target, protocol: protocol.clone(), declared_in: None, line: None });
     }
     Ok(ports)
 }
@@ -78,7 +80,14 @@ mod tests {
     use super::*;
 
     fn port(ip: Option<&str>, published: Option<&str>, target: u16, protocol: &str) -> Port {
-        Port { host_ip: ip.map(Into::into), published: published.map(Into::into), target, protocol: protocol.into() }
+        Port {
+            host_ip: ip.map(Into::into),
+            published: published.map(Into::into),
+            target,
+            protocol: protocol.into(),
+            declared_in: None,
+            line: None,
+        }
     }
 
     #[test]

@@ -30,8 +30,10 @@ pub(crate) fn build_service(
     let environment = resolve_environment(name, node, &env_files, variables, undefined)?;
     let mut ports: Vec<Port> = Vec::new();
     for item in node.get("ports").and_then(Node::as_seq).unwrap_or_default() {
-        for port in parse_port(item).map_err(|_| invalid("ports", item, "is not a valid port mapping"))? {
-            if !ports.contains(&port) {
+        for mut port in parse_port(item).map_err(|_| invalid("ports", item, "is not a valid port mapping"))? {
+            if !ports.iter().any(|p| p.same_mapping(&port)) {
+                port.declared_in = Some(item.file.as_deref().map_or_else(|| declared_in.clone(), Path::to_path_buf));
+                port.line = item.line;
                 ports.push(port);
             }
         }

