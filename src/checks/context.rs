@@ -32,6 +32,9 @@ pub struct Context {
     pub env_files: Vec<EnvFileInfo>,
     /// `.example` templates next to those env files, with the real file each one describes.
     pub templates: Vec<(EnvFileInfo, PathBuf)>,
+    /// Env files of other environments beside a bound one (`.env.local` beside a bound `.env.prod`) that the loaded
+    /// project does not bind: what `secret-reused` compares across environments.
+    pub sibling_env_files: Vec<EnvFileInfo>,
     /// Compose secrets mounted by enabled services, sorted by key.
     pub secret_files: Vec<SecretFileInfo>,
     pub git: Option<GitRepo>,
@@ -65,13 +68,15 @@ impl Context {
                 template_of(&f.path).map(|t| (EnvFileInfo::load(&t, Vec::new(), false, &rule), f.path.clone()))
             })
             .collect();
+        let sibling_env_files =
+            siblings(&env_files).iter().map(|p| EnvFileInfo::load(p, Vec::new(), false, &rule)).collect();
         let secret_files = SecretFileInfo::all(&project);
         let git = GitRepo::discover(&project.directory).ok().flatten();
         // The project's state directory, and the ones beside env files where older versions kept the log.
         let dirs: Vec<&Path> =
             [project.directory.as_path()].into_iter().chain(env_files.iter().filter_map(|f| f.path.parent())).collect();
         let audit = AuditLog::read_dirs(&dirs);
-        Ok(Context { project, rule, env_files, templates, secret_files, git, audit, options })
+        Ok(Context { project, rule, env_files, templates, sibling_env_files, secret_files, git, audit, options })
     }
 
     /// The directory finding paths are relative to: the git work tree when the project is in one (what SARIF
@@ -89,6 +94,28 @@ impl Context {
     pub fn env_file(&self, path: &Path) -> Option<&EnvFileInfo> {
         self.env_files.iter().find(|f| f.path == path)
     }
+}
+
+/// Env files for another named environment in the directory of a bound env file (`.env.local`, `prod.env`), not
+/// bound themselves and not templates (`.example`, `.sample`, `.template`, `.dist`), sorted.
+fn siblings(bound: &[EnvFileInfo]) -> Vec<PathBuf> {
+    let mut found = std::collections::BTreeSet::new();
+    for file in bound {
+        let Some(dir) = file.path.parent() else { continue };
+        let Ok(entries) = std::fs::read_dir(dir) else { continue };
+        let own = super::env_of(&file.path);
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+            let env_like = name.starts_with(".env.") || name.ends_with(".env");
+            let template = [".example", ".sample", ".template", ".dist", ".tpl"].iter().any(|t| name.ends_with(t));
+            let other_env = super::env_of(&path).is_some_and(|env| Some(env) != own);
+            if env_like && !template && other_env && path.is_file() && !bound.iter().any(|b| b.path == path) {
+                found.insert(path);
+            }
+        }
+    }
+    found.into_iter().collect()
 }
 
 /// `X.example` next to `X`, when it exists.

@@ -36,7 +36,10 @@ impl Check for SecretReused {
     }
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
         let mut by_value: BTreeMap<&str, Vec<Use>> = BTreeMap::new();
-        for file in &cx.env_files {
+        // Other environments' env files beside a bound one come first, so that a reuse is reported in the file
+        // the loaded project binds; their reuses among themselves are theirs to report.
+        let siblings: Vec<&Path> = cx.sibling_env_files.iter().map(|f| f.path.as_path()).collect();
+        for file in cx.sibling_env_files.iter().chain(&cx.env_files) {
             for (entry, value) in file.secrets() {
                 if value.len() >= MIN_LEN && crate::secret::placeholder_word(value).is_none() {
                     by_value.entry(value).or_default().push(Use {
@@ -61,7 +64,7 @@ impl Check for SecretReused {
             }
             for (a, b) in uses.iter().zip(first_reuses(&uses)) {
                 let Some(b) = b.map(|j| &uses[j]) else { continue };
-                if one_credential(a.key, b.key) {
+                if one_credential(a.key, b.key) || siblings.contains(&a.path) {
                     continue;
                 }
                 findings.push(
