@@ -57,7 +57,7 @@ impl SecretRule {
             .iter()
             .map(|var| {
                 // A boolean or "off" value (`OAUTH_PRIVATE_KEY=disabled`) is a setting, whatever the key says; a
-                // `*_FILE` path under /run/secrets names where the secret is.
+                // path under /run/secrets names where the secret is.
                 !var.value.as_deref().is_some_and(is_non_secret_value)
                     && !is_secret_path(var)
                     && (self.is_secret_by_name(var) || var.value.as_deref().is_some_and(has_url_password))
@@ -75,7 +75,7 @@ impl SecretRule {
         doc.entries()
             .iter()
             .map(|e| {
-                !e.value.as_deref().is_some_and(is_non_secret_value)
+                !e.value.as_deref().is_some_and(|v| is_non_secret_value(v) || is_secrets_dir_path(v))
                     && (self.is_secret_name(&e.key) || e.value.as_deref().is_some_and(has_url_password))
             })
             .collect()
@@ -91,10 +91,14 @@ impl SecretRule {
     }
 }
 
-/// A `*_FILE` variable whose value is a path under `/run/secrets/`.
+/// A path under /run/secrets names where the secret is, not the secret: `POSTGRES_PASSWORD_FILE`, and apps that
+/// read a file from their password variable (`DATABASE_PASSWORD=/run/secrets/db-password`).
 fn is_secret_path(var: &EnvVar) -> bool {
-    var.key.ends_with("_FILE")
-        && var.value.as_deref().and_then(|v| v.strip_prefix(SECRETS_DIR)).is_some_and(|rest| rest.starts_with('/'))
+    var.value.as_deref().is_some_and(is_secrets_dir_path)
+}
+
+fn is_secrets_dir_path(value: &str) -> bool {
+    value.strip_prefix(SECRETS_DIR).is_some_and(|rest| rest.starts_with('/'))
 }
 
 #[cfg(test)]
