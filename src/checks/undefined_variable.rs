@@ -24,11 +24,37 @@ impl Check for UndefinedVariable {
                 .finding(format!("${{{}}} is not set and has no default: it becomes an empty string", undefined.name))
                 .at(&undefined.file, undefined.line)
                 .key(&undefined.name);
-            // An empty secret is a hole; an empty setting (`TZ`, `ADDITIONAL_SAN`) is usually the default wanted.
-            if !cx.rule.is_secret_name(&undefined.name) {
+            // An empty secret is a hole, and so is an empty name of what the stack logs in as or serves (a database
+            // user or name, the host name); an empty setting (`TZ`, `ADDITIONAL_SAN`) is usually the default wanted.
+            if !cx.rule.is_secret_name(&undefined.name) && !names_an_identity(&undefined.name) {
                 finding.severity = Severity::Info;
             }
             findings.push(finding);
+        }
+    }
+}
+
+/// Last words of variables naming what the stack logs in as or serves: empty, a login or the server name is wrong.
+const IDENTITY_WORDS: &[&str] = &["USER", "USERNAME", "DBUSER", "DBNAME", "HOSTNAME", "DATABASE"];
+
+/// True when `name` names a database user or name or the host name (`DBUSER`, `POSTGRES_USER`, `MAILCOW_HOSTNAME`);
+/// compose's own `COMPOSE_*` variables are optional.
+fn names_an_identity(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    !upper.starts_with("COMPOSE_") && upper.rsplit(['_', '-', '.']).next().is_some_and(|w| IDENTITY_WORDS.contains(&w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identity_variables_are_required_settings_optional() {
+        for name in ["DBUSER", "DBNAME", "POSTGRES_USER", "MAILCOW_HOSTNAME", "MYSQL_DATABASE"] {
+            assert!(names_an_identity(name), "{name}");
+        }
+        for name in ["TZ", "ADDITIONAL_SAN", "COMPOSE_PROJECT_NAME", "USER_AGENT", "LOG_LEVEL"] {
+            assert!(!names_an_identity(name), "{name}");
         }
     }
 }

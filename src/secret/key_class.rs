@@ -1,8 +1,9 @@
 //! Which environment keys hold secrets, judged by name.
 //!
 //! The rule (documented in the README): a key is secret-like when its upper-cased name contains PASSWORD,
-//! PASSWD, SECRET, TOKEN, CREDENTIAL, APIKEY or PASSPHRASE, or one of its `_`-separated words is PWD, PASS, AUTH,
-//! KEY, SIGNING, ENCRYPTION, HMAC or SALT (`*_SHARED_KEY`, `*_MASTER_KEY` are secret by their KEY word); unless its last word names metadata about a secret
+//! PASSWD, SECRET, TOKEN, CREDENTIAL, APIKEY or PASSPHRASE, or one of its `_`-separated words is PWD, PASS (or a
+//! name run into PASS: `REDISPASS`), AUTH, KEY, SIGNING, ENCRYPTION, HMAC or SALT (`*_SHARED_KEY`, `*_MASTER_KEY` are
+//! secret by their KEY word); unless its last word names metadata about a secret
 //! rather than the secret (`_ID`, `_USER`, `_FILE`, `_URL`, `_PREFIX`, `_ROLE`, `_DOMAIN`, `_TTL`, ...), it names a
 //! public key, or it is a feature flag (`ENABLE_`, `DISABLE_`, `ALLOW_` words). Keys that receive a secret by
 //! interpolation and keys declared in `x-secops` are added by the project model, not here. Values that are
@@ -115,7 +116,15 @@ pub fn is_secret_key(key: &str) -> bool {
     if upper.ends_with("ACCESS_KEY") && !upper.contains("SECRET") {
         return false;
     }
-    CONTAINS.iter().any(|needle| upper.contains(needle)) || words.iter().any(|w| WORDS.contains(w))
+    CONTAINS.iter().any(|needle| upper.contains(needle))
+        || words.iter().any(|w| WORDS.contains(w) || is_compound_pass(w))
+}
+
+/// A word ending in PASS that runs a name into it (`REDISPASS`, `DBPASS`, `ROOTPASS`), not an English word.
+fn is_compound_pass(word: &str) -> bool {
+    word.len() > 4
+        && word.ends_with("PASS")
+        && !["BYPASS", "COMPASS", "SURPASS", "OVERPASS", "TRESPASS"].contains(&word)
 }
 
 /// True when `value` is a boolean, an "off" sentinel or empty JSON (`false`, `disabled`, `none`, `{}`): a setting,
@@ -142,6 +151,8 @@ mod tests {
             "LICENSE_KEY",
             "SECRET_KEY_BASE",
             "GPG_PASSPHRASE",
+            "REDISPASS",
+            "DBPASS",
         ] {
             assert!(is_secret_key(key), "{key} should be secret");
         }
@@ -161,6 +172,7 @@ mod tests {
             "ENCRYPTION_KEY_FILE",
             "SSH_KEY_PATH",
             "AUTH_MODULE",
+            "PROXY_BYPASS",
             "AUTH_TYPE",
             "ALLOW_SIGNUP_WITH_PASSWORD",
             "POSTGRES_SHARED_BUFFERS",
