@@ -79,7 +79,6 @@ while IFS=$'\t' read -r name repo commit dir files copies; do
 done <"$manifest"
 
 echo "corpus: $loaded loaded, $refused refused, $skipped skipped (binary: $secops)"
-python3 "$here/corpus/score.py" "$labels" "$out/reports" "$manifest"
 
 if [ -n "${GITLEAKS:-}" ]; then
     total=0
@@ -92,3 +91,4 @@ if [ -n "${GITLEAKS:-}" ]; then
     done
     echo "gitleaks detect --no-git: $total findings over the same folders (reports in $out/reports/*.gitleaks.json)"
 fi
+python3 "$here/corpus/score.py" "$labels" "$out/reports" "$manifest"
