@@ -25,9 +25,10 @@ impl Baseline {
         }
     }
 
-    /// True when `finding` (finished) was in the baseline; `key_id` names the key of this run.
-    pub fn suppresses(&self, finding: &Finding, key_id: &str) -> bool {
-        if self.key.as_deref() == Some(key_id) {
+    /// True when `finding` (finished) was in the baseline; `key_id` names the key of this run (`None`: no value
+    /// was fingerprinted).
+    pub fn suppresses(&self, finding: &Finding, key_id: Option<&str>) -> bool {
+        if key_id.is_some() && self.key.as_deref() == key_id {
             self.ids.contains(&finding.id)
         } else {
             self.locations.contains(&finding.location_id())
@@ -54,17 +55,17 @@ mod tests {
         let mut earlier = Report::new(vec![weak("aaaa1111")]);
         earlier.fingerprint_key = Some("key1".into());
         let baseline = Baseline::of(&earlier);
-        assert!(baseline.suppresses(&weak("aaaa1111"), "key1"));
-        assert!(!baseline.suppresses(&weak("bbbb2222"), "key1"), "a new value under the same key is new");
-        assert!(baseline.suppresses(&weak("cccc3333"), "key2"), "another key: matched where it is");
+        assert!(baseline.suppresses(&weak("aaaa1111"), Some("key1")));
+        assert!(!baseline.suppresses(&weak("bbbb2222"), Some("key1")), "a new value under the same key is new");
+        assert!(baseline.suppresses(&weak("cccc3333"), Some("key2")), "another key: matched where it is");
         let elsewhere = Finding::new(CheckName::WeakSecret, Severity::Error, "JWT is weak")
             .key("JWT")
             .fingerprint("cccc3333")
             .finish(Path::new("/p"));
-        assert!(!baseline.suppresses(&elsewhere, "key2"));
+        assert!(!baseline.suppresses(&elsewhere, Some("key2")));
         // A report from before keyed fingerprints (no key id) is matched on locations.
         let mut old = earlier.clone();
         old.fingerprint_key = None;
-        assert!(Baseline::of(&old).suppresses(&weak("dddd4444"), "key1"));
+        assert!(Baseline::of(&old).suppresses(&weak("dddd4444"), Some("key1")));
     }
 }

@@ -7,9 +7,19 @@
 
 use std::sync::OnceLock;
 
-use super::FingerprintKey;
+use super::{FingerprintKey, ProjectKey};
+use crate::state_dir::StateDir;
 
 static KEY: OnceLock<FingerprintKey> = OnceLock::new();
+
+/// A project key that does not exist yet: made at the first fingerprint, so that a run that makes none (a lint,
+/// a refused rotation) writes nothing.
+struct Pending {
+    state: StateDir,
+    note: fn(&str),
+}
+
+static PENDING: OnceLock<Pending> = OnceLock::new();
 
 /// Makes `key` the one every fingerprint of this process uses. False when a key was already in use (installed,
 /// or a fingerprint was already made with the one-time key): the first one stays, so that one run never mixes two.
@@ -17,9 +27,30 @@ pub fn install_key(key: FingerprintKey) -> bool {
     KEY.set(key).is_ok()
 }
 
-/// The key fingerprints of this process use.
+/// Makes the key of the project in `state`, created at the first fingerprint, the one this process uses; `note`
+/// is called with what to tell the user when it cannot be kept (a one-time key is used then). False as for
+/// [`install_key`].
+pub fn install_project_key(state: StateDir, note: fn(&str)) -> bool {
+    KEY.get().is_none() && PENDING.set(Pending { state, note }).is_ok()
+}
+
+/// The key fingerprints of this process use (created now when it is a pending project key).
 pub fn current_key() -> &'static FingerprintKey {
-    KEY.get_or_init(FingerprintKey::generate)
+    KEY.get_or_init(|| match PENDING.get() {
+        Some(pending) => {
+            let chosen = ProjectKey::create(&pending.state);
+            if let Some(note) = &chosen.note {
+                (pending.note)(note);
+            }
+            chosen.key
+        }
+        None => FingerprintKey::generate(),
+    })
+}
+
+/// The key fingerprints were made with so far, if any was made.
+pub fn key_in_use() -> Option<&'static FingerprintKey> {
+    KEY.get()
 }
 
 /// The first 8 hex digits of HMAC-SHA256(key, value): enough to tell values apart, useless to recover them, and

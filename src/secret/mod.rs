@@ -10,7 +10,7 @@ mod secret;
 mod strength;
 mod strong_generator;
 
-pub use fingerprint::{current_key, fingerprint, install_key};
+pub use fingerprint::{current_key, fingerprint, install_key, install_project_key, key_in_use};
 pub use fingerprint_key::{BadKeyFile, FingerprintKey};
 pub use generator::{GenerateError, generate};
 pub use key_class::{is_non_secret_value, is_secret_key};

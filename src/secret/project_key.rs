@@ -32,10 +32,18 @@ pub enum KeyError {
 }
 
 impl ProjectKey {
-    /// The key of the project whose state directory is `state`, or the one in `shared` when given. A shared key
-    /// file must exist; the project's is created on first use. A project where it cannot be created (read-only)
-    /// gets a one-time key: nothing is written, and the note says its fingerprints will not match another run's.
+    /// The key of the project whose state directory is `state`, or the one in `shared` when given, creating the
+    /// project's when it has none ([`ProjectKey::existing`], then [`ProjectKey::create`]).
     pub fn choose(state: &StateDir, shared: Option<&Path>) -> Result<ProjectKey, KeyError> {
+        Ok(match Self::existing(state, shared)? {
+            Some(chosen) => chosen,
+            None => Self::create(state),
+        })
+    }
+
+    /// The key there is already, reading only: the one in `shared` (which must exist), else the project's; `None`
+    /// when the project has none yet. An unreadable project key gives a one-time key and a note.
+    pub fn existing(state: &StateDir, shared: Option<&Path>) -> Result<Option<ProjectKey>, KeyError> {
         if let Some(path) = shared {
             let key = read(path)?.ok_or_else(|| KeyError::Read {
                 path: path.display().to_string(),
@@ -44,28 +52,37 @@ impl ProjectKey {
                     "no such file (make one with `openssl rand -hex 32 > FILE; chmod 600 FILE`)",
                 ),
             })?;
-            return Ok(ProjectKey { key, file: Some(path.to_path_buf()), note: None });
+            return Ok(Some(ProjectKey { key, file: Some(path.to_path_buf()), note: None }));
         }
         let path = state.file(KEY_FILE_NAME);
-        let unkept = |why: String| ProjectKey {
-            key: FingerprintKey::generate(),
-            file: None,
-            note: Some(format!(
-                "cannot keep a fingerprint key in {} ({why}): this run's fingerprints and finding ids use a \
-                 one-time key and will not match another run's (--fingerprint-key-file FILE shares a key)",
-                state.path().display()
-            )),
-        };
         match read(&path) {
-            Ok(Some(key)) => return Ok(ProjectKey { key, file: Some(path), note: None }),
-            Ok(None) => {}
-            Err(KeyError::Read { source, .. }) => return Ok(unkept(source.to_string())),
-            Err(err) => return Err(err),
+            Ok(Some(key)) => Ok(Some(ProjectKey { key, file: Some(path), note: None })),
+            Ok(None) => Ok(None),
+            Err(KeyError::Read { source, .. }) => Ok(Some(one_time(state, &source.to_string()))),
+            Err(err) => Err(err),
         }
+    }
+
+    /// Creates the project's key (0600); where it cannot be written (read-only), a one-time key and a note:
+    /// nothing is written, and its fingerprints will not match another run's.
+    pub fn create(state: &StateDir) -> ProjectKey {
+        let path = state.file(KEY_FILE_NAME);
         match create(state, &path) {
-            Ok(key) => Ok(ProjectKey { key, file: Some(path), note: None }),
-            Err(err) => Ok(unkept(err.to_string())),
+            Ok(key) => ProjectKey { key, file: Some(path), note: None },
+            Err(err) => one_time(state, &err.to_string()),
         }
+    }
+}
+
+fn one_time(state: &StateDir, why: &str) -> ProjectKey {
+    ProjectKey {
+        key: FingerprintKey::generate(),
+        file: None,
+        note: Some(format!(
+            "cannot keep a fingerprint key in {} ({why}): this run's fingerprints and finding ids use a one-time key \
+             and will not match another run's (--fingerprint-key-file FILE shares a key)",
+            state.path().display()
+        )),
     }
 }
 
