@@ -177,6 +177,10 @@ pub struct StatusArgs {
     /// or container address (repeatable, one per store; `--redis-uri`/`--mongo-uri` are aliases).
     #[arg(long = "store-uri", value_name = "URI", visible_aliases = ["redis-uri", "mongo-uri"])]
     pub store_uri: Vec<String>,
+    /// The deployment is Swarm stack NAME (`docker stack deploy -c FILE NAME`), read with the same `-f` files:
+    /// per service its tasks, rolling-update state and the secret versions it runs, against the files.
+    #[arg(long, value_name = "NAME")]
+    pub stack: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,

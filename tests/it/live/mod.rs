@@ -15,4 +15,5 @@ mod rotate;
 mod secrets;
 mod stack;
 mod status;
+mod swarm;
 mod usage;

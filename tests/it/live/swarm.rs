@@ -1,0 +1,266 @@
+//! `status --stack` against a real single-node Swarm made by the test: tasks, the secret versions each service
+//! runs, and drift of env and secret files against what the stack was deployed with.
+//!
+//! The swarm is started only when `docker info` shows none (and then always left, even when the test fails);
+//! an active swarm that is not ours is used as it is and only our stack is removed from it. Swarm tests take a
+//! process-wide lock, so two of them never init or leave under each other.
+#![allow(clippy::print_stderr)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use super::stack::{OPT_IN, key, lossy, service};
+use crate::support::secops;
+
+static SWARM: Mutex<()> = Mutex::new(());
+
+const PASSWORD: &str = "swarm-redis-pw-3c9e1a7b5d2f4e60";
+const JWT: &str = "swarm-jwt-secret-8a1f5c3e9b7d2046";
+
+/// The swarm for one test: left on drop when this test started it.
+struct SwarmGuard {
+    started: bool,
+    /// The gateway bridge existed before the swarm was started (leaving does not remove it).
+    had_gateway: bool,
+    _lock: MutexGuard<'static, ()>,
+}
+
+impl SwarmGuard {
+    fn acquire() -> Option<SwarmGuard> {
+        if std::env::var(OPT_IN).as_deref() != Ok("1") {
+            crate::support::skip(&format!("set {OPT_IN}=1 to run tests against the Docker engine"));
+            return None;
+        }
+        let lock = SWARM.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let state = docker(&["info", "--format", "{{.Swarm.LocalNodeState}}"]);
+        let state = lossy(&state.stdout).trim().to_string();
+        let had_gateway = docker(&["network", "inspect", "docker_gwbridge"]).status.success();
+        let started = match state.as_str() {
+            "active" => false,
+            "inactive" => {
+                let out = docker(&["swarm", "init", "--advertise-addr", "127.0.0.1"]);
+                assert!(out.status.success(), "swarm init: {}", lossy(&out.stderr));
+                true
+            }
+            other => panic!("swarm state {other:?}: neither active nor inactive"),
+        };
+        Some(SwarmGuard { started, had_gateway, _lock: lock })
+    }
+}
+
+impl Drop for SwarmGuard {
+    fn drop(&mut self) {
+        if self.started {
+            let out = docker(&["swarm", "leave", "--force"]);
+            if !out.status.success() {
+                eprintln!("docker swarm leave --force failed: {}", lossy(&out.stderr));
+            }
+            // Leaving keeps the gateway bridge the swarm created.
+            if !self.had_gateway {
+                let _ = docker(&["network", "rm", "docker_gwbridge"]);
+            }
+        }
+    }
+}
+
+/// A stack deployed from a copy of a small compose file: Redis whose password is a file secret with a versioned
+/// name, and an app with 2 replicas that logs in with it (its healthcheck) and has a JWT from an env file.
+struct SwarmStack {
+    dir: tempfile::TempDir,
+    name: String,
+}
+
+const STACK_FILE: &str = r#"services:
+  redis:
+    image: secops-test/redis:7
+    command: ["sh", "-c", "exec redis-server --requirepass \"$$(cat /run/secrets/redis_pw)\""]
+    secrets: [redis_pw]
+    deploy:
+      endpoint_mode: dnsrr
+  app:
+    image: secops-test/app:1
+    env_file: app.env
+    secrets: [redis_pw]
+    healthcheck:
+      test: ["CMD", "sh", "-c", "REDIS_PASSWORD=$$(cat /run/secrets/redis_pw) exec /usr/local/bin/healthcheck"]
+      interval: 1s
+      timeout: 5s
+      retries: 30
+    deploy:
+      replicas: 2
+      endpoint_mode: dnsrr
+      update_config:
+        order: start-first
+secrets:
+  redis_pw:
+    name: ${STACK}_redis_pw_${PW_VERSION:-1}
+    file: ./redis_pw.txt
+"#;
+
+impl SwarmStack {
+    fn deploy(test: &str) -> SwarmStack {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let name =
+            format!("secops{}{}", test.replace('_', "").chars().take(12).collect::<String>(), std::process::id());
+        std::fs::write(dir.path().join("stack.yml"), STACK_FILE).expect("write stack.yml");
+        std::fs::write(dir.path().join("redis_pw.txt"), format!("{PASSWORD}\n")).expect("write secret");
+        std::fs::write(dir.path().join("app.env"), format!("REDIS_HOST=redis\nJWT_SECRET_KEY={JWT}\n"))
+            .expect("write env");
+        let stack = SwarmStack { dir, name };
+        let out = stack.run("docker", &["stack", "deploy", "--resolve-image", "never", "-c", "stack.yml", &stack.name]);
+        assert!(out.status.success(), "stack deploy: {}", lossy(&out.stderr));
+        stack.wait_running(&[("redis", 1), ("app", 2)]);
+        stack
+    }
+
+    fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn run(&self, program: &str, args: &[&str]) -> Output {
+        Command::new(program)
+            .args(args)
+            .current_dir(self.dir())
+            .env("STACK", &self.name)
+            .output()
+            .expect("command runs")
+    }
+
+    /// Waits until each service runs its replicas (a bound for a broken engine, not a speed assertion).
+    fn wait_running(&self, services: &[(&str, usize)]) {
+        let deadline = Instant::now() + Duration::from_secs(180);
+        loop {
+            let ready = services.iter().all(|(service, replicas)| {
+                let out = docker(&[
+                    "service",
+                    "ps",
+                    "--filter",
+                    "desired-state=running",
+                    "--format",
+                    "{{.CurrentState}}",
+                    &format!("{}_{service}", self.name),
+                ]);
+                lossy(&out.stdout).lines().filter(|l| l.starts_with("Running")).count() == *replicas
+            });
+            if ready {
+                return;
+            }
+            assert!(Instant::now() < deadline, "stack {} never ran its tasks", self.name);
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    }
+
+    fn status(&self, extra: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut command = secops(self.dir());
+        command.args(["status", "-f", "stack.yml", "--stack", &self.name]).args(extra).env("STACK", &self.name);
+        command.envs(env.iter().copied()).output().expect("docker-secops runs")
+    }
+
+    fn status_json(&self, env: &[(&str, &str)]) -> (Option<i32>, serde_json::Value) {
+        let out = self.status(&["--format", "json"], env);
+        let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|err| {
+            panic!("status JSON ({err}): stdout {} stderr {}", lossy(&out.stdout), lossy(&out.stderr))
+        });
+        (out.status.code(), json)
+    }
+}
+
+impl Drop for SwarmStack {
+    fn drop(&mut self) {
+        let out = self.run("docker", &["stack", "rm", &self.name]);
+        if !out.status.success() {
+            eprintln!("docker stack rm {} failed: {}", self.name, lossy(&out.stderr));
+        }
+        // The stack's containers and network go away asynchronously; wait so the swarm leaves cleanly.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            let out = docker(&["ps", "-aq", "--filter", &format!("label=com.docker.stack.namespace={}", self.name)]);
+            if lossy(&out.stdout).trim().is_empty() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    }
+}
+
+fn docker(args: &[&str]) -> Output {
+    Command::new("docker").args(args).output().expect("docker runs")
+}
+
+#[test]
+fn status_on_a_stack_shows_tasks_secret_versions_and_drift() {
+    let Some(_swarm) = SwarmGuard::acquire() else { return };
+    let stack = SwarmStack::deploy("status");
+
+    let (code, status) = stack.status_json(&[]);
+    assert_eq!(code, Some(0), "a freshly deployed stack is in sync: {status:#}");
+    let app = service(&status, "app");
+    assert_eq!(app["swarm"]["replicas"], 2, "{app:#}");
+    assert_eq!(app["replicas"], 2, "running tasks: {app:#}");
+    assert!(app["down"].is_null(), "{app:#}");
+    let secret = &app["swarm"]["secrets"][0];
+    let version_1 = format!("{}_redis_pw_1", stack.name);
+    assert_eq!(
+        (secret["secret_name"].as_str(), secret["target"].as_str()),
+        (Some(version_1.as_str()), Some("redis_pw"))
+    );
+    assert_eq!(secret["declared"], secret["secret_name"]);
+    assert_eq!(key(&status, "app", "JWT_SECRET_KEY")["drift"], "in_sync");
+    assert_eq!(key(&status, "app", "redis_pw")["drift"], "in_sync");
+    assert_eq!(key(&status, "redis", "redis_pw")["drift"], "in_sync");
+
+    // The files now name version 2 of the secret: the stack runs another version than they say.
+    let (code, status) = stack.status_json(&[("PW_VERSION", "2")]);
+    assert_eq!(code, Some(1), "{status:#}");
+    let declared = format!("{}_redis_pw_2", stack.name);
+    assert_eq!(service(&status, "app")["swarm"]["secrets"][0]["declared"].as_str(), Some(declared.as_str()));
+    let out = stack.status(&[], &[("PW_VERSION", "2")]);
+    let text = lossy(&out.stdout);
+    assert!(text.contains(&format!("the files name {declared}: run docker stack deploy")), "{text}");
+
+    // A secret file written after its Swarm secret object was made, and a changed env value: both stale.
+    std::thread::sleep(Duration::from_millis(1100));
+    std::fs::write(stack.dir().join("redis_pw.txt"), "swarm-redis-pw-edited-71d0c2\n").expect("edit secret");
+    std::fs::write(stack.dir().join("app.env"), "REDIS_HOST=redis\nJWT_SECRET_KEY=swarm-jwt-edited-0b6e4d\n")
+        .expect("edit env");
+    let (code, status) = stack.status_json(&[]);
+    assert_eq!(code, Some(1), "{status:#}");
+    let secret = key(&status, "app", "redis_pw");
+    assert_eq!(
+        (secret["drift"].as_str(), &secret["file_changed_after_created"]),
+        (Some("stale"), &serde_json::json!(true))
+    );
+    assert_eq!(key(&status, "app", "JWT_SECRET_KEY")["drift"], "stale");
+    let out = stack.status(&[], &[]);
+    let (stdout, stderr) = (lossy(&out.stdout), lossy(&out.stderr));
+    assert!(stdout.contains("tasks 2/2 running") && stdout.contains("docker stack deploy -c FILE"), "{stdout}");
+    for value in [PASSWORD, JWT, "swarm-redis-pw-edited-71d0c2", "swarm-jwt-edited-0b6e4d"] {
+        assert!(!stdout.contains(value) && !stderr.contains(value), "status printed a secret: {stdout}{stderr}");
+    }
+}
+
+#[test]
+fn status_on_a_stack_counts_a_service_whose_tasks_fail() {
+    let Some(_swarm) = SwarmGuard::acquire() else { return };
+    let stack = SwarmStack::deploy("failing");
+    // The app's healthcheck now fails: Swarm replaces its tasks over and over, and none stays running.
+    let out =
+        docker(&["service", "update", "--detach", "--env-add", "APP_FAIL_HEALTH=1", &format!("{}_app", stack.name)]);
+    assert!(out.status.success(), "service update: {}", lossy(&out.stderr));
+    let deadline = Instant::now() + Duration::from_secs(180);
+    let status = loop {
+        let (code, status) = stack.status_json(&[]);
+        let down = service(&status, "app")["down"].as_str().map(str::to_string);
+        if code == Some(1) && down.is_some() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the failing app never showed as down: {status:#}");
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    let app = service(&status, "app");
+    let down = app["down"].as_str().unwrap_or_default();
+    assert!(down.contains("tasks running") || down.starts_with("update "), "{app:#}");
+    assert!(service(&status, "redis")["down"].is_null(), "redis still runs: {status:#}");
+}
