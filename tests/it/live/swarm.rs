@@ -65,8 +65,9 @@ impl Drop for SwarmGuard {
     }
 }
 
-/// A stack deployed from a copy of a small compose file: Redis whose password is a file secret with a versioned
-/// name, and an app with 2 replicas that logs in with it (its healthcheck) and has a JWT from an env file.
+/// A stack deployed from a copy of a small compose file: Redis (its password from an env file) and a file secret
+/// with a versioned name holding the same password, and an app with 2 replicas that logs in with the secret (its
+/// healthcheck) and has a JWT from the env file.
 struct SwarmStack {
     dir: tempfile::TempDir,
     name: String,
@@ -75,7 +76,8 @@ struct SwarmStack {
 const STACK_FILE: &str = r#"services:
   redis:
     image: secops-test/redis:7
-    command: ["sh", "-c", "exec redis-server --requirepass \"$$(cat /run/secrets/redis_pw)\""]
+    command: ["sh", "-c", "exec redis-server --requirepass \"$$REDIS_PASSWORD\""]
+    env_file: app.env
     secrets: [redis_pw]
     deploy:
       endpoint_mode: dnsrr
@@ -106,8 +108,11 @@ impl SwarmStack {
             format!("secops{}{}", test.replace('_', "").chars().take(12).collect::<String>(), std::process::id());
         std::fs::write(dir.path().join("stack.yml"), STACK_FILE).expect("write stack.yml");
         std::fs::write(dir.path().join("redis_pw.txt"), format!("{PASSWORD}\n")).expect("write secret");
-        std::fs::write(dir.path().join("app.env"), format!("REDIS_HOST=redis\nJWT_SECRET_KEY={JWT}\n"))
-            .expect("write env");
+        std::fs::write(
+            dir.path().join("app.env"),
+            format!("REDIS_HOST=redis\nREDIS_PASSWORD={PASSWORD}\nJWT_SECRET_KEY={JWT}\n"),
+        )
+        .expect("write env");
         let stack = SwarmStack { dir, name };
         let out = stack.run("docker", &["stack", "deploy", "--resolve-image", "never", "-c", "stack.yml", &stack.name]);
         assert!(out.status.success(), "stack deploy: {}", lossy(&out.stderr));
@@ -210,6 +215,13 @@ fn status_on_a_stack_shows_tasks_secret_versions_and_drift() {
     assert_eq!(key(&status, "app", "JWT_SECRET_KEY")["drift"], "in_sync");
     assert_eq!(key(&status, "app", "redis_pw")["drift"], "in_sync");
     assert_eq!(key(&status, "redis", "redis_pw")["drift"], "in_sync");
+    // The store is reached at its task container's address on the gateway bridge, from this host.
+    let probe = &key(&status, "app", "REDIS_PASSWORD")["probe"];
+    assert_eq!(probe["result"], "ok", "{probe:#}");
+    let gateway =
+        docker(&["network", "inspect", "docker_gwbridge", "--format", "{{range .Containers}}{{.IPv4Address}} {{end}}"]);
+    let address = probe["address"].as_str().and_then(|a| a.split(':').next()).unwrap_or("?").to_string();
+    assert!(lossy(&gateway.stdout).split_whitespace().any(|ip| ip.split('/').next() == Some(&address)), "{probe:#}");
 
     // The files now name version 2 of the secret: the stack runs another version than they say.
     let (code, status) = stack.status_json(&[("PW_VERSION", "2")]);
@@ -223,8 +235,11 @@ fn status_on_a_stack_shows_tasks_secret_versions_and_drift() {
     // A secret file written after its Swarm secret object was made, and a changed env value: both stale.
     std::thread::sleep(Duration::from_millis(1100));
     std::fs::write(stack.dir().join("redis_pw.txt"), "swarm-redis-pw-edited-71d0c2\n").expect("edit secret");
-    std::fs::write(stack.dir().join("app.env"), "REDIS_HOST=redis\nJWT_SECRET_KEY=swarm-jwt-edited-0b6e4d\n")
-        .expect("edit env");
+    std::fs::write(
+        stack.dir().join("app.env"),
+        format!("REDIS_HOST=redis\nREDIS_PASSWORD={PASSWORD}\nJWT_SECRET_KEY=swarm-jwt-edited-0b6e4d\n"),
+    )
+    .expect("edit env");
     let (code, status) = stack.status_json(&[]);
     assert_eq!(code, Some(1), "{status:#}");
     let secret = key(&status, "app", "redis_pw");
