@@ -201,6 +201,10 @@ pub struct RecreateArgs {
     /// Seconds to wait for each service to become healthy (running, without a healthcheck).
     #[arg(long, value_name = "SECS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
+    /// The deployment is Swarm stack NAME, deployed from the same `-f` files: each service gets the files' env
+    /// values and a forced rolling update (its `update_config` order), done when the update completed.
+    #[arg(long, value_name = "NAME")]
+    pub stack: Option<String>,
     #[command(flatten)]
     pub project: ProjectArgs,
     /// Output format.

@@ -9,13 +9,18 @@ use super::engine;
 use crate::cli::{FormatArg, RecreateArgs};
 use crate::docker::ComposeRunner;
 use crate::exit::Exit;
-use crate::live::{RecreatePlan, RejectedValue, ServiceRecreator, StatusOptions, StatusReport, StoreRejects};
+use crate::live::{
+    RecreatePlan, RejectedValue, ServiceRecreator, StackRecreator, StatusOptions, StatusReport, StoreRejects,
+};
 use crate::output::{self, RecreateReport};
 use crate::plugin::GlobalFlags;
 
 /// Recreates the selected services one by one; stops at the first that does not come up (exit 2), or after the
 /// one in progress on SIGINT/SIGTERM (exit 130/143).
-pub fn run(args: RecreateArgs, global: &GlobalFlags) -> Result<Exit> {
+pub fn run(mut args: RecreateArgs, global: &GlobalFlags) -> Result<Exit> {
+    if let (Some(stack), None) = (&args.stack, &args.project.project_name) {
+        args.project.project_name = Some(stack.clone());
+    }
     let project = engine::load_project(&args.project)?;
     let plan = RecreatePlan::new(&project, &args.services, args.with_dependents)?;
     let json = args.format == FormatArg::Json;
@@ -28,12 +33,31 @@ pub fn run(args: RecreateArgs, global: &GlobalFlags) -> Result<Exit> {
         let running = client.project_containers(&project.name).await?;
         if !args.force {
             // The stores are asked first: a value they reject would take the recreated service down.
-            let options = StatusOptions { probe: true, ..StatusOptions::default() };
+            let options = StatusOptions { probe: true, stack: args.stack.clone(), ..StatusOptions::default() };
             let status = StatusReport::collect(&project, &client, &options).await?;
             let rejected = RejectedValue::among(&status, &plan.services);
             if !rejected.is_empty() {
                 return Err(StoreRejects(rejected).into());
             }
+        }
+        if let Some(stack) = &args.stack {
+            let recreator = StackRecreator {
+                client: &client,
+                stack,
+                timeout: Duration::from_secs(args.timeout),
+                progress: output::recreate_progress,
+            };
+            for (index, name) in plan.services.iter().enumerate() {
+                let service = project.service(name).context("planned service vanished from the project")?;
+                let outcome = recreator.recreate(service).await?;
+                let ok = outcome.is_ok();
+                report.service(outcome)?;
+                if !ok {
+                    report.not_attempted(&plan.services[index + 1..]);
+                    break;
+                }
+            }
+            return anyhow::Ok(());
         }
         let redactor = engine::redactor(&project, &running);
         let compose = ComposeRunner::detect(global, &flags).await?.with_redactor(redactor.clone());

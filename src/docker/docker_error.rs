@@ -28,6 +28,9 @@ pub enum DockerError {
     /// Listing a Swarm stack's services or tasks failed (not a Swarm manager, or no such stack).
     #[error("cannot list the services of stack {stack:?} (is this engine a Swarm manager?)")]
     Stack { stack: String, source: bollard::errors::Error },
+    /// Inspecting or updating a Swarm service failed.
+    #[error("cannot update Swarm service {service}")]
+    ServiceUpdate { service: String, source: bollard::errors::Error },
     /// Stopping a container failed (tests and later rotation steps).
     #[error("cannot stop container {container} of service {service}")]
     Stop { service: String, container: String, source: bollard::errors::Error },

@@ -4,7 +4,10 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 use bollard::models::{Secret, Service, Task};
-use bollard::query_parameters::{InspectNetworkOptions, ListContainersOptions, ListServicesOptions, ListTasksOptions};
+use bollard::query_parameters::{
+    InspectNetworkOptions, InspectServiceOptions, ListContainersOptions, ListServicesOptions, ListTasksOptions,
+    UpdateServiceOptions,
+};
 
 use super::{ContainerInfo, DockerClient, DockerError, NetworkAttachment, StackSecretRef, StackService, StackTask};
 
@@ -173,5 +176,44 @@ fn stack_service(stack: &str, service: Service, tasks: Vec<Task>, objects: &Hash
         update_message: update.message.filter(|m| !m.is_empty()),
         secrets,
         tasks: tasks.into_iter().map(|(_, t)| t).collect(),
+    }
+}
+
+impl DockerClient {
+    /// Starts a forced rolling update of Swarm service `swarm_name`: every task is replaced (the service's own
+    /// `update_config` decides the order), with each `(key, value)` of `env` set in the task environment, as the
+    /// files give it now. Returns at once; [`DockerClient::update_state`] follows the update.
+    pub async fn force_update(
+        &self,
+        swarm_name: &str,
+        env: &[(String, crate::secret::Secret)],
+    ) -> Result<(), DockerError> {
+        let err = |source| DockerError::ServiceUpdate { service: swarm_name.to_string(), source };
+        let current = self.docker.inspect_service(swarm_name, None::<InspectServiceOptions>).await.map_err(err)?;
+        let version = current.version.and_then(|v| v.index).unwrap_or_default();
+        let mut spec = current.spec.unwrap_or_default();
+        let task = spec.task_template.get_or_insert_with(Default::default);
+        let container = task.container_spec.get_or_insert_with(Default::default);
+        let vars = container.env.get_or_insert_with(Vec::new);
+        for (key, value) in env {
+            let line = format!("{key}={}", value.expose());
+            match vars.iter_mut().find(|v| v.split_once('=').map_or(v.as_str(), |(k, _)| k) == key) {
+                Some(existing) => *existing = line,
+                None => vars.push(line),
+            }
+        }
+        task.force_update = Some(task.force_update.unwrap_or(0) + 1);
+        let options = UpdateServiceOptions { version: version as i32, ..Default::default() };
+        self.docker.update_service(swarm_name, spec, options, None).await.map_err(err)?;
+        Ok(())
+    }
+
+    /// The state of the last rolling update of `swarm_name` (`updating`, `completed`, `paused`,
+    /// `rollback_completed`, ...) with its message; `None` when none ran.
+    pub async fn update_state(&self, swarm_name: &str) -> Result<(Option<String>, Option<String>), DockerError> {
+        let err = |source| DockerError::ServiceUpdate { service: swarm_name.to_string(), source };
+        let service = self.docker.inspect_service(swarm_name, None::<InspectServiceOptions>).await.map_err(err)?;
+        let status = service.update_status.unwrap_or_default();
+        Ok((status.state.map(|s| s.to_string()).filter(|s| !s.is_empty()), status.message.filter(|m| !m.is_empty())))
     }
 }

@@ -151,7 +151,11 @@ pub fn batches<'s>(services: &[&'s Service]) -> Vec<Vec<&'s Service>> {
 }
 
 /// The expected keys the container lacks (when `require_all`) or holds with another value.
-fn mismatches(expect: &[(String, Secret)], require_all: bool, container: &ContainerInfo) -> Vec<EnvMismatch> {
+pub(super) fn mismatches(
+    expect: &[(String, Secret)],
+    require_all: bool,
+    container: &ContainerInfo,
+) -> Vec<EnvMismatch> {
     expect
         .iter()
         .filter_map(|(key, expected)| {

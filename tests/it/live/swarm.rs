@@ -279,3 +279,51 @@ fn status_on_a_stack_counts_a_service_whose_tasks_fail() {
     assert!(down.contains("tasks running") || down.starts_with("update "), "{app:#}");
     assert!(service(&status, "redis")["down"].is_null(), "redis still runs: {status:#}");
 }
+
+/// The IDs of the running task containers of `service`.
+fn task_containers(stack: &SwarmStack, service: &str) -> Vec<String> {
+    let filter = format!("label=com.docker.swarm.service.name={}_{service}", stack.name);
+    let out = docker(&["ps", "-q", "--no-trunc", "--filter", &filter]);
+    let mut ids: Vec<String> = lossy(&out.stdout).lines().map(str::to_string).collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn recreate_on_a_stack_rolls_the_env_files_values_out_and_stops_at_an_update_that_pauses() {
+    let Some(_swarm) = SwarmGuard::acquire() else { return };
+    let stack = SwarmStack::deploy("recreate");
+    let before = task_containers(&stack, "app");
+    assert_eq!(before.len(), 2, "{before:?}");
+    let edited = "swarm-jwt-rolled-out-4f1e9d";
+    let env =
+        |jwt: &str, extra: &str| format!("REDIS_HOST=redis\nREDIS_PASSWORD={PASSWORD}\nJWT_SECRET_KEY={jwt}\n{extra}");
+    std::fs::write(stack.dir().join("app.env"), env(edited, "")).expect("edit env");
+    assert_eq!(key(&stack.status_json(&[]).1, "app", "JWT_SECRET_KEY")["drift"], "stale");
+
+    let mut command = secops(stack.dir());
+    command.args(["recreate", "-f", "stack.yml", "--stack", &stack.name, "app"]).env("STACK", &stack.name);
+    let out = command.output().expect("docker-secops runs");
+    let (stdout, stderr) = (lossy(&out.stdout), lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stderr.contains("rolling update started"), "{stderr}");
+    let after = task_containers(&stack, "app");
+    assert_eq!(after.len(), 2, "{after:?}");
+    assert!(after.iter().all(|id| !before.contains(id)), "every task replaced: {before:?} -> {after:?}");
+    let status = stack.status_json(&[]).1;
+    assert_eq!(key(&status, "app", "JWT_SECRET_KEY")["drift"], "in_sync");
+    // Only the named service was updated: redis reads the same env file and still runs the old value.
+    assert_eq!(key(&status, "redis", "JWT_SECRET_KEY")["drift"], "stale");
+    assert!(!stdout.contains(edited) && !stderr.contains(edited), "recreate printed a secret");
+
+    // A value the app cannot come up with: the update pauses (start-first keeps the old tasks serving), and
+    // recreate says so and fails.
+    std::fs::write(stack.dir().join("app.env"), env(edited, "APP_FAIL_HEALTH=1\n")).expect("edit env");
+    let mut command = secops(stack.dir());
+    command.args(["recreate", "-f", "stack.yml", "--stack", &stack.name, "app", "--timeout", "240"]);
+    let out = command.env("STACK", &stack.name).output().expect("docker-secops runs");
+    let text = format!("{}{}", lossy(&out.stdout), lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("the rolling update did not complete: paused"), "{text}");
+    assert_eq!(task_containers(&stack, "app"), after, "start-first: the tasks that worked still serve");
+}
