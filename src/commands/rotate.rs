@@ -230,7 +230,7 @@ async fn recovery_plan(
     recovery: Recovery,
 ) -> Result<RecoveryPlan> {
     let plan = &journal.plan;
-    let accepts = if plan.store.store_kind().external() {
+    let accepts = if plan.store.store_kind().is_external() {
         let docker = Docker::connect(args, global, scope, plan).await?;
         let uri = store_uri(args, &plan.store)?;
         match docker.address(&plan.store, uri).await {
@@ -464,7 +464,7 @@ impl<'a> Docker<'a> {
     /// Where the store answers, for stores that have one.
     async fn address(&self, store: &StoreSpec, uri: Option<&str>) -> Result<Option<StoreAddress>> {
         let kind = store.store_kind();
-        if !kind.external() {
+        if !kind.is_external() {
             return Ok(None);
         }
         if let Some(uri) = uri {
@@ -491,7 +491,7 @@ async fn open_store(
         // Offline, or a store outside the env files: nothing to reach.
         None => (StoreKind::env(), StoreAddress::Uri(String::new())),
     };
-    let admin = match (&args.admin_user, kind.external()) {
+    let admin = match (&args.admin_user, kind.is_external()) {
         (Some(user), true) => {
             let password = read_secret_from_stdin(&format!("password of {kind} admin {user}"))?;
             Some(Admin { user: user.clone(), password })
