@@ -317,6 +317,10 @@ pub struct RotateArgs {
     /// Seconds to wait for each recreated service to become healthy.
     #[arg(long, value_name = "SECS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
+    /// The deployment is Swarm stack NAME, deployed from the same `-f` files: the store is reached at its task
+    /// container, and each consumer gets the new value through a rolling update of its service spec.
+    #[arg(long, value_name = "NAME")]
+    pub stack: Option<String>,
     /// Output format of the result.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,

@@ -43,6 +43,7 @@ pub fn run(mut args: RecreateArgs, global: &GlobalFlags) -> Result<Exit> {
         if let Some(stack) = &args.stack {
             let recreator = StackRecreator {
                 client: &client,
+                project: &project,
                 stack,
                 timeout: Duration::from_secs(args.timeout),
                 progress: output::recreate_progress,

@@ -18,7 +18,11 @@ use crate::rotation::{Journal, NewValue, PlanOptions, Recovery, RotationError, T
 use crate::secret::Secret;
 
 /// Plans, confirms, and runs (or resumes, or rolls back) a rotation.
-pub fn run(args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
+pub fn run(mut args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
+    if let (Some(stack), None) = (&args.stack, &args.project.project_name) {
+        // A stack's objects are named after it, as a compose project's are after the project.
+        args.project.project_name = Some(stack.clone());
+    }
     let scope = scope(&args)?;
     if let Some(recipient) = &args.archive_recipient {
         crate::audit::parse_recipient(recipient)?;
@@ -120,6 +124,7 @@ fn options(args: &RotateArgs, global: &GlobalFlags, scope: &RotateScope) -> Rota
         admin_user: args.admin_user.clone(),
         store_uris: args.store_uri.clone(),
         timeout: args.timeout,
+        stack: args.stack.clone(),
         operator: super::operator::operator(args.operator.as_deref()),
         global: global.clone(),
         compose_flags: engine::compose_flags(&args.project),

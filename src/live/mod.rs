@@ -2,6 +2,7 @@
 //! of services (`recreate`), and the
 //! rotations run against it (`rotate`). Uses `docker/` for the engine and compose, `stores/` for the logins.
 
+mod deployment_recreator;
 mod drift;
 mod env_mismatch;
 mod key_status;
@@ -24,6 +25,7 @@ mod status_options;
 mod status_report;
 mod store_target;
 
+pub use deployment_recreator::DeploymentRecreator;
 pub use drift::{Drift, value_file, value_line};
 pub use env_mismatch::EnvMismatch;
 pub use key_status::KeyStatus;

@@ -28,6 +28,8 @@ pub struct RotateOptions {
     pub store_uris: Vec<String>,
     /// Seconds each recreated service may take to become healthy.
     pub timeout: u64,
+    /// `--stack`: the deployment is this Swarm stack (rolling updates of its services), not compose containers.
+    pub stack: Option<String>,
     /// Who rotates, for the audit log.
     pub operator: String,
     /// Docker's global flags and the user's compose flags, passed on unchanged.

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use super::service_recreator::mismatches;
 use super::{RecreateError, RecreateEvent, RecreateFailure, RecreateOutcome};
 use crate::docker::{ContainerInfo, DockerClient, Health, Readiness};
-use crate::project::Service;
+use crate::project::{Project, Service};
 use crate::secret::Secret;
 
 /// How often the update's state is read.
@@ -16,6 +16,7 @@ const POLL: Duration = Duration::from_millis(500);
 /// Recreates services of stack `stack` one by one.
 pub struct StackRecreator<'a> {
     pub client: &'a DockerClient,
+    pub project: &'a Project,
     pub stack: &'a str,
     /// The longest wait for one service's update to complete.
     pub timeout: Duration,
@@ -25,15 +26,24 @@ pub struct StackRecreator<'a> {
 impl StackRecreator<'_> {
     /// Updates `service`'s Swarm service with the files' env values and waits for the rolling update.
     pub async fn recreate(&self, service: &Service) -> Result<RecreateOutcome, RecreateError> {
-        let started = Instant::now();
-        let swarm_name = format!("{}_{}", self.stack, service.name);
         let expect: Vec<(String, Secret)> = service
             .environment
             .iter()
             .filter_map(|var| var.value.as_ref().map(|v| (var.key.clone(), Secret::new(v.as_str()))))
             .collect();
+        self.recreate_with(service, &expect).await
+    }
+
+    /// Updates `service`'s Swarm service with each `(key, value)` of `expect` and waits for the rolling update.
+    async fn recreate_with(
+        &self,
+        service: &Service,
+        expect: &[(String, Secret)],
+    ) -> Result<RecreateOutcome, RecreateError> {
+        let started = Instant::now();
+        let swarm_name = format!("{}_{}", self.stack, service.name);
         let old_ids: Vec<String> = self.running(&service.name).await?.into_iter().map(|c| c.id).collect();
-        self.client.force_update(&swarm_name, &expect).await?;
+        self.client.force_update(&swarm_name, expect).await?;
         (self.progress)(&service.name, RecreateEvent::UpdateStarted);
         let mut outcome = RecreateOutcome {
             service: service.name.clone(),
@@ -75,7 +85,7 @@ impl StackRecreator<'_> {
             (Some(failure), _) => Some(failure),
             (None, None) => Some(RecreateFailure::NoContainer),
             (None, Some(info)) => {
-                let mismatches = mismatches(&expect, true, info);
+                let mismatches = mismatches(expect, true, info);
                 (!mismatches.is_empty()).then_some(RecreateFailure::EnvMismatch(mismatches))
             }
         };
@@ -92,5 +102,25 @@ impl StackRecreator<'_> {
         let mut containers = self.client.stack_containers(self.stack).await?;
         containers.retain(|c| c.service == service && c.is_running());
         Ok(containers)
+    }
+}
+
+/// The rotation engine's way to get a stack's consumers onto a new value: the rotated keys a service's files give
+/// it (the env files are already rewritten; a stack reads them only at deploy time) go into its spec, one rolling
+/// update per service in order.
+impl crate::rotation::Recreator for StackRecreator<'_> {
+    async fn recreate(&self, services: &[String], expect: &[(String, Secret)]) -> Result<Vec<String>, String> {
+        let mut done = Vec::with_capacity(services.len());
+        for name in services {
+            let service = self.project.service(name).ok_or_else(|| format!("no service {name} in the project"))?;
+            let mine: Vec<(String, Secret)> =
+                expect.iter().filter(|(key, _)| service.env(key).is_some()).cloned().collect();
+            let outcome = self.recreate_with(service, &mine).await.map_err(|err| crate::error_chain::one_line(&err))?;
+            if let Some(failure) = outcome.failure {
+                return Err(format!("service {name}: {failure}"));
+            }
+            done.push(name.clone());
+        }
+        Ok(done)
     }
 }

@@ -76,13 +76,32 @@ struct SwarmStack {
 const STACK_FILE: &str = r#"services:
   redis:
     image: secops-test/redis:7
-    command: ["sh", "-c", "exec redis-server --requirepass \"$$REDIS_PASSWORD\""]
+    # The password reaches redis-server as config on stdin, never on a command line.
+    command: ["sh", "-c", "exec redis-server - --appendonly yes <<EOF\nrequirepass \"$$REDIS_PASSWORD\"\nEOF\n"]
     env_file: app.env
     secrets: [redis_pw]
+    volumes:
+      - redis-data:/data
+    healthcheck:
+      test: ["CMD-SHELL", "REDISCLI_AUTH=\"$$REDIS_PASSWORD\" redis-cli --no-auth-warning ping | grep -q PONG"]
+      interval: 1s
+      timeout: 3s
+      retries: 20
     deploy:
       endpoint_mode: dnsrr
   app:
     image: secops-test/app:1
+    # A login probe every 10 ms with the password this task holds, one line per answer in the task's own log
+    # (which outlives a Redis restart, unlike Redis's ACL LOG).
+    command:
+      - sh
+      - -c
+      - |
+        trap 'exit 0' TERM
+        while :; do
+          echo "probe $$(REDISCLI_AUTH="$$REDIS_PASSWORD" redis-cli --no-auth-warning -h redis ping 2>&1 | head -c 80)"
+          sleep 0.01
+        done
     env_file: app.env
     secrets: [redis_pw]
     healthcheck:
@@ -95,6 +114,8 @@ const STACK_FILE: &str = r#"services:
       endpoint_mode: dnsrr
       update_config:
         order: start-first
+volumes:
+  redis-data:
 secrets:
   redis_pw:
     name: ${STACK}_redis_pw_${PW_VERSION:-1}
@@ -187,6 +208,8 @@ impl Drop for SwarmStack {
             }
             std::thread::sleep(Duration::from_millis(500));
         }
+        let volume = format!("{}_redis-data", self.name);
+        let _ = docker(&["volume", "rm", &volume]);
     }
 }
 
@@ -326,4 +349,61 @@ fn recreate_on_a_stack_rolls_the_env_files_values_out_and_stops_at_an_update_tha
     assert_eq!(out.status.code(), Some(2), "{text}");
     assert!(text.contains("the rolling update did not complete: paused"), "{text}");
     assert_eq!(task_containers(&stack, "app"), after, "start-first: the tasks that worked still serve");
+}
+
+/// `redis-cli` in the stack's Redis task container, authenticated with `password` through the environment.
+fn redis_cli(stack: &SwarmStack, password: &str, args: &[&str]) -> String {
+    let id = task_containers(stack, "redis").into_iter().next().expect("a running redis task");
+    let auth = format!("REDISCLI_AUTH={password}");
+    let out = docker(&[&["exec", "-e", &auth, &id, "redis-cli", "--no-auth-warning"], args].concat());
+    lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn rotate_on_a_stack_changes_redis_and_rolls_every_consumer_onto_the_new_value() {
+    let Some(_swarm) = SwarmGuard::acquire() else { return };
+    let stack = SwarmStack::deploy("rotate");
+    assert_eq!(redis_cli(&stack, PASSWORD, &["SET", "kept", "before-rotation"]), "OK");
+    let app_before = task_containers(&stack, "app");
+    let redis_before = task_containers(&stack, "redis");
+
+    let mut command = secops(stack.dir());
+    command.args(["rotate", "REDIS_PASSWORD", "-f", "stack.yml", "--stack", &stack.name, "--yes"]);
+    let out = command.env("STACK", &stack.name).output().expect("docker-secops runs");
+    let (stdout, stderr) = (lossy(&out.stdout), lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(!stdout.contains(PASSWORD) && !stderr.contains(PASSWORD), "rotate printed the old value");
+
+    let env = std::fs::read_to_string(stack.dir().join("app.env")).expect("read env");
+    let new = env.lines().find_map(|l| l.strip_prefix("REDIS_PASSWORD=")).expect("REDIS_PASSWORD line").to_string();
+    assert_ne!(new, PASSWORD);
+    assert!(!stdout.contains(&new) && !stderr.contains(&new), "rotate printed the new value");
+    let app_after = task_containers(&stack, "app");
+    assert_eq!(app_after.len(), 2, "{app_after:?}");
+    assert!(app_after.iter().all(|id| !app_before.contains(id)), "every app task replaced");
+    assert_ne!(task_containers(&stack, "redis"), redis_before, "redis reads its password at start: updated too");
+    assert_eq!(redis_cli(&stack, &new, &["GET", "kept"]), "before-rotation", "data kept");
+    assert_eq!(redis_cli(&stack, &new, &["PING"]), "PONG");
+    assert_ne!(redis_cli(&stack, PASSWORD, &["PING"]), "PONG", "the old password is refused");
+
+    // Every answer every task got, old tasks included: none refused the password the task held.
+    let logs = docker(&["service", "logs", "--raw", &format!("{}_app", stack.name)]);
+    let logs = format!("{}{}", lossy(&logs.stdout), lossy(&logs.stderr));
+    let answers: Vec<&str> = logs.lines().filter_map(|l| l.strip_prefix("probe ")).collect();
+    let ok = answers.iter().filter(|a| **a == "PONG").count();
+    let refused: Vec<&&str> = answers.iter().filter(|a| a.contains("WRONGPASS") || a.contains("NOAUTH")).collect();
+    let other = answers.len() - ok - refused.len();
+    eprintln!("probe during the rotation: {ok} ok, {} refused, {other} connection errors", refused.len());
+    assert!(ok > 100, "the probe ran: {ok} answers");
+    assert!(refused.is_empty(), "refused logins during the rotation: {refused:?}");
+    assert!(!logs.contains(PASSWORD) && !logs.contains(&new), "the probe printed a password");
+
+    let (code, status) = stack.status_json(&[]);
+    assert_eq!(code, Some(0), "status after the rotation: {status:#}");
+    assert_eq!(key(&status, "app", "REDIS_PASSWORD")["probe"]["result"], "ok");
+    for id in &app_after {
+        let out = docker(&["inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", id]);
+        let line = format!("REDIS_PASSWORD={new}");
+        assert!(lossy(&out.stdout).lines().any(|l| l == line), "task {id} runs the new value");
+    }
 }
