@@ -196,10 +196,12 @@ fn declared(decls: &[SecretDecl], key: &str) -> SecretDecl {
 fn bound_secret<'p>(project: &'p Project, docs: &[EnvDocument], target: &Target) -> Option<&'p ComposeSecret> {
     let mount_of =
         |service: &'p Service, var: &'p EnvVar| service.file_var_secret(var).and_then(|m| project.secret(&m.source));
+    // A secret the project declares under the very word typed wins over a built-in target (`secrets: jwt:`).
+    if let Some(secret) = project.secret(&target.to_string()) {
+        return Some(secret);
+    }
     match target {
-        Target::Key(key) => project
-            .secret(key)
-            .or_else(|| project.services.iter().find_map(|s| s.env(key).and_then(|var| mount_of(s, var)))),
+        Target::Key(key) => project.services.iter().find_map(|s| s.env(key).and_then(|var| mount_of(s, var))),
         Target::Store(kind) if password_key(project, docs, *kind).is_err() => {
             let service = kind.service_in(project)?;
             let image = service.image.as_deref().and_then(StatefulImage::of)?;
