@@ -201,6 +201,7 @@ mod tests {
             host: "test".into(),
             operator: "test".into(),
             backups: Vec::new(),
+            batch_slot: None,
         }
     }
 
