@@ -45,6 +45,7 @@ fn staged(dir: &Path, target: &str) -> Journal {
         host: "test".into(),
         operator: "test".into(),
         backups: Vec::new(),
+        batch_slot: None,
     };
     journal.backups = backup_all(&journal).expect("backup");
     journal
