@@ -91,7 +91,6 @@ mod tests {
             edits,
             partial_matches: vec![],
             file_hashes: vec![],
-            secret_targets: vec![],
             consumers: vec![],
             store_restart: None,
             keep_previous: None,

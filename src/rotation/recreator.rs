@@ -8,8 +8,7 @@ use crate::secret::Secret;
 pub trait Recreator {
     /// Recreates `services` in order (down + up, never restart), waits until each is healthy, and verifies that a
     /// new container replaced the old one and that its environment holds each `(key, value)` of `expect` that it
-    /// receives. A key that is a container path (`/run/secrets/db_password`) is a file the container must hold
-    /// with that value (trailing line breaks aside), when it has it. Returns the services recreated.
+    /// receives. Returns the services recreated.
     fn recreate(
         &self,
         services: &[String],
