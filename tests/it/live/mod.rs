@@ -13,6 +13,7 @@ mod recreate;
 mod redis_store;
 mod rotate;
 mod rotate_all;
+mod secret_rotate;
 mod secrets;
 mod stack;
 mod status;
