@@ -44,6 +44,7 @@ pub fn run(mut args: RecreateArgs, global: &GlobalFlags) -> Result<Exit> {
             let recreator = StackRecreator {
                 client: &client,
                 project: &project,
+                reload: None,
                 stack,
                 timeout: Duration::from_secs(args.timeout),
                 progress: output::recreate_progress,

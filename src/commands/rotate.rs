@@ -125,6 +125,7 @@ fn options(args: &RotateArgs, global: &GlobalFlags, scope: &RotateScope) -> Rota
         store_uris: args.store_uri.clone(),
         timeout: args.timeout,
         stack: args.stack.clone(),
+        project_options: super::project_options(&args.project).ok(),
         operator: super::operator::operator(args.operator.as_deref()),
         global: global.clone(),
         compose_flags: engine::compose_flags(&args.project),

@@ -38,6 +38,18 @@ impl<'a> RotateDeployment<'a> {
         };
         let mut needs_engine = false;
         let mut needs_compose = false;
+        if let (Some(stack), Some(plan)) = (&options.stack, plans.iter().find(|p| p.edits_secret_files())) {
+            // A Swarm secret object cannot change: its tasks would keep the old value after the files moved on,
+            // and lose their login at the revocation. Refused before anything changes.
+            let files = plan.edits.iter().filter(|e| e.whole_file()).map(|e| e.key.as_str()).collect::<Vec<_>>();
+            bail!(
+                "rotating {} on stack {stack} would rewrite compose secret {}, which the stack holds as an \
+                 immutable Swarm secret object: not supported yet (a new versioned object per rotation). \
+                 Nothing was changed",
+                plan.key,
+                files.join(", ")
+            );
+        }
         for plan in plans {
             needs_compose |= !plan.recreate_order().is_empty();
             needs_engine |= plan.store.external() && store_uri(options, &plan.store)?.is_none();
@@ -70,6 +82,7 @@ impl<'a> RotateDeployment<'a> {
                 AnyRecreator::Real(DeploymentRecreator::Stack(StackRecreator {
                     client,
                     project,
+                    reload: self.options.project_options.as_ref(),
                     stack,
                     timeout: Duration::from_secs(self.options.timeout),
                     progress,

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use super::service_recreator::mismatches;
 use super::{RecreateError, RecreateEvent, RecreateFailure, RecreateOutcome};
 use crate::docker::{ContainerInfo, DockerClient, Health, Readiness};
-use crate::project::{Project, Service};
+use crate::project::{Project, ProjectOptions, Service};
 use crate::secret::Secret;
 
 /// How often the update's state is read.
@@ -17,6 +17,9 @@ const POLL: Duration = Duration::from_millis(500);
 pub struct StackRecreator<'a> {
     pub client: &'a DockerClient,
     pub project: &'a Project,
+    /// In a rotation: how to load the project again after the commit, so that each consumer gets every value its
+    /// files give it now (a `DATABASE_URL` embedding the new password too), not only the rotated key.
+    pub reload: Option<&'a ProjectOptions>,
     pub stack: &'a str,
     /// The longest wait for one service's update to complete.
     pub timeout: Duration,
@@ -111,10 +114,25 @@ impl StackRecreator<'_> {
 impl crate::rotation::Recreator for StackRecreator<'_> {
     async fn recreate(&self, services: &[String], expect: &[(String, Secret)]) -> Result<Vec<String>, String> {
         let mut done = Vec::with_capacity(services.len());
+        let fresh = match self.reload {
+            Some(options) => {
+                Some(Project::load(options).map_err(|err| format!("cannot load the project again: {err}"))?)
+            }
+            None => None,
+        };
+        let project = fresh.as_ref().unwrap_or(self.project);
         for name in services {
-            let service = self.project.service(name).ok_or_else(|| format!("no service {name} in the project"))?;
-            let mine: Vec<(String, Secret)> =
-                expect.iter().filter(|(key, _)| service.env(key).is_some()).cloned().collect();
+            let service = project.service(name).ok_or_else(|| format!("no service {name} in the project"))?;
+            let mut mine: Vec<(String, Secret)> = service
+                .environment
+                .iter()
+                .filter_map(|var| var.value.as_ref().map(|v| (var.key.clone(), Secret::new(v.as_str()))))
+                .collect();
+            for (key, value) in expect.iter().filter(|(key, _)| service.env(key).is_some()) {
+                if let Some(slot) = mine.iter_mut().find(|(k, _)| k == key) {
+                    slot.1 = value.clone();
+                }
+            }
             let outcome = self.recreate_with(service, &mine).await.map_err(|err| crate::error_chain::one_line(&err))?;
             if let Some(failure) = outcome.failure {
                 return Err(format!("service {name}: {failure}"));

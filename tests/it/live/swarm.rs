@@ -66,8 +66,8 @@ impl Drop for SwarmGuard {
 }
 
 /// A stack deployed from a copy of a small compose file: Redis (its password from an env file) and a file secret
-/// with a versioned name holding the same password, and an app with 2 replicas that logs in with the secret (its
-/// healthcheck) and has a JWT from the env file.
+/// with a versioned name holding the same password, and an app with 2 replicas that logs in with its env value
+/// (its healthcheck, and a probe every 10 ms) and has a JWT from the env file.
 struct SwarmStack {
     dir: tempfile::TempDir,
     name: String,
@@ -105,7 +105,7 @@ const STACK_FILE: &str = r#"services:
     env_file: app.env
     secrets: [redis_pw]
     healthcheck:
-      test: ["CMD", "sh", "-c", "REDIS_PASSWORD=$$(cat /run/secrets/redis_pw) exec /usr/local/bin/healthcheck"]
+      test: ["CMD", "/usr/local/bin/healthcheck"]
       interval: 1s
       timeout: 5s
       retries: 30
@@ -131,7 +131,7 @@ impl SwarmStack {
         std::fs::write(dir.path().join("redis_pw.txt"), format!("{PASSWORD}\n")).expect("write secret");
         std::fs::write(
             dir.path().join("app.env"),
-            format!("REDIS_HOST=redis\nREDIS_PASSWORD={PASSWORD}\nJWT_SECRET_KEY={JWT}\n"),
+            format!("REDIS_HOST=redis\nREDIS_PASSWORD={PASSWORD}\nREDIS_URL=redis://:{PASSWORD}@redis:6379/0\nJWT_SECRET_KEY={JWT}\n"),
         )
         .expect("write env");
         let stack = SwarmStack { dir, name };
@@ -363,6 +363,18 @@ fn redis_cli(stack: &SwarmStack, password: &str, args: &[&str]) -> String {
 fn rotate_on_a_stack_changes_redis_and_rolls_every_consumer_onto_the_new_value() {
     let Some(_swarm) = SwarmGuard::acquire() else { return };
     let stack = SwarmStack::deploy("rotate");
+    // The secret file holds the Redis password too: rotating it would need a new Swarm secret object, which is
+    // refused before anything changes.
+    let mut command = secops(stack.dir());
+    command.args(["rotate", "REDIS_PASSWORD", "-f", "stack.yml", "--stack", &stack.name, "--yes"]);
+    let out = command.env("STACK", &stack.name).output().expect("docker-secops runs");
+    let text = format!("{}{}", lossy(&out.stdout), lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("immutable Swarm secret object") && text.contains("Nothing was changed"), "{text}");
+    assert!(std::fs::read_to_string(stack.dir().join("app.env")).expect("env").contains(PASSWORD), "unchanged");
+    assert_eq!(redis_cli(&stack, PASSWORD, &["PING"]), "PONG");
+    // Without the secret file holding it (the app logs in with its env value), the rotation runs.
+    std::fs::write(stack.dir().join("redis_pw.txt"), "another-secret-0c7a91e4d2b3\n").expect("write secret");
     assert_eq!(redis_cli(&stack, PASSWORD, &["SET", "kept", "before-rotation"]), "OK");
     let app_before = task_containers(&stack, "app");
     let redis_before = task_containers(&stack, "redis");
@@ -398,12 +410,20 @@ fn rotate_on_a_stack_changes_redis_and_rolls_every_consumer_onto_the_new_value()
     assert!(refused.is_empty(), "refused logins during the rotation: {refused:?}");
     assert!(!logs.contains(PASSWORD) && !logs.contains(&new), "the probe printed a password");
 
-    let (code, status) = stack.status_json(&[]);
-    assert_eq!(code, Some(0), "status after the rotation: {status:#}");
+    // (The secret file was edited by hand above: it alone is stale.)
+    let status = stack.status_json(&[]).1;
+    for name in ["app", "redis"] {
+        assert!(service(&status, name)["down"].is_null(), "{status:#}");
+        for k in ["REDIS_PASSWORD", "REDIS_URL", "JWT_SECRET_KEY"] {
+            assert_eq!(key(&status, name, k)["drift"], "in_sync", "{k} of {name}: {status:#}");
+        }
+    }
     assert_eq!(key(&status, "app", "REDIS_PASSWORD")["probe"]["result"], "ok");
     for id in &app_after {
         let out = docker(&["inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", id]);
-        let line = format!("REDIS_PASSWORD={new}");
-        assert!(lossy(&out.stdout).lines().any(|l| l == line), "task {id} runs the new value");
+        let env = lossy(&out.stdout);
+        assert!(env.lines().any(|l| l == format!("REDIS_PASSWORD={new}")), "task {id} runs the new value");
+        let url = format!("REDIS_URL=redis://:{new}@redis:6379/0");
+        assert!(env.lines().any(|l| l == url), "task {id} runs the URL embedding the new value");
     }
 }
