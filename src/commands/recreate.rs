@@ -10,7 +10,8 @@ use crate::cli::{FormatArg, RecreateArgs};
 use crate::docker::ComposeRunner;
 use crate::exit::Exit;
 use crate::live::{
-    RecreatePlan, RejectedValue, ServiceRecreator, StackRecreator, StatusOptions, StatusReport, StoreRejects,
+    DeploymentRecreator, RecreatePlan, RejectedValue, ServiceRecreator, StackRecreator, StatusOptions, StatusReport,
+    StoreRejects,
 };
 use crate::output::{self, RecreateReport};
 use crate::plugin::GlobalFlags;
@@ -40,36 +41,31 @@ pub fn run(mut args: RecreateArgs, global: &GlobalFlags) -> Result<Exit> {
                 return Err(StoreRejects(rejected).into());
             }
         }
-        if let Some(stack) = &args.stack {
-            let recreator = StackRecreator {
+        let redactor = engine::redactor(&project, &running);
+        let compose = match args.stack {
+            Some(_) => None,
+            None => Some(ComposeRunner::detect(global, &flags).await?.with_redactor(redactor.clone())),
+        };
+        let timeout = Duration::from_secs(args.timeout);
+        let progress = output::recreate_progress;
+        // No compose runner exactly when the deployment is a stack.
+        let recreator = match &compose {
+            Some(compose) => DeploymentRecreator::Compose(ServiceRecreator {
+                client: &client,
+                compose,
+                project: &project,
+                timeout,
+                redactor,
+                progress,
+            }),
+            None => DeploymentRecreator::Stack(StackRecreator {
                 client: &client,
                 project: &project,
                 reload: None,
-                stack,
-                timeout: Duration::from_secs(args.timeout),
-                progress: output::recreate_progress,
-            };
-            for (index, name) in plan.services.iter().enumerate() {
-                let service = project.service(name).context("planned service vanished from the project")?;
-                let outcome = recreator.recreate(service).await?;
-                let ok = outcome.is_ok();
-                report.service(outcome)?;
-                if !ok {
-                    report.not_attempted(&plan.services[index + 1..]);
-                    break;
-                }
-            }
-            return anyhow::Ok(());
-        }
-        let redactor = engine::redactor(&project, &running);
-        let compose = ComposeRunner::detect(global, &flags).await?.with_redactor(redactor.clone());
-        let recreator = ServiceRecreator {
-            client: &client,
-            compose: &compose,
-            project: &project,
-            timeout: Duration::from_secs(args.timeout),
-            redactor,
-            progress: output::recreate_progress,
+                stack: args.stack.as_deref().unwrap_or_default(),
+                timeout,
+                progress,
+            }),
         };
         // From here on a SIGINT/SIGTERM lets the service being recreated come up again, then stops.
         let interrupt = engine::listen(output::recreate_signal_notice)?;
@@ -81,7 +77,7 @@ pub fn run(mut args: RecreateArgs, global: &GlobalFlags) -> Result<Exit> {
                 break;
             }
             let service = project.service(name).context("planned service vanished from the project")?;
-            let outcome = recreator.recreate(service).await?;
+            let outcome = recreator.recreate_one(service).await?;
             let ok = outcome.is_ok();
             report.service(outcome)?;
             if !ok {

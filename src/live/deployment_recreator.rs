@@ -1,6 +1,7 @@
 //! The recreator a rotation gets for its deployment: compose containers, or the services of a Swarm stack.
 
-use super::{ServiceRecreator, StackRecreator};
+use super::{RecreateError, RecreateOutcome, ServiceRecreator, StackRecreator};
+use crate::project::Service;
 use crate::rotation::Recreator;
 use crate::secret::Secret;
 
@@ -8,6 +9,16 @@ use crate::secret::Secret;
 pub enum DeploymentRecreator<'a> {
     Compose(ServiceRecreator<'a>),
     Stack(StackRecreator<'a>),
+}
+
+impl DeploymentRecreator<'_> {
+    /// Recreates one service (`recreate`) and judges the result against the files' values.
+    pub async fn recreate_one(&self, service: &Service) -> Result<RecreateOutcome, RecreateError> {
+        match self {
+            DeploymentRecreator::Compose(compose) => compose.recreate(service).await,
+            DeploymentRecreator::Stack(stack) => stack.recreate(service).await,
+        }
+    }
 }
 
 impl Recreator for DeploymentRecreator<'_> {

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::service_recreator::mismatches;
+use super::service_recreator::{env_values, mismatches};
 use super::{RecreateError, RecreateEvent, RecreateFailure, RecreateOutcome};
 use crate::docker::{ContainerInfo, DockerClient, Health, Readiness};
 use crate::project::{Project, ProjectOptions, Service};
@@ -29,12 +29,7 @@ pub struct StackRecreator<'a> {
 impl StackRecreator<'_> {
     /// Updates `service`'s Swarm service with the files' env values and waits for the rolling update.
     pub async fn recreate(&self, service: &Service) -> Result<RecreateOutcome, RecreateError> {
-        let expect: Vec<(String, Secret)> = service
-            .environment
-            .iter()
-            .filter_map(|var| var.value.as_ref().map(|v| (var.key.clone(), Secret::new(v.as_str()))))
-            .collect();
-        self.recreate_with(service, &expect).await
+        self.recreate_with(service, &env_values(service)).await
     }
 
     /// Updates `service`'s Swarm service with each `(key, value)` of `expect` and waits for the rolling update.
@@ -48,16 +43,7 @@ impl StackRecreator<'_> {
         let old_ids: Vec<String> = self.running(&service.name).await?.into_iter().map(|c| c.id).collect();
         self.client.force_update(&swarm_name, expect).await?;
         (self.progress)(&service.name, RecreateEvent::UpdateStarted);
-        let mut outcome = RecreateOutcome {
-            service: service.name.clone(),
-            old_ids,
-            new: None,
-            elapsed: Duration::ZERO,
-            readiness: None,
-            failure: None,
-            logs: Vec::new(),
-            health_output: None,
-        };
+        let mut outcome = RecreateOutcome::begun(&service.name, old_ids);
         let failure = loop {
             let (state, message) = self.client.update_state(&swarm_name).await?;
             let why = |state: &str| match &message {
@@ -123,11 +109,7 @@ impl crate::rotation::Recreator for StackRecreator<'_> {
         let project = fresh.as_ref().unwrap_or(self.project);
         for name in services {
             let service = project.service(name).ok_or_else(|| format!("no service {name} in the project"))?;
-            let mut mine: Vec<(String, Secret)> = service
-                .environment
-                .iter()
-                .filter_map(|var| var.value.as_ref().map(|v| (var.key.clone(), Secret::new(v.as_str()))))
-                .collect();
+            let mut mine = env_values(service);
             for (key, value) in expect.iter().filter(|(key, _)| service.env(key).is_some()) {
                 if let Some(slot) = mine.iter_mut().find(|(k, _)| k == key) {
                     slot.1 = value.clone();
