@@ -3,7 +3,7 @@
 //! rules (`ALTER USER u@h IDENTIFIED VIA mysql_native_password USING '*OLD' OR ... USING '*NEW'`).
 
 mod auth_rule;
-mod connection;
+pub(super) mod connection;
 mod mariadb_store;
 
 pub use mariadb_store::MariaDbStore;
