@@ -202,7 +202,11 @@ fn bound_secret<'p>(project: &'p Project, docs: &[EnvDocument], target: &Target)
     }
     match target {
         Target::Key(key) => project.services.iter().find_map(|s| s.env(key).and_then(|var| mount_of(s, var))),
-        Target::Store(kind) if password_key(project, docs, *kind).is_err() => {
+        Target::Store(kind) => {
+            if let Ok(key) = password_key(project, docs, *kind) {
+                // A store whose password key is a compose secret's (MariaDB's `_FILE` forms).
+                return project.secret(&key);
+            }
             let service = kind.service_in(project)?;
             let image = service.image.as_deref().and_then(StatefulImage::of)?;
             service.environment.iter().filter(|v| image.init_only(&v.key)).find_map(|var| mount_of(service, var))
