@@ -53,6 +53,9 @@ fn the_secret_and_its_file_variable_plan_the_same_whole_file_edit_and_the_url_be
         assert!(plan.edits.iter().any(|e| e.key == "HOOK_URL" && e.kind == EditKind::Embedded), "{:?}", plan.edits);
         assert!(plan.file_hashes.iter().any(|(p, _)| *p == file), "the secret file's hash guards the commit");
         assert_eq!(journal.file_old.expose(), OLD, "the value without its line break");
+        assert_eq!(plan.secret_targets, ["/run/secrets/token"], "recreated containers are checked there");
+        let expected: Vec<String> = plan.expectations(&journal.new).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(expected, ["token", "/run/secrets/token"]);
     }
 }
 
