@@ -31,6 +31,10 @@ impl fmt::Display for RecreateFailure {
                 let keys: Vec<String> = keys
                     .iter()
                     .map(|m| match &m.actual {
+                        // A container path: a compose secret the container reads.
+                        Some(actual) if m.key.starts_with('/') => {
+                            format!("{} holds {actual}, the secret gives {}", m.key, m.expected)
+                        }
                         Some(actual) => format!("{} has {actual}, env files give {}", m.key, m.expected),
                         None => format!("{} is not set, env files give {}", m.key, m.expected),
                     })

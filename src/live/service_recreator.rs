@@ -106,7 +106,8 @@ impl ServiceRecreator<'_> {
         } else if outcome.old_ids.contains(&info.id) {
             Some(RecreateFailure::SameContainer)
         } else {
-            let mismatches = mismatches(expect, require_all, &info);
+            let mut mismatches = mismatches(expect, require_all, &info);
+            mismatches.extend(self.secret_mismatches(service, expect, &info.id).await?);
             (!mismatches.is_empty()).then_some(RecreateFailure::EnvMismatch(mismatches))
         };
         if outcome.failure.is_some() {
@@ -127,6 +128,31 @@ pub(super) fn env_values(service: &Service) -> Vec<(String, Secret)> {
         .iter()
         .filter_map(|var| var.value.as_ref().map(|v| (var.key.clone(), Secret::new(v.as_str()))))
         .collect()
+}
+
+impl ServiceRecreator<'_> {
+    /// The expected container paths (compose secret targets) that `service` mounts and whose content in the new
+    /// container `id` is another value, read through the archive endpoint (nothing printed, no `docker exec`).
+    async fn secret_mismatches(
+        &self,
+        service: &Service,
+        expect: &[(String, Secret)],
+        id: &str,
+    ) -> Result<Vec<EnvMismatch>, RecreateError> {
+        let mut out = Vec::new();
+        for (path, expected) in expect.iter().filter(|(k, _)| k.starts_with('/')) {
+            if !service.secrets.iter().any(|m| m.target == *path) {
+                continue;
+            }
+            let Some(bytes) = self.client.read_file(id, &service.name, path).await? else { continue };
+            let actual = Secret::new(String::from_utf8_lossy(&bytes).trim_end_matches(['\n', '\r']));
+            if actual != *expected {
+                let (expected, actual) = (expected.fingerprint(), Some(actual.fingerprint()));
+                out.push(EnvMismatch { key: path.clone(), expected, actual });
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// Splits `services` (in dependency order) into consecutive batches that can be recreated together: a service
@@ -153,6 +179,8 @@ pub(super) fn mismatches(
 ) -> Vec<EnvMismatch> {
     expect
         .iter()
+        // Container paths are compose secret targets, read from the container itself.
+        .filter(|(key, _)| !key.starts_with('/'))
         .filter_map(|(key, expected)| {
             let actual = container.env.get(key);
             if actual.is_some_and(|a| a == expected) || (actual.is_none() && !require_all) {

@@ -173,7 +173,7 @@ fn reverted(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rotation::{PlanOptions, Step, plan_offline};
+    use crate::rotation::{PlanOptions, plan_offline};
     use crate::secret::Secret;
 
     const ENV: &str = "KEY=abcdefghijklmnop1234567890\nOTHER=1\n";
@@ -188,21 +188,7 @@ mod tests {
         let file = dir.join("app.env");
         std::fs::write(&file, text).expect("write");
         let planned = plan_offline(&file, "KEY", options).expect("plan");
-        Journal {
-            version: 1,
-            id: "test".into(),
-            plan: planned.plan,
-            old: planned.file_old.clone(),
-            new: Secret::new("NewValue0123456789abcdefghijklmn"),
-            file_old: planned.file_old,
-            step: Step::Tested,
-            started: "2026-01-01T00:00:00Z".into(),
-            pid: std::process::id(),
-            host: "test".into(),
-            operator: "test".into(),
-            backups: Vec::new(),
-            batch_slot: None,
-        }
+        Journal::tested_for_test(planned, Secret::new("NewValue0123456789abcdefghijklmn"))
     }
 
     /// [`staged`] with its backups taken, and the env file's path.

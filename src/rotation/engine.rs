@@ -262,10 +262,8 @@ impl<R: Recreator, P: Progress> Engine<'_, R, P> {
         let t = Instant::now();
         let plans: Vec<&RotationPlan> = pending.iter().map(|&i| &rotations[i].journal.plan).collect();
         let order = joint_order(&plans);
-        let expect: Vec<(String, Secret)> = pending
-            .iter()
-            .map(|&i| (rotations[i].journal.plan.key.clone(), rotations[i].journal.new.clone()))
-            .collect();
+        let expect: Vec<(String, Secret)> =
+            pending.iter().flat_map(|&i| rotations[i].journal.plan.expectations(&rotations[i].journal.new)).collect();
         self.progress.starting("recreate");
         let done = self.recreator.recreate(&order, &expect).await.map_err(RotationError::Recreate)?;
         for &i in &pending {

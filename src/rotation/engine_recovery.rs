@@ -73,7 +73,7 @@ impl<R: Recreator, P: Progress> Engine<'_, R, P> {
             let t = Instant::now();
             let plans: Vec<&RotationPlan> = back.iter().map(|r| &r.journal.plan).collect();
             let expect: Vec<(String, Secret)> =
-                back.iter().map(|r| (r.journal.plan.key.clone(), r.journal.file_old.clone())).collect();
+                back.iter().flat_map(|r| r.journal.plan.expectations(&r.journal.file_old)).collect();
             recreated =
                 self.recreator.recreate(&joint_order(&plans), &expect).await.map_err(RotationError::Recreate)?;
             self.progress.step("rollback recreate", t.elapsed(), &recreated.join(", "));

@@ -61,6 +61,27 @@ pub enum JournalError {
 }
 
 impl Journal {
+    /// A journal of `planned` at step `tested`, rotating to `new`, no backups yet: what the commit and rollback
+    /// tests start from.
+    #[cfg(test)]
+    pub fn tested_for_test(planned: super::Planned, new: Secret) -> Journal {
+        Journal {
+            version: 1,
+            id: "test".into(),
+            plan: planned.plan,
+            old: planned.file_old.clone(),
+            new,
+            file_old: planned.file_old,
+            step: Step::Tested,
+            started: "2026-01-01T00:00:00Z".into(),
+            pid: std::process::id(),
+            host: "test".into(),
+            operator: "test".into(),
+            backups: Vec::new(),
+            batch_slot: None,
+        }
+    }
+
     /// The journal path in `state_dir`.
     pub fn path_in(state_dir: &Path) -> PathBuf {
         StateDir::at(state_dir).journal()

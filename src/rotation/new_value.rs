@@ -91,6 +91,7 @@ mod tests {
             edits,
             partial_matches: vec![],
             file_hashes: vec![],
+            secret_targets: vec![],
             consumers: vec![],
             store_restart: None,
             keep_previous: None,

@@ -80,6 +80,10 @@ pub struct RotationPlan {
     pub partial_matches: Vec<(PathBuf, String)>,
     /// SHA-256 of each edited file when planned: a file changed by someone else before commit is refused.
     pub file_hashes: Vec<(PathBuf, String)>,
+    /// Container paths where consumers read the rotated value as a compose secret (`/run/secrets/db_password`):
+    /// each recreated container must show the new value there.
+    #[serde(default)]
+    pub secret_targets: Vec<String>,
     /// Services to recreate, in order (dependencies first).
     pub consumers: Vec<String>,
     /// The store's own service, recreated after the consumers because it reads the value when it starts.
@@ -100,6 +104,12 @@ impl RotationPlan {
     /// Every service the rotation recreates, in order.
     pub fn recreate_order(&self) -> Vec<String> {
         self.consumers.iter().cloned().chain(self.store_restart.clone()).collect()
+    }
+
+    /// What a container recreated with `value` must hold: the key in its environment (when it gets it) and each
+    /// secret target (a container path: see [`crate::rotation::Recreator::recreate`]).
+    pub fn expectations(&self, value: &crate::secret::Secret) -> Vec<(String, crate::secret::Secret)> {
+        std::iter::once(&self.key).chain(&self.secret_targets).map(|k| (k.clone(), value.clone())).collect()
     }
 
     /// True when the rotation edits secret files: containers see a renamed-over file only once recreated.

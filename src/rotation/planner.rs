@@ -77,7 +77,7 @@ pub fn plan_offline(file: &Path, key: &str, options: &PlanOptions) -> Result<Pla
     let decl = SecretDecl { key: key.to_string(), ..SecretDecl::default() };
     let value = value_in(&docs, &file, key)?;
     let sources = Sources { docs: &docs, secret_files: &[] };
-    let primary = Primary { file: file.clone(), secret: None, value };
+    let primary = Primary { file: file.clone(), secret: None, value, targets: Vec::new() };
     build(&sources, primary, &decl, StoreSpec::env(), Vec::new(), None, state_dir_of(&file), None, options)
 }
 
@@ -165,7 +165,8 @@ pub fn plan_project(project: &Project, target: &Target, options: &PlanOptions) -
     let name = Some(project.name.clone());
     let sources = Sources { docs: &docs, secret_files: &secret_files };
     let primary_secret = secret.filter(|s| s.file().is_some()).map(|s| s.key.clone());
-    let primary = Primary { file: primary, secret: primary_secret, value: file_old };
+    let targets = secret_targets(project, file_old.expose(), &values);
+    let primary = Primary { file: primary, secret: primary_secret, value: file_old, targets };
     build(&sources, primary, &decl, store, consumers, store_restart, state_dir, name, options)
 }
 
@@ -176,6 +177,8 @@ struct Primary {
     secret: Option<String>,
     /// What it holds now.
     value: Secret,
+    /// Container paths where services read the value as a compose secret.
+    targets: Vec<String>,
 }
 
 /// Every file that may carry the value: the env files, and the readable one-line `file:` secrets as
@@ -202,7 +205,11 @@ fn bound_secret<'p>(project: &'p Project, docs: &[EnvDocument], target: &Target)
     }
     match target {
         Target::Key(key) => project.services.iter().find_map(|s| s.env(key).and_then(|var| mount_of(s, var))),
-        Target::Store(kind) if password_key(project, docs, *kind).is_err() => {
+        Target::Store(kind) => {
+            if let Ok(key) = password_key(project, docs, *kind) {
+                // A store whose password key is a compose secret's (MariaDB's `_FILE` forms).
+                return project.secret(&key);
+            }
             let service = kind.service_in(project)?;
             let image = service.image.as_deref().and_then(StatefulImage::of)?;
             service.environment.iter().filter(|v| image.init_only(&v.key)).find_map(|var| mount_of(service, var))
@@ -226,6 +233,17 @@ fn secret_file_value(secret: &ComposeSecret, path: &Path) -> Result<Secret, Plan
         return Err(PlanError::SecretNotOneLine { secret: name, path: file_path, lines: file.lines() });
     }
     Ok(Secret::new(file.value()))
+}
+
+/// The container paths where services get a compose secret holding `value`.
+fn secret_targets(project: &Project, value: &str, values: &HashMap<String, String>) -> Vec<String> {
+    let mut targets: Vec<String> = Vec::new();
+    for mount in project.services.iter().flat_map(|s| &s.secrets) {
+        if values.get(&mount.source).is_some_and(|v| v == value) && !targets.contains(&mount.target) {
+            targets.push(mount.target.clone());
+        }
+    }
+    targets
 }
 
 /// The value of every compose secret that has one (file content or variable), by key.
@@ -263,7 +281,7 @@ fn build(
     project: Option<String>,
     options: &PlanOptions,
 ) -> Result<Planned, PlanError> {
-    let Primary { file: primary, secret, value: file_old } = primary;
+    let Primary { file: primary, secret, value: file_old, targets: primary_targets } = primary;
     let first = match &secret {
         Some(secret) => FileEdit { file: primary.clone(), key: secret.clone(), kind: EditKind::SecretFile },
         None => FileEdit { file: primary.clone(), key: decl.key.clone(), kind: EditKind::Value },
@@ -320,6 +338,7 @@ fn build(
         edits,
         partial_matches,
         file_hashes,
+        secret_targets: primary_targets,
         consumers,
         store_restart,
         keep_previous: options.keep_previous.clone(),

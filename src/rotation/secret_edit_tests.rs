@@ -5,7 +5,7 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use super::edits::{backup_all, commit, restore};
-use super::{EditKind, Journal, PlanOptions, RotationError, Step, Target, plan_project};
+use super::{EditKind, Journal, PlanOptions, RotationError, Target, plan_project};
 use crate::project::{Project, ProjectOptions};
 use crate::secret::Secret;
 
@@ -32,21 +32,7 @@ fn staged(dir: &Path, target: &str) -> Journal {
     let project = Project::load(&options).expect("loads");
     let options = PlanOptions { no_recreate: true, ..PlanOptions::default() };
     let planned = plan_project(&project, &Target::Key(target.into()), &options).expect("plan");
-    let mut journal = Journal {
-        version: 1,
-        id: "test".into(),
-        plan: planned.plan,
-        old: planned.file_old.clone(),
-        new: Secret::new(NEW),
-        file_old: planned.file_old,
-        step: Step::Tested,
-        started: "2026-01-01T00:00:00Z".into(),
-        pid: std::process::id(),
-        host: "test".into(),
-        operator: "test".into(),
-        backups: Vec::new(),
-        batch_slot: None,
-    };
+    let mut journal = Journal::tested_for_test(planned, Secret::new(NEW));
     journal.backups = backup_all(&journal).expect("backup");
     journal
 }
@@ -67,6 +53,9 @@ fn the_secret_and_its_file_variable_plan_the_same_whole_file_edit_and_the_url_be
         assert!(plan.edits.iter().any(|e| e.key == "HOOK_URL" && e.kind == EditKind::Embedded), "{:?}", plan.edits);
         assert!(plan.file_hashes.iter().any(|(p, _)| *p == file), "the secret file's hash guards the commit");
         assert_eq!(journal.file_old.expose(), OLD, "the value without its line break");
+        assert_eq!(plan.secret_targets, ["/run/secrets/token"], "recreated containers are checked there");
+        let expected: Vec<String> = plan.expectations(&journal.new).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(expected, ["token", "/run/secrets/token"]);
     }
 }
 

@@ -13,6 +13,7 @@ const REGISTRY: &[&dyn Kind] = &[
     &super::mongo::Mongo,
     &super::postgres::Postgres,
     &super::mariadb::MariaDb,
+    &super::mysql::MySql,
     &super::env::EnvFiles,
 ];
 
@@ -159,6 +160,9 @@ mod tests {
         assert_eq!(name(StoreKind::from_image("rediscommander/redis-commander")), None);
         assert_eq!(name(StoreKind::from_image("valkey/valkey:8")), Some("redis"));
         assert_eq!(name(StoreKind::parse("MongoDB")), Some("mongo"));
+        assert_eq!(name(StoreKind::from_image("mysql:8.0")), Some("mysql"));
+        assert_eq!(name(StoreKind::from_image("mariadb:10.11")), Some("mariadb"));
+        assert_eq!(name(StoreKind::from_uri("mysql://root@db:3306").ok()), Some("mysql"));
         assert_eq!(name(StoreKind::parse("vault")), None);
     }
 

@@ -99,3 +99,32 @@ fn a_mistyped_secret_gets_did_you_mean() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("did you mean api_token?"), "{stderr}");
 }
+
+#[test]
+fn mariadb_passwords_from_file_secrets_go_through_its_store_as_the_account_each_belongs_to() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let compose = "services:\n  db:\n    image: mariadb:10.11\n    environment:\n      MARIADB_USER: app\n      \
+                   MARIADB_PASSWORD_FILE: /run/secrets/app_pw\n      MARIADB_ROOT_PASSWORD_FILE: /run/secrets/root_pw\n    \
+                   secrets: [app_pw, root_pw]\n    volumes: [\"data:/var/lib/mysql\"]\n  api:\n    \
+                   image: secops-test/app:1\n    secrets: [app_pw]\nsecrets:\n  app_pw:\n    file: ./app_pw.txt\n  \
+                   root_pw:\n    file: ./root_pw.txt\nvolumes:\n  data: {}\n";
+    std::fs::write(dir.path().join("compose.yaml"), compose).expect("compose");
+    std::fs::write(dir.path().join("app_pw.txt"), "fixture-app-pw-2c8d4e6f1a\n").expect("secret");
+    std::fs::write(dir.path().join("root_pw.txt"), "fixture-root-pw-9b7a5c3e1d\n").expect("secret");
+    let plan = |target: &str| -> serde_json::Value {
+        let out = secops(dir.path()).args(["rotate", target, "--dry-run", "--format", "json"]).output().expect("runs");
+        assert!(out.status.success(), "{target}: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).expect("json")
+    };
+    for (target, key, account, recreate) in [
+        ("app_pw", "app_pw", "account app", serde_json::json!(["api", "db"])),
+        ("root_pw", "root_pw", "account root", serde_json::json!(["db"])),
+        ("MARIADB_ROOT_PASSWORD_FILE", "root_pw", "account root", serde_json::json!(["db"])),
+        ("mariadb", "app_pw", "account app", serde_json::json!(["api", "db"])),
+    ] {
+        let plan = plan(target);
+        assert_eq!((plan["key"].as_str(), plan["store"]["kind"].as_str()), (Some(key), Some("mariadb")), "{target}");
+        assert!(plan["store"]["summary"].as_str().is_some_and(|s| s.contains(account)), "{target}: {plan:#}");
+        assert_eq!(plan["recreate"], recreate, "{target}");
+    }
+}

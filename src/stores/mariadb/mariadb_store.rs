@@ -6,14 +6,14 @@
 //! reach the general log in plain text. Rules the rotation does not replace (`unix_socket` on root) are read from
 //! `mysql.global_priv` first and kept, and every account row of the user (`root@localhost` and `root@'%'`) changes.
 
+use mysql_async::Conn;
 use mysql_async::prelude::Queryable;
-use mysql_async::{Conn, Opts, OptsBuilder};
 
 use super::auth_rule::NATIVE;
 use super::auth_rule::{AuthRule, with_rule, without_rule};
-use super::connection::describe;
+use super::connection::{connect, describe, write_and_read};
 use crate::secret::Secret;
-use crate::stores::{Admin, CONNECT_TIMEOUT, CredentialStore, Probe, StoreAddress, StoreError};
+use crate::stores::{Admin, CredentialStore, Probe, StoreAddress, StoreError};
 
 /// A MariaDB server and the account whose password rotates.
 #[derive(Debug)]
@@ -49,19 +49,11 @@ impl MariaDbStore {
     }
 
     async fn connect(&self, user: &str, password: &Secret, action: &'static str) -> Result<Conn, StoreError> {
-        let base = match &self.address {
-            StoreAddress::Uri(uri) => OptsBuilder::from_opts(Opts::from_url(uri).map_err(|e| StoreError {
-                store: self.describe(),
-                action,
-                reason: format!("bad URI: {e}"),
-            })?),
-            StoreAddress::Tcp { host, port, .. } => OptsBuilder::default().ip_or_hostname(host.clone()).tcp_port(*port),
-        };
-        let opts = base.user(Some(user)).pass(Some(password.expose())).prefer_socket(false);
-        match tokio::time::timeout(CONNECT_TIMEOUT * 5, Conn::new(opts)).await {
-            Ok(conn) => conn.map_err(self.err(action)),
-            Err(_) => Err(StoreError { store: self.describe(), action, reason: "no answer".to_string() }),
-        }
+        connect(&self.address, user, password).await.map_err(|reason| StoreError {
+            store: self.describe(),
+            action,
+            reason,
+        })
     }
 
     /// A connection allowed to change the account: the admin's, else the user's with `first`, falling back to
@@ -158,29 +150,9 @@ impl CredentialStore for MariaDbStore {
 
     async fn test(&self, new: &Secret) -> Result<(), StoreError> {
         let mut conn = self.connect(&self.user, new, "test (login)").await?;
-        let nonce = Secret::new(format!("{:?}{}", std::time::SystemTime::now(), std::process::id())).fingerprint();
-        // A temporary table: a real write and read that leave nothing behind.
-        let table = match &self.database {
-            Some(db) => format!("`{}`.secops_rotation_test", db.replace('`', "``")),
-            None => "mysql.secops_rotation_test".to_string(),
-        };
-        conn.query_drop(format!("CREATE TEMPORARY TABLE {table} (v VARCHAR(64))"))
-            .await
-            .map_err(self.err("test (write)"))?;
-        conn.exec_drop(format!("INSERT INTO {table} VALUES (?)"), (nonce.as_str(),))
-            .await
-            .map_err(self.err("test (write)"))?;
-        let read: Option<String> =
-            conn.query_first(format!("SELECT v FROM {table}")).await.map_err(self.err("test (read)"))?;
+        let result = write_and_read(&mut conn, self.database.as_deref()).await;
         let _ = conn.disconnect().await;
-        if read.as_deref() != Some(nonce.as_str()) {
-            return Err(StoreError {
-                store: self.describe(),
-                action: "test (read)",
-                reason: "the value written was not read back".to_string(),
-            });
-        }
-        Ok(())
+        result.map_err(|(action, reason)| StoreError { store: self.describe(), action, reason })
     }
 
     async fn finish(&self, old: &Secret, new: &Secret) -> Result<(), StoreError> {

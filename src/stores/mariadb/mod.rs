@@ -3,7 +3,7 @@
 //! rules (`ALTER USER u@h IDENTIFIED VIA mysql_native_password USING '*OLD' OR ... USING '*NEW'`).
 
 mod auth_rule;
-mod connection;
+pub(super) mod connection;
 mod mariadb_store;
 
 pub use mariadb_store::MariaDbStore;
@@ -24,8 +24,12 @@ const DATABASES: &[&str] = &["MARIADB_DATABASE", "MYSQL_DATABASE"];
 /// The MariaDB store kind.
 pub struct MariaDb;
 
-/// The key feeding `var` of `service`: itself, or the variable interpolated into it.
+/// The key feeding `var` of `service`: itself, the variable interpolated into it, or for its `_FILE` form pointing at
+/// a compose secret (`MARIADB_ROOT_PASSWORD_FILE: /run/secrets/root_pw`) that secret's key.
 fn feeding(service: &Service, var: &str) -> Option<String> {
+    if let Some(mount) = service.env(&format!("{var}_FILE")).and_then(|v| service.file_var_secret(v)) {
+        return Some(mount.source.clone());
+    }
     let var = service.env(var)?;
     Some(match &var.origin {
         Origin::Interpolated { variables, .. } if !variables.is_empty() => variables[0].clone(),

@@ -3,6 +3,7 @@
 
 mod connection;
 mod postgres_store;
+mod tls_mode;
 mod via_exec;
 
 pub use postgres_store::PostgresStore;

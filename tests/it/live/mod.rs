@@ -8,6 +8,7 @@ mod exposure;
 mod faults;
 mod mariadb;
 mod mongo;
+mod mysql;
 mod postgres;
 mod recreate;
 mod redis_store;

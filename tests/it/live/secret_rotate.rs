@@ -29,13 +29,7 @@ fn secret_value(stack: &Stack) -> String {
 
 /// `psql -c SQL` from the app container over the network (SCRAM), the password passed by environment.
 fn psql(stack: &Stack, password: &str, sql: &str) -> (bool, String) {
-    let app = stack.container_id("app");
-    let out = Command::new("docker")
-        .args(["exec", "-e", &format!("PGPASSWORD={password}"), &app])
-        .args(["psql", "-X", "-w", "-tA", "-h", "db", "-U", "app", "-d", "app", "-c", sql])
-        .output()
-        .expect("docker exec psql");
-    (out.status.success(), format!("{}{}", lossy(&out.stdout).trim(), lossy(&out.stderr).trim()))
+    super::postgres::psql_from(stack, "app", password, sql)
 }
 
 /// What the running `service` container reads at `/run/secrets/db_password`.
