@@ -12,6 +12,8 @@
 #       SERVICES      services / env files per repo (default: commits / 10, so 100, 500, 2000)
 #       MEM_SERVICES  services of the memory section, the same at every size (default 100)
 #       KEY_SIZES     secret keys of the one env file of the keys section (default "5000 10000 20000 40000")
+#       BENCH_STORES  the stores of the rotation and downtime sections (default "redis postgres mariadb")
+#       DB_PROBE      the database beds' login probe (default: examples/db_login_probe, built with the binary)
 #       SECOPS        the docker-secops binary to measure (default: build this checkout with cargo --release,
 #                     CARGO_TARGET_DIR honoured, then copy the binary to BENCH_OUT/bin so that a concurrent build
 #                     cannot swap it mid-run)
@@ -34,6 +36,7 @@ CHECK_SIZES="${CHECK_SIZES:-1000 5000 20000}"
 MEM_SERVICES="${MEM_SERVICES:-100}"
 TOOLS="${BENCH_TOOLS:-/work/.bench-tools}"
 RESULTS="$OUT/results.tsv"
+BENCH_STORES="${BENCH_STORES:-redis postgres mariadb}"
 mkdir -p "$OUT/logs"
 
 ALL=(startup check memory rotation downtime)
@@ -257,8 +260,9 @@ testbed_ready() { # -> 0 when the test bed is up (brings it up once per run.sh),
 rotate_built() { "$SECOPS" rotate --help >/dev/null 2>&1; }
 
 section_rotation() {
-    section_redis_rotation
-    for kind in postgres mariadb; do section_db_rotation "$kind"; done
+    for kind in $BENCH_STORES; do
+        if [ "$kind" = redis ]; then section_redis_rotation; else section_db_rotation "$kind"; fi
+    done
 }
 
 section_redis_rotation() {
@@ -371,8 +375,9 @@ PY
 }
 
 section_downtime() {
-    section_redis_downtime
-    for kind in postgres mariadb; do section_db_downtime "$kind"; done
+    for kind in $BENCH_STORES; do
+        if [ "$kind" = redis ]; then section_redis_downtime; else section_db_downtime "$kind"; fi
+    done
 }
 
 section_redis_downtime() {
@@ -416,7 +421,10 @@ db_bed_ready() { # KIND -> 0 when its bed is up (once per run.sh)
     rm -rf "$dir"
     cp -r "$ROOT/tests/fixtures/live-$kind" "$dir"
     DB_BEDS+=("$kind")
-    docker compose -f "$dir/compose.yaml" -p "secops-bench-$kind-$$" up -d --wait >/dev/null 2>&1
+    docker compose -f "$dir/compose.yaml" -p "secops-bench-$kind-$$" up -d --wait >/dev/null 2>&1 || {
+        echo "$kind bed: not healthy (see docker compose -p secops-bench-$kind-$$ ps)" >&2
+        return 1
+    }
 }
 
 db_compose() { local kind="$1"; shift; docker compose -f "$OUT/bed-$kind/compose.yaml" -p "secops-bench-$kind-$$" "$@"; }
@@ -425,7 +433,7 @@ section_db_rotation() { # KIND
     local kind="$1" target consumers _rest
     read -r target consumers _rest < <(db_bed_args "$kind")
     if ! db_bed_ready "$kind"; then
-        row rotation "rotate $target ($kind)" "-" "-" "compose up --wait" "-" "skipped: no $kind test image"
+        row rotation "rotate $target ($kind)" "-" "-" "compose up --wait" "-" "skipped: no $kind test image or bed"
         return
     fi
     local c="$OUT/bed-$kind/compose.yaml" p="secops-bench-$kind-$$"
@@ -445,13 +453,16 @@ section_db_downtime() { # KIND
     local kind="$1" target consumers db user database service var port
     read -r target consumers db user database service var port < <(db_bed_args "$kind")
     if ! db_bed_ready "$kind"; then
-        row downtime "during rotate $target ($kind)" "-" "-" "-" "-" "skipped: no $kind test image"
+        row downtime "during rotate $target ($kind)" "-" "-" "-" "-" "skipped: no $kind test image or bed"
         return
     fi
     local c="$OUT/bed-$kind/compose.yaml" p="secops-bench-$kind-$$" dir="$OUT/logs/downtime-$kind" host
     mkdir -p "$dir"
     for i in $(seq 1 "${DOWNTIME_RUNS:-3}"); do
-        db_compose "$kind" up -d --wait >/dev/null 2>&1
+        if ! db_compose "$kind" up -d --wait >/dev/null 2>&1; then
+            row downtime "rotate $target ($kind) #$i" "-" "-" "-" "-" "skipped: the bed was not healthy"
+            continue
+        fi
         host="$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' \
             "$(db_compose "$kind" ps -q "$db")" | awk '{print $1}')"
         local label="rotate $target ($kind) #$i" stop="$dir/stop" ready="$dir/ready" out="$dir/$i.json"
