@@ -3,6 +3,7 @@
 
 use sha1::{Digest, Sha1};
 
+use super::sql_account::literal;
 use crate::secret::Secret;
 
 /// The plugin whose rules hold a password hash.
@@ -73,11 +74,6 @@ pub fn with_rule(rules: &[AuthRule], add: &AuthRule) -> Vec<AuthRule> {
 pub fn without_rule(rules: &[AuthRule], drop: &AuthRule) -> Vec<AuthRule> {
     let out: Vec<AuthRule> = rules.iter().filter(|r| *r != drop).cloned().collect();
     if out.is_empty() { rules.to_vec() } else { out }
-}
-
-/// A single-quoted SQL string literal (quotes and backslashes escaped).
-fn literal(text: &str) -> String {
-    format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
 #[cfg(test)]

@@ -11,62 +11,19 @@ use mysql_async::prelude::Queryable;
 
 use super::auth_rule::NATIVE;
 use super::auth_rule::{AuthRule, with_rule, without_rule};
-use super::connection::{connect, describe, write_and_read};
+use super::connection::describe;
+use super::sql_account::SqlAccount;
 use crate::secret::Secret;
-use crate::stores::{Admin, CredentialStore, Probe, StoreAddress, StoreError};
+use crate::stores::{CredentialStore, Probe, StoreError};
 
 /// A MariaDB server and the account whose password rotates.
 #[derive(Debug)]
-pub struct MariaDbStore {
-    address: StoreAddress,
-    service: String,
-    user: String,
-    /// The database the test's temporary table goes in (the account may have no other).
-    database: Option<String>,
-    admin: Option<Admin>,
-}
+pub struct MariaDbStore(SqlAccount);
 
 impl MariaDbStore {
-    /// The store for account `user` on the server at `address`.
-    pub fn new(address: StoreAddress, service: &str, user: &str, database: Option<&str>) -> Self {
-        MariaDbStore {
-            address,
-            service: service.to_string(),
-            user: user.to_string(),
-            database: database.map(str::to_string),
-            admin: None,
-        }
-    }
-
-    /// Changes the password as `admin` (an account with `CREATE USER`) instead of as the user itself.
-    pub fn with_admin(mut self, admin: Admin) -> Self {
-        self.admin = Some(admin);
-        self
-    }
-
-    fn err(&self, action: &'static str) -> impl Fn(mysql_async::Error) -> StoreError + '_ {
-        move |err| StoreError { store: self.describe(), action, reason: describe(&err) }
-    }
-
-    async fn connect(&self, user: &str, password: &Secret, action: &'static str) -> Result<Conn, StoreError> {
-        connect(&self.address, user, password).await.map_err(|reason| StoreError {
-            store: self.describe(),
-            action,
-            reason,
-        })
-    }
-
-    /// A connection allowed to change the account: the admin's, else the user's with `first`, falling back to
-    /// `second` (a rollback does not know which of old and new is current).
-    async fn changer(&self, first: &Secret, second: Option<&Secret>, action: &'static str) -> Result<Conn, StoreError> {
-        if let Some(admin) = &self.admin {
-            return self.connect(&admin.user, &admin.password, action).await;
-        }
-        let password = match second {
-            Some(second) if self.probe(first).await == Probe::Rejected => second,
-            _ => first,
-        };
-        self.connect(&self.user, password, action).await
+    /// The store for `account`.
+    pub fn new(account: SqlAccount) -> Self {
+        MariaDbStore(account)
     }
 
     /// Every account row of the user, with its rules.
@@ -76,7 +33,7 @@ impl MariaDbStore {
         action: &'static str,
     ) -> Result<Vec<(String, Vec<AuthRule>)>, StoreError> {
         let rows: Vec<(String, String)> = conn
-            .exec("SELECT Host, Priv FROM mysql.global_priv WHERE User = ?", (self.user.as_str(),))
+            .exec("SELECT Host, Priv FROM mysql.global_priv WHERE User = ?", (self.0.user.as_str(),))
             .await
             .map_err(|err| StoreError {
                 store: self.describe(),
@@ -88,7 +45,7 @@ impl MariaDbStore {
                 ),
             })?;
         if rows.is_empty() {
-            return Err(StoreError { store: self.describe(), action, reason: format!("no account {}", self.user) });
+            return Err(StoreError { store: self.describe(), action, reason: format!("no account {}", self.0.user) });
         }
         rows.into_iter()
             .map(|(host, json)| {
@@ -110,13 +67,13 @@ impl MariaDbStore {
         action: &'static str,
         change: impl Fn(&[AuthRule]) -> Vec<AuthRule>,
     ) -> Result<(), StoreError> {
-        let mut conn = self.changer(first, second, action).await?;
+        let mut conn = self.0.changer(first, second, action).await?;
         let accounts = self.accounts(&mut conn, action).await?;
         for (host, rules) in accounts {
             let wanted = change(&rules);
             if wanted != rules {
-                let statement = AuthRule::alter_user(&self.user, &host, &wanted);
-                conn.query_drop(statement).await.map_err(self.err(action))?;
+                let statement = AuthRule::alter_user(&self.0.user, &host, &wanted);
+                conn.query_drop(statement).await.map_err(|e| self.0.fail(action)(describe(&e)))?;
             }
         }
         let _ = conn.disconnect().await;
@@ -126,7 +83,7 @@ impl MariaDbStore {
 
 impl CredentialStore for MariaDbStore {
     fn describe(&self) -> String {
-        format!("mariadb (service {}, {}, account {})", self.service, self.address, self.user)
+        self.0.describe()
     }
 
     fn dual_window(&self) -> bool {
@@ -134,7 +91,7 @@ impl CredentialStore for MariaDbStore {
     }
 
     async fn probe(&self, secret: &Secret) -> Probe {
-        super::connection::probe(&self.address, &self.user, secret).await
+        self.0.probe(secret).await
     }
 
     async fn set(&self, current: &Secret, new: &Secret) -> Result<(), StoreError> {
@@ -149,10 +106,7 @@ impl CredentialStore for MariaDbStore {
     }
 
     async fn test(&self, new: &Secret) -> Result<(), StoreError> {
-        let mut conn = self.connect(&self.user, new, "test (login)").await?;
-        let result = write_and_read(&mut conn, self.database.as_deref()).await;
-        let _ = conn.disconnect().await;
-        result.map_err(|(action, reason)| StoreError { store: self.describe(), action, reason })
+        self.0.test(new).await
     }
 
     async fn finish(&self, old: &Secret, new: &Secret) -> Result<(), StoreError> {

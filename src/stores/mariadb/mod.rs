@@ -5,8 +5,11 @@
 mod auth_rule;
 pub(super) mod connection;
 mod mariadb_store;
+mod sql_account;
 
+pub(super) use connection::describe;
 pub use mariadb_store::MariaDbStore;
+pub(super) use sql_account::{SqlAccount, literal};
 
 use futures_util::future::LocalBoxFuture;
 
@@ -117,15 +120,6 @@ impl Kind for MariaDb {
     }
 
     fn open<'a>(&'a self, request: OpenRequest) -> LocalBoxFuture<'a, Result<AnyStore, StoreError>> {
-        Box::pin(async move {
-            let OpenRequest { spec, address, admin, .. } = request;
-            let user = spec.user.as_deref().unwrap_or("root");
-            let mut store =
-                MariaDbStore::new(address, spec.service().unwrap_or("mariadb"), user, spec.database.as_deref());
-            if let Some(admin) = admin {
-                store = store.with_admin(admin);
-            }
-            Ok(AnyStore::new(store))
-        })
+        Box::pin(async move { Ok(AnyStore::new(MariaDbStore::new(SqlAccount::of(INFO.name, request)))) })
     }
 }

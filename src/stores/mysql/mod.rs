@@ -8,7 +8,7 @@ pub use mysql_store::MySqlStore;
 
 use futures_util::future::LocalBoxFuture;
 
-use super::mariadb::MariaDb;
+use super::mariadb::{MariaDb, SqlAccount};
 use super::{AnyStore, Kind, KindInfo, OpenRequest, Probe, StoreAddress, StoreError, StoreSpec};
 use crate::envfile::EnvDocument;
 use crate::project::{Project, SecretDecl, Service};
@@ -76,14 +76,6 @@ impl Kind for MySql {
     }
 
     fn open<'a>(&'a self, request: OpenRequest) -> LocalBoxFuture<'a, Result<AnyStore, StoreError>> {
-        Box::pin(async move {
-            let OpenRequest { spec, address, admin, .. } = request;
-            let user = spec.user.as_deref().unwrap_or("root");
-            let mut store = MySqlStore::new(address, spec.service().unwrap_or("mysql"), user, spec.database.as_deref());
-            if let Some(admin) = admin {
-                store = store.with_admin(admin);
-            }
-            Ok(AnyStore::new(store))
-        })
+        Box::pin(async move { Ok(AnyStore::new(MySqlStore::new(SqlAccount::of(INFO.name, request)))) })
     }
 }

@@ -10,86 +10,47 @@ use mysql_async::Conn;
 use mysql_async::prelude::Queryable;
 
 use crate::secret::Secret;
-use crate::stores::mariadb::connection::{connect, describe, write_and_read};
-use crate::stores::{Admin, CredentialStore, Probe, StoreAddress, StoreError};
+use crate::stores::mariadb::{SqlAccount, describe, literal};
+use crate::stores::{CredentialStore, Probe, StoreError};
 
 /// A MySQL server and the account whose password rotates.
 #[derive(Debug)]
-pub struct MySqlStore {
-    address: StoreAddress,
-    service: String,
-    user: String,
-    database: Option<String>,
-    admin: Option<Admin>,
-}
+pub struct MySqlStore(SqlAccount);
 
 impl MySqlStore {
-    /// The store for account `user` on the server at `address`.
-    pub fn new(address: StoreAddress, service: &str, user: &str, database: Option<&str>) -> Self {
-        MySqlStore {
-            address,
-            service: service.to_string(),
-            user: user.to_string(),
-            database: database.map(str::to_string),
-            admin: None,
-        }
-    }
-
-    /// Changes the password as `admin` instead of as the user itself.
-    pub fn with_admin(mut self, admin: Admin) -> Self {
-        self.admin = Some(admin);
-        self
-    }
-
-    fn fail(&self, action: &'static str) -> impl Fn(String) -> StoreError + '_ {
-        move |reason| StoreError { store: self.describe(), action, reason }
-    }
-
-    /// The admin's connection, else the user's with `first`, falling back to `second`.
-    async fn changer(&self, first: &Secret, second: Option<&Secret>, action: &'static str) -> Result<Conn, StoreError> {
-        if let Some(admin) = &self.admin {
-            return connect(&self.address, &admin.user, &admin.password).await.map_err(self.fail(action));
-        }
-        let password = match second {
-            Some(second) if self.probe(first).await == Probe::Rejected => second,
-            _ => first,
-        };
-        connect(&self.address, &self.user, password).await.map_err(self.fail(action))
+    /// The store for `account`.
+    pub fn new(account: SqlAccount) -> Self {
+        MySqlStore(account)
     }
 
     /// Runs `clause` (`IDENTIFIED BY ... RETAIN CURRENT PASSWORD`, `DISCARD OLD PASSWORD`) on every account row.
     async fn alter_all(&self, conn: &mut Conn, clauses: &[String], action: &'static str) -> Result<(), StoreError> {
         let hosts: Vec<String> = conn
-            .exec("SELECT Host FROM mysql.user WHERE User = ?", (self.user.as_str(),))
+            .exec("SELECT Host FROM mysql.user WHERE User = ?", (self.0.user.as_str(),))
             .await
             .map_err(|e| describe(&e))
             .map_err(|reason| {
-                self.fail(action)(format!(
+                self.0.fail(action)(format!(
                     "cannot list the account's hosts ({reason}): rotate as an account with CREATE USER and SELECT on \
                      mysql (--admin-user root, its password on stdin)"
                 ))
             })?;
         if hosts.is_empty() {
-            return Err(self.fail(action)(format!("no account {}", self.user)));
+            return Err(self.0.fail(action)(format!("no account {}", self.0.user)));
         }
         for host in hosts {
             for clause in clauses {
-                let statement = format!("ALTER USER {}@{} {clause}", literal(&self.user), literal(&host));
-                conn.query_drop(statement).await.map_err(|e| self.fail(action)(describe(&e)))?;
+                let statement = format!("ALTER USER {}@{} {clause}", literal(&self.0.user), literal(&host));
+                conn.query_drop(statement).await.map_err(|e| self.0.fail(action)(describe(&e)))?;
             }
         }
         Ok(())
     }
 }
 
-/// A single-quoted SQL string literal.
-fn literal(text: &str) -> String {
-    format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
-}
-
 impl CredentialStore for MySqlStore {
     fn describe(&self) -> String {
-        format!("mysql (service {}, {}, account {})", self.service, self.address, self.user)
+        self.0.describe()
     }
 
     fn dual_window(&self) -> bool {
@@ -97,11 +58,11 @@ impl CredentialStore for MySqlStore {
     }
 
     async fn probe(&self, secret: &Secret) -> Probe {
-        crate::stores::mariadb::connection::probe(&self.address, &self.user, secret).await
+        self.0.probe(secret).await
     }
 
     async fn set(&self, current: &Secret, new: &Secret) -> Result<(), StoreError> {
-        let mut conn = self.changer(current, None, "set").await?;
+        let mut conn = self.0.changer(current, None, "set").await?;
         let clause = format!("IDENTIFIED BY {} RETAIN CURRENT PASSWORD", literal(new.expose()));
         let result = self.alter_all(&mut conn, &[clause], "set").await;
         let _ = conn.disconnect().await;
@@ -109,21 +70,18 @@ impl CredentialStore for MySqlStore {
     }
 
     async fn test(&self, new: &Secret) -> Result<(), StoreError> {
-        let mut conn = connect(&self.address, &self.user, new).await.map_err(self.fail("test (login)"))?;
-        let result = write_and_read(&mut conn, self.database.as_deref()).await;
-        let _ = conn.disconnect().await;
-        result.map_err(|(action, reason)| StoreError { store: self.describe(), action, reason })
+        self.0.test(new).await
     }
 
     async fn finish(&self, _old: &Secret, new: &Secret) -> Result<(), StoreError> {
-        let mut conn = self.changer(new, None, "finish").await?;
+        let mut conn = self.0.changer(new, None, "finish").await?;
         let result = self.alter_all(&mut conn, &["DISCARD OLD PASSWORD".to_string()], "finish").await;
         let _ = conn.disconnect().await;
         result
     }
 
     async fn rollback(&self, old: &Secret, new: &Secret) -> Result<(), StoreError> {
-        let mut conn = self.changer(new, Some(old), "rollback").await?;
+        let mut conn = self.0.changer(new, Some(old), "rollback").await?;
         // The old password primary again, the new one (now secondary) discarded.
         let clauses = [format!("IDENTIFIED BY {}", literal(old.expose())), "DISCARD OLD PASSWORD".to_string()];
         let result = self.alter_all(&mut conn, &clauses, "rollback").await;
@@ -138,8 +96,13 @@ mod tests {
 
     #[tokio::test]
     async fn nothing_listening_fails_set_with_a_store_error_without_values() {
+        use crate::stores::{OpenRequest, StoreAddress, StoreSpec};
         let address = StoreAddress::Tcp { host: "127.0.0.1".into(), port: 1, via: "test".into() };
-        let store = MySqlStore::new(address, "db", "app", Some("app"));
+        let spec =
+            StoreSpec { kind: "mysql".into(), service: Some("db".into()), user: Some("app".into()), database: None };
+        let request =
+            OpenRequest { spec, address, locator: None, login: Secret::new("x"), admin: None, via_exec: None };
+        let store = MySqlStore::new(SqlAccount::of("mysql", request));
         let err = store.set(&Secret::new("old-value-123"), &Secret::new("new-value-456")).await.expect_err("fails");
         assert!(err.to_string().starts_with("mysql (service db"), "{err}");
         assert!(!err.to_string().contains("value-"), "{err}");
