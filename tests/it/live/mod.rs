@@ -3,6 +3,7 @@
 //! when `docker info` works) and need the local test images (tests/images/build.sh; no registry is used).
 //! `usage` holds the errors that need no engine; those always run.
 
+mod engine_mode;
 mod engine_proxy;
 mod exposure;
 mod faults;

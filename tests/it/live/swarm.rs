@@ -2,19 +2,16 @@
 //! runs, and drift of env and secret files against what the stack was deployed with.
 //!
 //! The swarm is started only when `docker info` shows none (and then always left, even when the test fails);
-//! an active swarm that is not ours is used as it is and only our stack is removed from it. Swarm tests take a
-//! process-wide lock, so two of them never init or leave under each other.
+//! an active swarm that is not ours is used as it is and only our stack is removed from it. A swarm test has the
+//! engine to itself (`engine_mode`): no compose test runs beside its init and leave.
 #![allow(clippy::print_stderr)]
 
 use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::stack::{OPT_IN, key, lossy, service};
 use crate::support::secops;
-
-static SWARM: Mutex<()> = Mutex::new(());
 
 const PASSWORD: &str = "swarm-redis-pw-3c9e1a7b5d2f4e60";
 const JWT: &str = "swarm-jwt-secret-8a1f5c3e9b7d2046";
@@ -24,7 +21,7 @@ struct SwarmGuard {
     started: bool,
     /// The gateway bridge existed before the swarm was started (leaving does not remove it).
     had_gateway: bool,
-    _lock: MutexGuard<'static, ()>,
+    _engine: super::engine_mode::Exclusive,
 }
 
 impl SwarmGuard {
@@ -33,7 +30,7 @@ impl SwarmGuard {
             crate::support::skip(&format!("set {OPT_IN}=1 to run tests against the Docker engine"));
             return None;
         }
-        let lock = SWARM.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let engine = super::engine_mode::exclusive();
         let state = docker(&["info", "--format", "{{.Swarm.LocalNodeState}}"]);
         let state = lossy(&state.stdout).trim().to_string();
         let had_gateway = docker(&["network", "inspect", "docker_gwbridge"]).status.success();
@@ -46,7 +43,7 @@ impl SwarmGuard {
             }
             other => panic!("swarm state {other:?}: neither active nor inactive"),
         };
-        Some(SwarmGuard { started, had_gateway, _lock: lock })
+        Some(SwarmGuard { started, had_gateway, _engine: engine })
     }
 }
 
