@@ -252,7 +252,8 @@ pub struct RotateArgs {
     /// A store (`redis`, `mongo`), `jwt`, or any env key.
     #[arg(value_name = "TARGET", required_unless_present_any = ["all", "resume", "rollback"])]
     pub target: Option<String>,
-    /// Rotate every declared or detected secret (redis, mongo, jwt and x-secops keys), one after the other.
+    /// Rotate every declared or detected secret (stores, jwt and x-secops keys): each changed up to its commit, then
+    /// every consumer recreated once, then each old value revoked.
     #[arg(long, conflicts_with_all = ["target", "resume", "rollback"])]
     pub all: bool,
     #[command(flatten)]
