@@ -114,9 +114,8 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
             // (the boundary comes before `recreate`), so none needs recreating back.
             let stopped = matches!(err, RotationError::Stopped { .. });
             if !stopped {
-                // The first line says what failed; the details (log lines) come once, in the error at the end.
-                let text = err.to_string();
-                self.progress.warn(&format!("{}; rolling back", text.lines().next().unwrap_or_default()));
+                // Why comes once, in the error at the end: the progress lines above show the failing step already.
+                self.progress.warn("the rotation failed: rolling back (the error follows once the rollback is done)");
             }
             if let Err(undo) = self.undo(&mut journal, started, !stopped).await {
                 return Err(RotationError::RollbackIncomplete {
@@ -125,7 +124,11 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
                     journal: Journal::path_in(&journal.plan.state_dir),
                 });
             }
-            return Err(err);
+            if stopped {
+                return Err(err);
+            }
+            let (key, kept) = (journal.plan.key.clone(), journal.old.fingerprint());
+            return Err(RotationError::RolledBack { key, kept, cause: Box::new(err) });
         }
         self.finish(&journal, started, "ok", journal.plan.recreate_order())
     }
