@@ -98,6 +98,9 @@ fn a_consumer_that_fails_with_the_new_value_rolls_everything_back() {
     let error = &stderr[stderr.find("docker-secops: error:").expect("an error")..];
     assert!(error.lines().count() > 1 && error.lines().all(|l| l.len() <= 200), "{error}");
     assert_eq!(error.matches("service brittle:").count(), 1, "{stderr}");
+    // What failed is said once in the whole run (not in a warning and again in the error), after what stays.
+    assert_eq!(stderr.matches("recreating the consumers failed").count(), 1, "{stderr}");
+    assert!(error.lines().next().is_some_and(|l| l.contains("rolled back") && l.contains("keeps")), "{error}");
     assert_eq!(stderr.matches("log lines:").count(), 1, "the log lines are said once: {stderr}");
     assert!(!stderr.contains("?  |"), "{stderr}");
     // The old value is back everywhere and logs in; the new one is gone.
