@@ -165,6 +165,7 @@ mod tests {
             host: "test".into(),
             operator: "test".into(),
             backups: Vec::new(),
+            batch_slot: None,
         }
     }
 

@@ -2,6 +2,7 @@
 
 mod edits;
 mod engine;
+mod engine_recovery;
 mod journal;
 mod lock;
 mod new_value;
@@ -15,7 +16,7 @@ mod step;
 mod target;
 mod target_hint;
 
-pub use engine::{Credentials, Engine, Outcome};
+pub use engine::{Credentials, Engine, Outcome, Rotation};
 pub use journal::{JOURNAL_FILE, Journal, JournalError};
 pub use lock::{LockError, LockHolder, RotationLock, hostname, now_rfc3339};
 pub use new_value::{NewValue, NewValueError};

@@ -53,9 +53,9 @@ pub enum RotationError {
     RollbackIncomplete { cause: String, error: Box<RotationError>, journal: PathBuf },
     /// A rotation that failed and was undone: what stays first, why it failed as the cause (printed once, after the
     /// rollback's progress lines, each of its lines on its own).
-    #[error("the rotation of {key} failed and was rolled back: {key} keeps {kept}")]
+    #[error("the rotation failed and was rolled back: {kept}")]
     RolledBack {
-        key: String,
+        /// `KEY keeps FINGERPRINT` of each rotation rolled back.
         kept: String,
         #[source]
         cause: Box<RotationError>,
@@ -91,7 +91,7 @@ mod tests {
         assert_eq!(
             causes,
             [
-                "the rotation of REDIS_PASSWORD failed and was rolled back: REDIS_PASSWORD keeps 29bd3a4a",
+                "the rotation failed and was rolled back: REDIS_PASSWORD keeps 29bd3a4a",
                 "recreating the consumers failed: service app: cannot reach the engine"
             ]
         );

@@ -9,7 +9,7 @@ mod connection;
 
 use futures_util::future::LocalBoxFuture;
 
-use super::{AnyStore, Kind, OpenRequest, Probe, StoreAddress, StoreError, StoreSpec};
+use super::{AnyStore, Kind, KindInfo, OpenRequest, Probe, StoreAddress, StoreError, StoreSpec};
 use crate::envfile::EnvDocument;
 use crate::project::{Origin, Project, SecretDecl, Service};
 use crate::secret::Secret;
@@ -31,25 +31,19 @@ fn feeding(service: &Service, var: &str) -> Option<String> {
     })
 }
 
+/// MariaDB's names, images, port and user variables.
+const INFO: KindInfo = KindInfo {
+    name: "mariadb",
+    families: &["mariadb"],
+    schemes: &["mariadb"],
+    default_port: 3306,
+    user_keys: USERS,
+    ..KindInfo::NONE
+};
+
 impl Kind for MariaDb {
-    fn name(&self) -> &'static str {
-        "mariadb"
-    }
-
-    fn families(&self) -> &'static [&'static str] {
-        &["mariadb"]
-    }
-
-    fn schemes(&self) -> &'static [&'static str] {
-        &["mariadb"]
-    }
-
-    fn default_port(&self) -> u16 {
-        3306
-    }
-
-    fn user_keys(&self) -> &'static [&'static str] {
-        USERS
+    fn info(&self) -> &'static KindInfo {
+        &INFO
     }
 
     /// The key feeding the application account's password when the image creates one, else root's.
@@ -70,7 +64,7 @@ impl Kind for MariaDb {
             (!root).then(|| store.and_then(|s| USERS.iter().find_map(|u| s.env(u)?.value.clone()))).flatten()
         });
         StoreSpec {
-            kind: self.name().to_string(),
+            kind: INFO.name.to_string(),
             service,
             user: Some(user.unwrap_or_else(|| "root".into())),
             database: None,

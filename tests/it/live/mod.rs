@@ -12,6 +12,7 @@ mod postgres;
 mod recreate;
 mod redis_store;
 mod rotate;
+mod rotate_all;
 mod secrets;
 mod stack;
 mod status;
