@@ -301,3 +301,27 @@ fn rotate_prints_a_progress_line_per_service_as_it_is_removed_created_and_health
     let step = stderr.find("ok recreate").expect("recreate step line");
     assert!(healthy < step, "{stderr}");
 }
+
+#[test]
+fn rotate_by_project_name_from_another_directory_reads_the_compose_labels() {
+    let Some(stack) = up("rotate_other_dir", &[]) else { return };
+    let (app, worker) = (id(&stack, "app"), id(&stack, "worker"));
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let out = crate::support::secops(elsewhere.path())
+        .args(["rotate", "redis", "--yes", "--timeout", "30", "-p", &stack.project])
+        .output()
+        .expect("docker-secops runs");
+    assert_eq!(out.status.code(), Some(0), "stdout {} stderr {}", lossy(&out.stdout), lossy(&out.stderr));
+    // The env file the labels point at got the new value, and both files' consumers (rotate.yaml's worker too)
+    // were recreated onto it.
+    let new = env_value(&stack, "REDIS_PASSWORD");
+    assert_ne!(new, ORIGINAL);
+    assert_eq!(stack.redis_cli(&new, "ping"), "PONG");
+    assert_ne!(id(&stack, "app"), app);
+    assert_ne!(id(&stack, "worker"), worker);
+    // The state lives in the project's own directory, not in the one the command ran from.
+    assert!(stack.dir().join(".secops/audit.jsonl").exists());
+    assert!(!elsewhere.path().join(".secops").exists());
+    let (code, status) = stack.status_json(&FILES);
+    assert_eq!(code, Some(0), "{status:#}");
+}
