@@ -83,8 +83,7 @@ mod tests {
     #[test]
     fn a_rolled_back_rotation_says_what_stays_then_why_each_once() {
         let err = RotationError::RolledBack {
-            key: "REDIS_PASSWORD".into(),
-            kept: "29bd3a4a".into(),
+            kept: "REDIS_PASSWORD keeps 29bd3a4a".into(),
             cause: Box::new(recreate_failed()),
         };
         let causes = crate::error_chain::causes(&err);
