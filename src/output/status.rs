@@ -27,7 +27,7 @@ fn status_text(report: &StatusReport, console: &Console) -> String {
     let widths = Widths::of(report);
     for service in &report.services {
         text.push('\n');
-        text.push_str(&service_line(console, service, &widths));
+        text.push_str(&service_line(console, &report.project, service, &widths));
         for key in &service.keys {
             text.push_str(&key_line(console, service, key, widths.key));
         }
@@ -56,7 +56,7 @@ impl Widths {
         let max = |f: &dyn Fn(&ServiceStatus) -> usize| report.services.iter().map(f).max().unwrap_or(0);
         Widths {
             service: max(&|s| s.service.chars().count()),
-            container: max(&|s| s.container.as_ref().map_or(0, |c| sanitize(&c.name).chars().count())),
+            container: max(&|s| container_name(&report.project, s).chars().count()),
             state: max(&|s| s.container.as_ref().map_or(0, |c| state_text(c).chars().count())),
             key: max(&|s| s.keys.iter().map(|k| k.label().chars().count()).max().unwrap_or(0)),
         }
@@ -93,7 +93,14 @@ fn state_text(c: &ContainerInfo) -> String {
     format!("{state}{health}")
 }
 
-fn service_line(console: &Console, service: &ServiceStatus, widths: &Widths) -> String {
+/// The container's name when it says more than compose's default `PROJECT-SERVICE-1` (a `container_name`, a
+/// replica): the default is left out so that a service line fits in 100 columns; the short ID identifies it.
+fn container_name(project: &str, service: &ServiceStatus) -> String {
+    let Some(c) = &service.container else { return String::new() };
+    if c.name == format!("{project}-{}-1", service.service) { String::new() } else { sanitize(&c.name) }
+}
+
+fn service_line(console: &Console, project: &str, service: &ServiceStatus, widths: &Widths) -> String {
     let name = console.bold(&format!("{:<width$}", service.service, width = widths.service));
     let indent = widths.service + 2;
     let Some(c) = &service.container else {
@@ -113,7 +120,7 @@ fn service_line(console: &Console, service: &ServiceStatus, widths: &Widths) -> 
         &[
             name,
             state,
-            format!("{:<width$}", sanitize(&c.name), width = widths.container),
+            format!("{:<width$}", container_name(project, service), width = widths.container),
             c.short_id().to_string(),
             created,
             console.dim(&sanitize(&c.image)),
@@ -291,7 +298,7 @@ mod tests {
                     service: "checkout-api".into(),
                     image: None,
                     container: Some(container(
-                        "customer-portal-production-checkout-api-1",
+                        "checkout-api-blue",
                         "registry.internal.example.com/platform/checkout-api:2026.01.15-build.4411",
                         "running",
                     )),
@@ -355,7 +362,10 @@ mod tests {
         assert_eq!(services.len(), 2, "{text}");
         let column = |line: &str, word: &str| line.find(word).unwrap_or_else(|| panic!("{word} in {line}"));
         assert_eq!(column(services[0], "running"), column(services[1], "running"), "{text}");
-        assert_eq!(column(services[0], "customer-portal"), column(services[1], "customer-portal"), "{text}");
+        assert_eq!(column(services[0], "0123456789ab"), column(services[1], "0123456789ab"), "{text}");
+        // A `container_name` is shown; compose's default name (PROJECT-SERVICE-1) is not: the ID identifies it.
+        assert!(services[0].contains("checkout-api-blue"), "{text}");
+        assert!(!text.contains("customer-portal-production-session-cache-redis-1"), "{text}");
         // Key lines: the fingerprint column is the same for every key of the report, and a wrapped key line
         // continues under it.
         let fingerprints: Vec<usize> = text.lines().filter_map(|l| l.find("3fa9c2d1")).collect();
