@@ -19,6 +19,10 @@ use crate::secret::Secret;
 
 /// Plans, confirms, and runs (or resumes, or rolls back) a rotation.
 pub fn run(mut args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
+    if let (Some(stack), None) = (&args.stack, &args.project.project_name) {
+        // A stack's objects are named after it, as a compose project's are after the project.
+        args.project.project_name = Some(stack.clone());
+    }
     let runtime = engine::runtime()?;
     let scope = scope(&mut args, global, &runtime)?;
     if let Some(recipient) = &args.archive_recipient {
@@ -121,6 +125,8 @@ fn options(args: &RotateArgs, global: &GlobalFlags, scope: &RotateScope) -> Rota
         admin_user: args.admin_user.clone(),
         store_uris: args.store_uri.clone(),
         timeout: args.timeout,
+        stack: args.stack.clone(),
+        project_options: super::project_options(&args.project).ok(),
         operator: super::operator::operator(args.operator.as_deref()),
         global: global.clone(),
         compose_flags: engine::compose_flags(&args.project),
@@ -167,7 +173,8 @@ fn scope(args: &mut RotateArgs, global: &GlobalFlags, runtime: &tokio::runtime::
         {
             Ok(RotateScope::Offline(args.project.env_files[0].clone()))
         }
-        Err(ProjectError::NoComposeFile { .. }) if args.project.project_name.is_some() => {
+        // A swarm stack's containers carry no compose labels: only a compose project is looked up by them.
+        Err(ProjectError::NoComposeFile { .. }) if args.project.project_name.is_some() && args.stack.is_none() => {
             let project = runtime.block_on(async {
                 let client = engine::connect(global).await?;
                 engine::load_project_or_labels(&mut args.project, &client).await

@@ -2,6 +2,7 @@
 //! of services (`recreate`), and the
 //! rotations run against it (`rotate`). Uses `docker/` for the engine and compose, `stores/` for the logins.
 
+mod deployment_recreator;
 mod drift;
 mod env_mismatch;
 mod key_status;
@@ -19,10 +20,12 @@ mod rotate_options;
 mod rotate_run;
 mod service_recreator;
 mod service_status;
+mod stack_recreator;
 mod status_options;
 mod status_report;
 mod store_target;
 
+pub use deployment_recreator::DeploymentRecreator;
 pub use drift::{Drift, value_file, value_line};
 pub use env_mismatch::EnvMismatch;
 pub use key_status::KeyStatus;
@@ -40,6 +43,7 @@ pub use rotate_options::{RotateIo, RotateOptions, RotateScope};
 pub use rotate_run::{RotateResult, all_targets, journals, plan, plan_all, recover, recovery_plans, rotate};
 pub use service_recreator::{LOG_LINES, ServiceRecreator};
 pub use service_status::ServiceStatus;
+pub use stack_recreator::StackRecreator;
 pub use status_options::StatusOptions;
 pub use status_report::StatusReport;
 pub use store_target::StoreTarget;

@@ -16,6 +16,8 @@ pub enum RecreateFailure {
     SameContainer,
     /// The new container does not carry the env files' values.
     EnvMismatch(Vec<EnvMismatch>),
+    /// A Swarm service's rolling update did not complete: paused, rolled back, or still running at the timeout.
+    UpdateFailed(String),
 }
 
 impl fmt::Display for RecreateFailure {
@@ -24,6 +26,7 @@ impl fmt::Display for RecreateFailure {
             RecreateFailure::NoContainer => f.write_str("no container after `up`"),
             RecreateFailure::NotReady(readiness) => write!(f, "did not come up: {readiness}"),
             RecreateFailure::SameContainer => f.write_str("the container was not replaced (same ID)"),
+            RecreateFailure::UpdateFailed(why) => write!(f, "the rolling update did not complete: {why}"),
             RecreateFailure::EnvMismatch(keys) => {
                 let keys: Vec<String> = keys
                     .iter()

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use super::{RecreateEvent, RotateOptions, RotateScope, ServiceRecreator};
+use super::{DeploymentRecreator, RecreateEvent, RotateOptions, RotateScope, ServiceRecreator, StackRecreator};
 use crate::docker::{ComposeRunner, ContainerInfo, DockerClient, ORIGINAL_CLI_ENV};
 use crate::plugin::DockerEndpoint;
 use crate::project::Project;
@@ -38,6 +38,18 @@ impl<'a> RotateDeployment<'a> {
         };
         let mut needs_engine = false;
         let mut needs_compose = false;
+        if let (Some(stack), Some(plan)) = (&options.stack, plans.iter().find(|p| p.edits_secret_files())) {
+            // A Swarm secret object cannot change: its tasks would keep the old value after the files moved on,
+            // and lose their login at the revocation. Refused before anything changes.
+            let files = plan.edits.iter().filter(|e| e.whole_file()).map(|e| e.key.as_str()).collect::<Vec<_>>();
+            bail!(
+                "rotating {} on stack {stack} would rewrite compose secret {}, which the stack holds as an \
+                 immutable Swarm secret object: not supported yet (a new versioned object per rotation). \
+                 Nothing was changed",
+                plan.key,
+                files.join(", ")
+            );
+        }
         for plan in plans {
             needs_compose |= !plan.recreate_order().is_empty();
             needs_engine |= plan.store.external() && store_uri(options, &plan.store)?.is_none();
@@ -48,7 +60,7 @@ impl<'a> RotateDeployment<'a> {
         let endpoint =
             DockerEndpoint::resolve(&options.global).context("cannot work out which Docker engine to use")?;
         let client = DockerClient::connect(&endpoint).await?;
-        let compose = match needs_compose {
+        let compose = match needs_compose && options.stack.is_none() {
             true => Some(
                 ComposeRunner::detect(&options.global, &options.compose_flags)
                     .await?
@@ -64,17 +76,27 @@ impl<'a> RotateDeployment<'a> {
         &self,
         secrets: impl IntoIterator<Item = Secret>,
         progress: fn(&str, RecreateEvent),
-    ) -> AnyRecreator<ServiceRecreator<'_>> {
-        match (&self.client, &self.compose, self.project) {
-            (Some(client), Some(compose), Some(project)) if !self.options.plan.no_recreate => {
-                AnyRecreator::Real(ServiceRecreator {
+    ) -> AnyRecreator<DeploymentRecreator<'_>> {
+        match (&self.client, &self.compose, self.project, &self.options.stack) {
+            (Some(client), _, Some(project), Some(stack)) if !self.options.plan.no_recreate => {
+                AnyRecreator::Real(DeploymentRecreator::Stack(StackRecreator {
+                    client,
+                    project,
+                    reload: self.options.project_options.as_ref(),
+                    stack,
+                    timeout: Duration::from_secs(self.options.timeout),
+                    progress,
+                }))
+            }
+            (Some(client), Some(compose), Some(project), None) if !self.options.plan.no_recreate => {
+                AnyRecreator::Real(DeploymentRecreator::Compose(ServiceRecreator {
                     client,
                     compose,
                     project,
                     timeout: Duration::from_secs(self.options.timeout),
                     redactor: self.options.redactor.clone().with(secrets),
                     progress,
-                })
+                }))
             }
             _ => AnyRecreator::None,
         }
@@ -150,6 +172,7 @@ impl<'a> RotateDeployment<'a> {
             project: project.name.clone(),
             service: service.to_string(),
             kind: spec.store_kind(),
+            stack: self.options.stack.is_some(),
         }))
     }
 
@@ -161,7 +184,14 @@ impl<'a> RotateDeployment<'a> {
         let (Some(client), Some(project), Some(service)) = (&self.client, self.project, spec.service()) else {
             bail!("--via-exec needs the store's service running in a compose project");
         };
-        let containers = client.service_containers(&project.name, service).await?;
+        let containers = match self.options.stack {
+            Some(_) => {
+                let mut all = client.stack_containers(&project.name).await?;
+                all.retain(|c| c.service == service);
+                all
+            }
+            None => client.service_containers(&project.name, service).await?,
+        };
         let Some(container) = ContainerInfo::representative(&containers).filter(|c| c.is_running()) else {
             bail!("--via-exec: service {service} has no running container");
         };

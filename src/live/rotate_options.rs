@@ -28,6 +28,11 @@ pub struct RotateOptions {
     pub store_uris: Vec<String>,
     /// Seconds each recreated service may take to become healthy.
     pub timeout: u64,
+    /// `--stack`: the deployment is this Swarm stack (rolling updates of its services), not compose containers.
+    pub stack: Option<String>,
+    /// How the project was loaded, to read it again once the files hold the new values (a stack takes its
+    /// consumers' env from the files through docker-secops, as compose does when it recreates).
+    pub project_options: Option<crate::project::ProjectOptions>,
     /// Who rotates, for the audit log.
     pub operator: String,
     /// Docker's global flags and the user's compose flags, passed on unchanged.

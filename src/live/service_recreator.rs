@@ -29,12 +29,7 @@ impl ServiceRecreator<'_> {
     /// compose failures are errors; a service that does not come up or does not carry the right values is an
     /// outcome with a failure and its last log lines.
     pub async fn recreate(&self, service: &Service) -> Result<RecreateOutcome, RecreateError> {
-        let expect: Vec<(String, Secret)> = service
-            .environment
-            .iter()
-            .filter_map(|var| var.value.as_ref().map(|v| (var.key.clone(), Secret::new(v.as_str()))))
-            .collect();
-        self.recreate_expecting(service, &expect, true).await
+        self.recreate_expecting(service, &env_values(service), true).await
     }
 
     /// Recreates `service` and checks that the new container holds each `(key, value)` of `expect`; a key the
@@ -91,16 +86,7 @@ impl ServiceRecreator<'_> {
         started: Instant,
     ) -> Result<RecreateOutcome, RecreateError> {
         let name = service.name.clone();
-        let mut outcome = RecreateOutcome {
-            service: name.clone(),
-            old_ids,
-            new: None,
-            elapsed: Duration::ZERO,
-            readiness: None,
-            failure: None,
-            logs: Vec::new(),
-            health_output: None,
-        };
+        let mut outcome = RecreateOutcome::begun(&name, old_ids);
         let created = self.client.service_containers(&self.project.name, &name).await?;
         let Some(fresh) = created.iter().find(|c| !outcome.old_ids.contains(&c.id)).or(created.first()) else {
             outcome.failure = Some(RecreateFailure::NoContainer);
@@ -134,6 +120,15 @@ impl ServiceRecreator<'_> {
     }
 }
 
+/// Every `(key, value)` the files give `service`'s environment: what a new container of it must carry.
+pub(super) fn env_values(service: &Service) -> Vec<(String, Secret)> {
+    service
+        .environment
+        .iter()
+        .filter_map(|var| var.value.as_ref().map(|v| (var.key.clone(), Secret::new(v.as_str()))))
+        .collect()
+}
+
 /// Splits `services` (in dependency order) into consecutive batches that can be recreated together: a service
 /// joins the current batch unless it depends on a member or a member depends on it.
 pub fn batches<'s>(services: &[&'s Service]) -> Vec<Vec<&'s Service>> {
@@ -151,7 +146,11 @@ pub fn batches<'s>(services: &[&'s Service]) -> Vec<Vec<&'s Service>> {
 }
 
 /// The expected keys the container lacks (when `require_all`) or holds with another value.
-fn mismatches(expect: &[(String, Secret)], require_all: bool, container: &ContainerInfo) -> Vec<EnvMismatch> {
+pub(super) fn mismatches(
+    expect: &[(String, Secret)],
+    require_all: bool,
+    container: &ContainerInfo,
+) -> Vec<EnvMismatch> {
     expect
         .iter()
         .filter_map(|(key, expected)| {

@@ -32,9 +32,9 @@ impl StoreTarget {
                 targets.push(StoreTarget {
                     kind,
                     store_service: service.name.clone(),
-                    key,
-                    user_keys: kind.info().user_keys.iter().map(|k| k.to_string()).collect(),
+                    user_keys: kind.login_user_keys(&key).iter().map(|k| k.to_string()).collect(),
                     auth_db: kind.info().default_database.map(str::to_string),
+                    key,
                 });
             }
         }

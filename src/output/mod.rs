@@ -16,6 +16,7 @@ mod recreate;
 mod rotation;
 mod sanitize;
 mod sarif;
+mod stack_lines;
 mod status;
 mod status_json;
 mod timestamp;
@@ -37,5 +38,6 @@ pub use rotation::{
 };
 pub use sanitize::sanitize;
 pub use sarif::{SARIF_SCHEMA, check_sarif, sarif_log};
+pub use stack_lines::stack_lines;
 pub use status::status;
 pub use status_json::{ContainerJson, KeyJson, ProbeJson, ServiceJson, StatusJson};

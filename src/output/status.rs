@@ -28,6 +28,9 @@ fn status_text(report: &StatusReport, console: &Console) -> String {
     for service in &report.services {
         text.push('\n');
         text.push_str(&service_line(console, &report.project, service, &widths));
+        if let Some(swarm) = &service.swarm {
+            text.push_str(&super::stack_lines(console, swarm));
+        }
         for key in &service.keys {
             text.push_str(&key_line(console, service, key, widths.key));
         }
@@ -75,7 +78,19 @@ fn recreate_advice(report: &StatusReport) -> Option<String> {
         })
         .map(|s| s.service.as_str())
         .collect();
-    (!services.is_empty()).then(|| format!("run docker secops recreate {}\n", services.join(" ")))
+    if services.is_empty() {
+        return None;
+    }
+    if report.services.iter().any(|s| s.in_stack) {
+        // A stack takes its env and secrets from the files at deploy time; a secret object cannot change, so a
+        // changed secret file needs a new versioned `name:` first.
+        return Some(format!(
+            "redeploy to apply the files to {}: docker stack deploy -c FILE {} (a changed secret needs a new name: first)\n",
+            services.join(" "),
+            report.project
+        ));
+    }
+    Some(format!("run docker secops recreate {}\n", services.join(" ")))
 }
 
 /// `running, healthy`, `exited (0)`, ...: the engine state and the health, uncoloured.

@@ -224,8 +224,10 @@ impl<R: Recreator, P: Progress> Engine<'_, R, P> {
             let t = Instant::now();
             // A new secret never lands in a file others can read (the offline form's file is often 0644). A commit
             // that fails puts the modes back with the bytes: a failed rotation leaves the disk as it found it.
+            // A secret file keeps its mode: the containers it is bind-mounted into read it as its mode allows
+            // (`check` warns about a readable one, with the advice that fits a bind mount).
             let mut tightened = Vec::new();
-            for file in edits::files_of(journal) {
+            for file in edits::files_of(journal).into_iter().filter(|f| !edits::is_secret_file(journal, f)) {
                 match make_private(&file) {
                     Ok(Some(Tightened { before, after })) => {
                         self.progress.warn(&format!(

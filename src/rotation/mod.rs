@@ -12,6 +12,8 @@ mod progress;
 mod recovery_plan;
 mod recreator;
 mod rotation_error;
+#[cfg(test)]
+mod secret_edit_tests;
 mod step;
 mod target;
 mod target_hint;
@@ -20,7 +22,7 @@ pub use engine::{Credentials, Engine, Outcome, Rotation};
 pub use journal::{JOURNAL_FILE, Journal, JournalError};
 pub use lock::{LockError, LockHolder, RotationLock, hostname, now_rfc3339};
 pub use new_value::{NewValue, NewValueError};
-pub use plan::{EnvEdit, RotationPlan};
+pub use plan::{EditKind, FileEdit, RotationPlan};
 pub use planner::{PlanError, PlanOptions, Planned, kind_of, plan_offline, plan_project};
 pub use progress::Progress;
 pub use recovery_plan::{Recovery, RecoveryPlan};

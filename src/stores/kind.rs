@@ -29,6 +29,13 @@ pub trait Kind: Sync {
         password_key.into_iter().collect()
     }
 
+    /// Keys that may hold the user name of the login `key` is the password of (what `status` probes as); the
+    /// kind's user keys unless the key belongs to a fixed account (MariaDB's root password: empty, the default).
+    fn login_user_keys(&self, key: &str) -> &'static [&'static str] {
+        let _ = key;
+        self.info().user_keys
+    }
+
     /// The plan's store for the secret `decl` held by store service `service` (declared or found by image).
     fn spec(&self, project: &Project, docs: &[EnvDocument], decl: &SecretDecl, service: Option<String>) -> StoreSpec;
 

@@ -26,6 +26,7 @@ pub use credential_store::{CredentialStore, StoreError};
 pub use env::EnvOnly;
 pub use kind::Kind;
 pub use kind_info::KindInfo;
+pub use mariadb::MariaDbStore;
 pub use mongo::MongoStore;
 pub use open_request::{Admin, ContainerExec, OpenRequest};
 pub use postgres::{PostgresStore, ViaExec};

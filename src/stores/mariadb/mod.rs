@@ -1,11 +1,12 @@
-//! MariaDB as a store kind, for `status` only so far: the live login probe of the account the image creates from
-//! `MARIADB_USER`/`MARIADB_PASSWORD` (or root from `MARIADB_ROOT_PASSWORD`; `MYSQL_*` twins too).
-//!
-//! Rotation is not implemented yet: `open` refuses before anything changes, so a MariaDB password is never rotated
-//! in the env files alone (the image applies it only to an empty data directory). The planned `set` is the dual
-//! window `ALTER USER u@h IDENTIFIED VIA mysql_native_password USING '*OLD' OR mysql_native_password USING '*NEW'`.
+//! MariaDB as a store kind: the account the image creates from `MARIADB_USER`/`MARIADB_PASSWORD` (or root from
+//! `MARIADB_ROOT_PASSWORD`; `MYSQL_*` twins too), rotated with a dual window of two `mysql_native_password`
+//! rules (`ALTER USER u@h IDENTIFIED VIA mysql_native_password USING '*OLD' OR ... USING '*NEW'`).
 
+mod auth_rule;
 mod connection;
+mod mariadb_store;
+
+pub use mariadb_store::MariaDbStore;
 
 use futures_util::future::LocalBoxFuture;
 
@@ -18,6 +19,7 @@ use crate::secret::Secret;
 const APP_PASSWORDS: &[&str] = &["MARIADB_PASSWORD", "MYSQL_PASSWORD"];
 const ROOT_PASSWORDS: &[&str] = &["MARIADB_ROOT_PASSWORD", "MYSQL_ROOT_PASSWORD"];
 const USERS: &[&str] = &["MARIADB_USER", "MYSQL_USER"];
+const DATABASES: &[&str] = &["MARIADB_DATABASE", "MYSQL_DATABASE"];
 
 /// The MariaDB store kind.
 pub struct MariaDb;
@@ -57,17 +59,34 @@ impl Kind for MariaDb {
         vars.iter().find_map(|v| feeding(service, v))
     }
 
+    fn login_keys(&self, service: &Service, password_key: Option<String>) -> Vec<String> {
+        // The application account's key and root's: both log in, and a rotation of either leaves the server's
+        // own (init-only) variable stale, which only a login tells apart from a real drift.
+        let mut keys: Vec<String> = password_key.into_iter().collect();
+        keys.extend(ROOT_PASSWORDS.iter().find_map(|v| feeding(service, v)).filter(|k| !keys.contains(k)));
+        keys
+    }
+
+    fn login_user_keys(&self, key: &str) -> &'static [&'static str] {
+        match ROOT_PASSWORDS.contains(&key) {
+            true => &[],
+            false => USERS,
+        }
+    }
+
     fn spec(&self, project: &Project, _docs: &[EnvDocument], decl: &SecretDecl, service: Option<String>) -> StoreSpec {
         let store = service.as_deref().and_then(|s| project.service(s));
         let root = store.is_some_and(|s| ROOT_PASSWORDS.iter().any(|v| feeding(s, v).as_deref() == Some(&decl.key)));
         let user = decl.user.clone().or_else(|| {
             (!root).then(|| store.and_then(|s| USERS.iter().find_map(|u| s.env(u)?.value.clone()))).flatten()
         });
+        let database =
+            decl.auth_db.clone().or_else(|| store.and_then(|s| DATABASES.iter().find_map(|d| s.env(d)?.value.clone())));
         StoreSpec {
             kind: INFO.name.to_string(),
             service,
             user: Some(user.unwrap_or_else(|| "root".into())),
-            database: None,
+            database: database.filter(|d| !d.is_empty()),
         }
     }
 
@@ -77,7 +96,8 @@ impl Kind for MariaDb {
 
     fn summary(&self, spec: &StoreSpec) -> String {
         format!(
-            "mariadb (service {}, account {}: rotation not supported yet, refused before anything changes)",
+            "mariadb (service {}, account {}, every host: ALTER USER with both passwords' hashes, a dual window; \
+             the old hash is dropped once the consumers run the new value; other authentication rules are kept)",
             spec.service().unwrap_or("?"),
             spec.user.as_deref().unwrap_or("root")
         )
@@ -94,14 +114,14 @@ impl Kind for MariaDb {
 
     fn open<'a>(&'a self, request: OpenRequest) -> LocalBoxFuture<'a, Result<AnyStore, StoreError>> {
         Box::pin(async move {
-            Err(StoreError {
-                store: format!("mariadb (service {})", request.spec.service().unwrap_or("mariadb")),
-                action: "open",
-                reason: "rotating MariaDB passwords is not supported yet; the image applies the env file's value \
-                         only to an empty data directory, so change it in the database (ALTER USER) and then in \
-                         the env file"
-                    .to_string(),
-            })
+            let OpenRequest { spec, address, admin, .. } = request;
+            let user = spec.user.as_deref().unwrap_or("root");
+            let mut store =
+                MariaDbStore::new(address, spec.service().unwrap_or("mariadb"), user, spec.database.as_deref());
+            if let Some(admin) = admin {
+                store = store.with_admin(admin);
+            }
+            Ok(AnyStore::new(store))
         })
     }
 }
