@@ -318,6 +318,8 @@ mod tests {
                         "running",
                     )),
                     replicas: 3,
+                    in_stack: false,
+                    swarm: None,
                     keys: vec![
                         key("SESSION_CACHE_REDIS_PASSWORD", stale.clone(), Some(Probe::Ok)),
                         key("CHECKOUT_DATABASE_PASSWORD", Drift::InSync, Some(Probe::Unreachable("timed out".into()))),
@@ -332,6 +334,8 @@ mod tests {
                         "running",
                     )),
                     replicas: 1,
+                    in_stack: false,
+                    swarm: None,
                     keys: vec![key("REDIS_PASSWORD", stale, Some(Probe::Rejected))],
                 },
                 ServiceStatus {
@@ -339,6 +343,8 @@ mod tests {
                     image: Some("registry.internal.example.com/platform/worker:1".into()),
                     container: None,
                     replicas: 0,
+                    in_stack: false,
+                    swarm: None,
                     keys: vec![key("SESSION_CACHE_REDIS_PASSWORD", Drift::Missing, None)],
                 },
             ],
