@@ -35,12 +35,6 @@ pub fn compose_flags(args: &ProjectArgs) -> ComposeProjectFlags {
     }
 }
 
-/// Loads the compose project the flags select.
-pub fn load_project(args: &ProjectArgs) -> Result<Project> {
-    let options = super::project_options(args)?;
-    Project::load(&options).context("cannot load the compose project")
-}
-
 /// Loads the compose project the flags select; when no compose file is found but `-p NAME` names a project with
 /// containers, from the directory and files their compose labels name, as `docker compose -p NAME ps` finds it.
 /// `args` then gains those files and that directory, so that `docker compose` calls made later agree.

@@ -22,14 +22,15 @@ pub fn run(mut args: RecreateArgs, global: &GlobalFlags) -> Result<Exit> {
     if let (Some(stack), None) = (&args.stack, &args.project.project_name) {
         args.project.project_name = Some(stack.clone());
     }
-    let project = engine::load_project(&args.project)?;
-    let plan = RecreatePlan::new(&project, &args.services, args.with_dependents)?;
     let json = args.format == FormatArg::Json;
-    let flags = engine::compose_flags(&args.project);
-    let mut report = RecreateReport::new(&project.name, json).aligned_to(&plan.services);
     let mut stopped = None;
-    engine::runtime()?.block_on(async {
+    let report = engine::runtime()?.block_on(async {
         let client = engine::connect(global).await?;
+        // `-p NAME` from another directory: the containers' compose labels name the files.
+        let project = engine::load_project_or_labels(&mut args.project, &client).await?;
+        let plan = RecreatePlan::new(&project, &args.services, args.with_dependents)?;
+        let flags = engine::compose_flags(&args.project);
+        let mut report = RecreateReport::new(&project.name, json).aligned_to(&plan.services);
         // Values the old containers hold are secrets too: hide them in logs as well as the project's own.
         let running = client.project_containers(&project.name).await?;
         if !args.force {
@@ -85,7 +86,7 @@ pub fn run(mut args: RecreateArgs, global: &GlobalFlags) -> Result<Exit> {
                 break;
             }
         }
-        anyhow::Ok(())
+        anyhow::Ok(report)
     })?;
     report.finish()?;
     Ok(match stopped {

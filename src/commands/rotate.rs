@@ -23,13 +23,14 @@ pub fn run(mut args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
         // A stack's objects are named after it, as a compose project's are after the project.
         args.project.project_name = Some(stack.clone());
     }
-    let scope = scope(&args)?;
+    let runtime = engine::runtime()?;
+    let scope = scope(&mut args, global, &runtime)?;
     if let Some(recipient) = &args.archive_recipient {
         crate::audit::parse_recipient(recipient)?;
     }
+    // After `scope`: `-p NAME` from another directory has gained the files its containers name.
     let options = options(&args, global, &scope);
     let json = args.format == FormatArg::Json;
-    let runtime = engine::runtime()?;
     let progress = StepPrinter::new();
     if args.resume || args.rollback {
         let recovery = if args.rollback { Recovery::Rollback } else { Recovery::Resume };
@@ -161,8 +162,9 @@ fn stopped(err: anyhow::Error, interrupt: &Interrupt, what: &str, state_dir: &Pa
     }
 }
 
-/// The project the flags select, or the single `--env-file` when there is no compose file at all.
-fn scope(args: &RotateArgs) -> Result<RotateScope> {
+/// The project the flags select, or the single `--env-file` when there is no compose file at all. With no compose
+/// file here but `-p NAME`, the project its containers' compose labels name (as `docker compose -p NAME` finds it).
+fn scope(args: &mut RotateArgs, global: &GlobalFlags, runtime: &tokio::runtime::Runtime) -> Result<RotateScope> {
     let options = super::project_options(&args.project)?;
     match Project::load(&options) {
         Ok(project) => Ok(RotateScope::Project(Box::new(project))),
@@ -170,6 +172,14 @@ fn scope(args: &RotateArgs) -> Result<RotateScope> {
             if args.project.env_files.len() == 1 && args.project.files.is_empty() =>
         {
             Ok(RotateScope::Offline(args.project.env_files[0].clone()))
+        }
+        // A swarm stack's containers carry no compose labels: only a compose project is looked up by them.
+        Err(ProjectError::NoComposeFile { .. }) if args.project.project_name.is_some() && args.stack.is_none() => {
+            let project = runtime.block_on(async {
+                let client = engine::connect(global).await?;
+                engine::load_project_or_labels(&mut args.project, &client).await
+            })?;
+            Ok(RotateScope::Project(Box::new(project)))
         }
         Err(err) => {
             Err(err).context("cannot load the compose project (offline: `--env-file FILE --no-recreate` and a key)")

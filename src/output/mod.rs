@@ -2,6 +2,7 @@
 //! a value is printed only where the user asked for it (`generate`, `--show-secrets`).
 
 mod check;
+mod columns;
 mod completion;
 mod console;
 mod errors;
@@ -18,6 +19,7 @@ mod sarif;
 mod stack_lines;
 mod status;
 mod status_json;
+mod timestamp;
 
 pub use check::{check_human, check_json, check_list};
 pub use completion::{completion, completion_script, man_pages};

@@ -4,6 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use super::timestamp::timestamp_text;
 use super::{Console, display_path, sanitize};
 use crate::interrupt::Interrupt;
 use crate::rotation::{EditKind, Outcome, Progress, Recovery, RecoveryPlan, RotationPlan};
@@ -146,7 +147,7 @@ pub fn recovery_text(plan: &RecoveryPlan) -> String {
         plan.key,
         display_path(&plan.journal),
         plan.step.as_str(),
-        plan.started,
+        timestamp_text(&plan.started),
         sanitize(&plan.operator)
     );
     match &plan.accepts {

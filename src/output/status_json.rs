@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
-use time::format_description::well_known::Rfc3339;
+
+use super::timestamp::timestamp;
 
 use crate::docker::StackService;
 use crate::live::{Drift, KeyStatus, PendingRotation, ServiceStatus, StatusReport};
@@ -143,7 +144,7 @@ fn service(s: &ServiceStatus) -> ServiceJson {
             name: c.name.clone(),
             state: c.state.clone(),
             health: c.health.as_str(),
-            created: c.created.and_then(|t| t.format(&Rfc3339).ok()),
+            created: c.created.map(timestamp),
             image: c.image.clone(),
         }),
         swarm: s.swarm.clone(),
@@ -164,7 +165,7 @@ fn key(k: &KeyStatus) -> KeyJson {
             Drift::Stale { changed_after_created, .. } => Some(*changed_after_created),
             _ => None,
         },
-        last_rotated: k.last_rotated.and_then(|t| t.format(&Rfc3339).ok()),
+        last_rotated: k.last_rotated.map(timestamp),
         probe: k.probe.as_ref().map(|p| ProbeJson {
             store: p.kind.name(),
             service: p.store_service.clone(),

@@ -167,15 +167,19 @@ impl<R: Recreator, P: Progress> Engine<'_, R, P> {
         // (the boundary comes before `recreate`), so none needs recreating back.
         let stopped = matches!(err, RotationError::Stopped { .. });
         if !stopped {
-            // The first line says what failed; the details (log lines) come once, in the error at the end.
-            let text = err.to_string();
-            self.progress.warn(&format!("{}; rolling back", text.lines().next().unwrap_or_default()));
+            // Why comes once, in the error at the end: the progress lines above show the failing step already.
+            self.progress.warn("the rotation failed: rolling back (the error follows once the rollback is done)");
         }
         if let Err(undo) = self.undo(rotations, consumers_touched && !stopped).await {
             let journal = rotations.first().map(|r| r.journal.path()).unwrap_or_default();
             return Err(RotationError::RollbackIncomplete { cause: err.to_string(), error: Box::new(undo), journal });
         }
-        Err(err)
+        if stopped {
+            return Err(err);
+        }
+        let kept: Vec<String> =
+            rotations.iter().map(|r| format!("{} keeps {}", r.journal.plan.key, r.journal.old.fingerprint())).collect();
+        Err(RotationError::RolledBack { kept: kept.join(", "), cause: Box::new(err) })
     }
 
     /// `set`, `test` and `commit`, from the step the journal reached.
