@@ -12,6 +12,8 @@
 #       SERVICES      services / env files per repo (default: commits / 10, so 100, 500, 2000)
 #       MEM_SERVICES  services of the memory section, the same at every size (default 100)
 #       KEY_SIZES     secret keys of the one env file of the keys section (default "5000 10000 20000 40000")
+#       BENCH_STORES  the stores of the rotation and downtime sections (default "redis postgres mariadb")
+#       DB_PROBE      the database beds' login probe (default: examples/db_login_probe, built with the binary)
 #       SECOPS        the docker-secops binary to measure (default: build this checkout with cargo --release,
 #                     CARGO_TARGET_DIR honoured, then copy the binary to BENCH_OUT/bin so that a concurrent build
 #                     cannot swap it mid-run)
@@ -34,6 +36,7 @@ CHECK_SIZES="${CHECK_SIZES:-1000 5000 20000}"
 MEM_SERVICES="${MEM_SERVICES:-100}"
 TOOLS="${BENCH_TOOLS:-/work/.bench-tools}"
 RESULTS="$OUT/results.tsv"
+BENCH_STORES="${BENCH_STORES:-redis postgres mariadb}"
 mkdir -p "$OUT/logs"
 
 ALL=(startup check memory rotation downtime)
@@ -62,10 +65,14 @@ if [ -z "${SECOPS:-}" ]; then
     cp "$CARGO_TARGET_DIR/release/docker-secops" "$OUT/bin/docker-secops.tmp"
     mv "$OUT/bin/docker-secops.tmp" "$OUT/bin/docker-secops"
     SECOPS="$OUT/bin/docker-secops"
+    cargo build -q --release --manifest-path "$ROOT/Cargo.toml" --example db_login_probe
+    cp "$CARGO_TARGET_DIR/release/examples/db_login_probe" "$OUT/bin/db_login_probe"
     BUILT_FROM="$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')"
 else
     BUILT_FROM="SECOPS=$SECOPS"
 fi
+# The database beds' login probe (built beside the binary above, or given as DB_PROBE).
+PROBE="${DB_PROBE:-$OUT/bin/db_login_probe}"
 {
     echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "docker-secops: $("$SECOPS" version 2>/dev/null | head -1) (built from $BUILT_FROM)"
@@ -226,7 +233,12 @@ tb_teardown() {
         log "tearing the test bed down"
         bash "$LIB/testbed.sh" down "$TB" || true
     fi
+    for bed in "${DB_BEDS[@]}"; do
+        docker compose -f "$OUT/bed-$bed/compose.yaml" -p "secops-bench-$bed-$$" down -v --remove-orphans \
+            >/dev/null 2>&1 || true
+    done
 }
+DB_BEDS=()
 trap tb_teardown EXIT
 trap 'exit 130' INT TERM
 
@@ -248,6 +260,12 @@ testbed_ready() { # -> 0 when the test bed is up (brings it up once per run.sh),
 rotate_built() { "$SECOPS" rotate --help >/dev/null 2>&1; }
 
 section_rotation() {
+    for kind in $BENCH_STORES; do
+        if [ "$kind" = redis ]; then section_redis_rotation; else section_db_rotation "$kind"; fi
+    done
+}
+
+section_redis_rotation() {
     log "rotation: docker-secops rotate redis vs docker compose up -d --force-recreate --no-deps app1 app2 app3"
     if ! testbed_ready; then
         row rotation "rotate redis" "-" "-" "compose recreate" "-" "skipped: $(cat "$OUT/testbed.skip")"
@@ -357,6 +375,12 @@ PY
 }
 
 section_downtime() {
+    for kind in $BENCH_STORES; do
+        if [ "$kind" = redis ]; then section_redis_downtime; else section_db_downtime "$kind"; fi
+    done
+}
+
+section_redis_downtime() {
     log "downtime: AUTH + PING every 10 ms with the credentials the consumers hold"
     if ! testbed_ready; then
         row downtime "during rotate redis" "-" "-" "-" "-" "skipped: $(cat "$OUT/testbed.skip")"
@@ -375,6 +399,95 @@ section_downtime() {
         docker compose -f "$c" up -d --force-recreate --no-deps app1 app2 app3
     probe_during "manual runbook (control)" "edit env file + up --force-recreate of all: the probe must see it" \
         manual_rotation
+}
+
+# ------------------------------------------------------------------ 4b./5b. database beds
+# PostgreSQL (rotate postgres: no second password) and MariaDB (rotate MARIADB_ROOT_PASSWORD: dual window), each
+# the live test fixture (tests/fixtures/live-postgres, live-mariadb: the database on a named volume and two
+# consumers, one with a DATABASE_URL) under its own project; the probe is examples/db_login_probe.rs, a fresh
+# login + SELECT 1 every 20 ms with the password one consumer container holds now.
+db_bed_args() { # KIND -> "TARGET CONSUMERS DB_SERVICE USER DATABASE PROBE_SERVICE PROBE_VAR PORT"
+    case "$1" in
+        postgres) echo "postgres api,worker db app app worker PGPASSWORD 5432" ;;
+        mariadb) echo "MARIADB_ROOT_PASSWORD api,admin mariadb root app admin DB_PASSWORD 3306" ;;
+    esac
+}
+
+db_bed_ready() { # KIND -> 0 when its bed is up (once per run.sh)
+    local kind="$1" dir="$OUT/bed-$1"
+    case " ${DB_BEDS[*]} " in *" $kind "*) return 0 ;; esac
+    docker image inspect "secops-test/$kind:$([ "$kind" = postgres ] && echo 15 || echo 10.11)" secops-test/app:1 \
+        >/dev/null 2>&1 || return 1
+    rm -rf "$dir"
+    cp -r "$ROOT/tests/fixtures/live-$kind" "$dir"
+    DB_BEDS+=("$kind")
+    docker compose -f "$dir/compose.yaml" -p "secops-bench-$kind-$$" up -d --wait >/dev/null 2>&1 || {
+        echo "$kind bed: not healthy (see docker compose -p secops-bench-$kind-$$ ps)" >&2
+        return 1
+    }
+}
+
+db_compose() { local kind="$1"; shift; docker compose -f "$OUT/bed-$kind/compose.yaml" -p "secops-bench-$kind-$$" "$@"; }
+
+section_db_rotation() { # KIND
+    local kind="$1" target consumers _rest
+    read -r target consumers _rest < <(db_bed_args "$kind")
+    if ! db_bed_ready "$kind"; then
+        row rotation "rotate $target ($kind)" "-" "-" "compose up --wait" "-" "skipped: no $kind test image or bed"
+        return
+    fi
+    local c="$OUT/bed-$kind/compose.yaml" p="secops-bench-$kind-$$"
+    rm -rf "$OUT/logs/rotation-$kind"
+    if measure --runs "$RUNS" --warmup 1 --log-dir "$OUT/logs/rotation-$kind" --json "$OUT/rotation-$kind.json" \
+            --between "docker compose -f $c -p $p up -d --wait >/dev/null 2>&1 && sleep 1" \
+            "rotate=$SECOPS rotate $target --yes -f $c -p $p" \
+            "recreate-wait=docker compose -f $c -p $p up -d --wait --force-recreate --no-deps ${consumers//,/ }"; then
+        report pair "$RESULTS" "$OUT/rotation-$kind.json" rotation "rotate $target ($kind), 2 consumers" rotate \
+            recreate-wait "compose up --force-recreate --wait of ${consumers}"
+    else
+        row rotation "rotate $target ($kind)" "failed: see $OUT/logs/rotation-$kind" "-" "-" "-" ""
+    fi
+}
+
+section_db_downtime() { # KIND
+    local kind="$1" target consumers db user database service var port
+    read -r target consumers db user database service var port < <(db_bed_args "$kind")
+    if ! db_bed_ready "$kind"; then
+        row downtime "during rotate $target ($kind)" "-" "-" "-" "-" "skipped: no $kind test image or bed"
+        return
+    fi
+    local c="$OUT/bed-$kind/compose.yaml" p="secops-bench-$kind-$$" dir="$OUT/logs/downtime-$kind" host
+    mkdir -p "$dir"
+    for i in $(seq 1 "${DOWNTIME_RUNS:-3}"); do
+        if ! db_compose "$kind" up -d --wait >/dev/null 2>&1; then
+            row downtime "rotate $target ($kind) #$i" "-" "-" "-" "-" "skipped: the bed was not healthy"
+            continue
+        fi
+        host="$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' \
+            "$(db_compose "$kind" ps -q "$db")" | awk '{print $1}')"
+        local label="rotate $target ($kind) #$i" stop="$dir/stop" ready="$dir/ready" out="$dir/$i.json"
+        rm -f "$stop" "$ready" "$out"
+        "$PROBE" "$kind" "$host" "$port" "$user" "$database" "$p" "$service" "$var" "$stop" "$ready" "$out" 20 &
+        local probe=$!
+        for _ in $(seq 200); do [ -f "$ready" ] && break; sleep 0.05; done
+        sleep 0.5
+        local rc=0
+        "$SECOPS" rotate "$target" --yes -f "$c" -p "$p" > "$dir/$i.out" 2> "$dir/$i.err" || rc=$?
+        sleep 1
+        touch "$stop"
+        wait "$probe" || true
+        python3 - "$out" "$RESULTS" "$label" "$rc" "$kind" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+label, rc, kind = sys.argv[3], sys.argv[4], sys.argv[5]
+cell = f"{r['rejected']} rejected, {r['conn_errors']} conn errors / {r['checks']} logins"
+goal = "no second password: rejections until the consumer is recreated" if kind == "postgres" else "goal: 0 rejected (dual window)"
+extra = f"; exit {rc}" if rc != "0" else ""
+with open(sys.argv[2], "a") as f:
+    f.write(f"downtime\t{label}\t{cell}\t-\t-\t-\tlongest failing run {r['longest_failing_ticks']} logins{extra}; {goal}\n")
+print(f"  {label}: {cell}, errors {r['errors']}", file=sys.stderr)
+PY
+    done
 }
 
 # ------------------------------------------------------------------ 6. keys (opt-in)

@@ -177,6 +177,10 @@ pub struct StatusArgs {
     /// or container address (repeatable, one per store; `--redis-uri`/`--mongo-uri` are aliases).
     #[arg(long = "store-uri", value_name = "URI", visible_aliases = ["redis-uri", "mongo-uri"])]
     pub store_uri: Vec<String>,
+    /// The deployment is Swarm stack NAME (`docker stack deploy -c FILE NAME`), read with the same `-f` files:
+    /// per service its tasks, rolling-update state and the secret versions it runs, against the files.
+    #[arg(long, value_name = "NAME")]
+    pub stack: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,
@@ -197,6 +201,10 @@ pub struct RecreateArgs {
     /// Seconds to wait for each service to become healthy (running, without a healthcheck).
     #[arg(long, value_name = "SECS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
+    /// The deployment is Swarm stack NAME, deployed from the same `-f` files: each service gets the files' env
+    /// values and a forced rolling update (its `update_config` order), done when the update completed.
+    #[arg(long, value_name = "NAME")]
+    pub stack: Option<String>,
     #[command(flatten)]
     pub project: ProjectArgs,
     /// Output format.
@@ -244,7 +252,8 @@ pub struct RotateArgs {
     /// A store (`redis`, `mongo`), `jwt`, or any env key.
     #[arg(value_name = "TARGET", required_unless_present_any = ["all", "resume", "rollback"])]
     pub target: Option<String>,
-    /// Rotate every declared or detected secret (redis, mongo, jwt and x-secops keys), one after the other.
+    /// Rotate every declared or detected secret (stores, jwt and x-secops keys): each changed up to its commit, then
+    /// every consumer recreated once, then each old value revoked.
     #[arg(long, conflicts_with_all = ["target", "resume", "rollback"])]
     pub all: bool,
     #[command(flatten)]
@@ -309,6 +318,10 @@ pub struct RotateArgs {
     /// Seconds to wait for each recreated service to become healthy.
     #[arg(long, value_name = "SECS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
+    /// The deployment is Swarm stack NAME, deployed from the same `-f` files: the store is reached at its task
+    /// container, and each consumer gets the new value through a rolling update of its service spec.
+    #[arg(long, value_name = "NAME")]
+    pub stack: Option<String>,
     /// Output format of the result.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,

@@ -4,15 +4,21 @@
 //! until the test removes it, so a test can stop the store, cut the engine off or send a signal at that exact
 //! point. Points: each rotation step (`staged`, `set`, `tested`, `committed`, `recreated`, `finished`), `removed`
 //! (a recreate batch's old containers are gone, the new ones not yet created) and `compose-up` (a `docker compose
-//! up` child is running).
+//! up` child is running). `<point>#N` aborts at the point's Nth passing (a `rotate --all` batch passes each step
+//! once per secret).
 
 /// The hook at `point`. A process pauses once at most (a point such as `compose-up` is passed more than once).
 #[cfg(feature = "fault-injection")]
 pub fn at(point: &str) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     static PAUSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-    let named = |var: &str| std::env::var(var).is_ok_and(|at| at == point);
+    static FAULT_PASSES: AtomicUsize = AtomicUsize::new(0);
+    let named = |var: &str| std::env::var(var).is_ok_and(|at| at.split('#').next() == Some(point));
     if named("SECOPS_FAULT_AT") {
-        std::process::abort();
+        let nth = std::env::var("SECOPS_FAULT_AT").ok().and_then(|at| at.split_once('#')?.1.parse().ok());
+        if FAULT_PASSES.fetch_add(1, Ordering::SeqCst) + 1 >= nth.unwrap_or(1) {
+            std::process::abort();
+        }
     }
     if let (true, Some(file)) = (named("SECOPS_PAUSE_AT"), std::env::var_os("SECOPS_PAUSE_FILE"))
         && !PAUSED.swap(true, std::sync::atomic::Ordering::SeqCst)

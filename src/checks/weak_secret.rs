@@ -47,10 +47,15 @@ impl Check for WeakSecret {
                 uses.push(use_);
             }
         }
+        // Every estimate at once: each distinct one once, on every core.
+        let items: Vec<(&str, &str, Option<&str>)> =
+            order.iter().flat_map(|v| by_value[v].iter().map(|u| (*v, u.key, u.user))).collect();
+        let mut estimates = Strength::estimate_many(&items).into_iter();
         for value in order {
             let uses = &by_value[value];
             let first = &uses[0];
-            let weak = uses.iter().map(|u| Strength::estimate(value, u.key, u.user)).find(|s| !s.is_strong());
+            let strengths: Vec<Strength> = estimates.by_ref().take(uses.len()).collect();
+            let weak = strengths.into_iter().find(|s| !s.is_strong());
             let Some(strength) = weak else { continue };
             let reasons: Vec<String> = strength.weaknesses.iter().map(|w| w.describe()).collect();
             let mut message = format!("{} is weak: {}", first.key, reasons.join("; "));

@@ -35,14 +35,6 @@ pub fn compose_flags(args: &ProjectArgs) -> ComposeProjectFlags {
     }
 }
 
-/// Loads the compose project the flags select.
-pub fn load_project(args: &ProjectArgs) -> Result<Project> {
-    let options = super::project_options(args)?;
-    let project = Project::load(&options).context("cannot load the compose project")?;
-    install_key(&project, args)?;
-    Ok(project)
-}
-
 /// Installs the fingerprint key of `project` (see `fingerprint_key::install`).
 fn install_key(project: &Project, args: &ProjectArgs) -> Result<()> {
     super::fingerprint_key::install(&crate::state_dir::StateDir::of_project(&project.directory), args)

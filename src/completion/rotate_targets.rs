@@ -5,11 +5,12 @@ use std::collections::BTreeSet;
 
 use super::Candidate;
 use crate::inventory::Inventory;
-use crate::project::{Project, SecretDecl};
+use crate::project::{Project, SecretDecl, SecretSource};
 use crate::stores::StoreKind;
 
 /// The project's rotation targets: the stores it runs (with the key each rotates), `jwt` when it has a JWT
-/// secret, then every declared or detected secret key.
+/// secret, the compose `secrets:` that can be rotated (a file or a variable), then every declared or detected secret
+/// key.
 pub fn rotate_targets(project: &Project) -> Vec<Candidate> {
     let mut out = Vec::new();
     // Every registered store the project runs, from the one registry.
@@ -32,9 +33,42 @@ pub fn rotate_targets(project: &Project) -> Vec<Candidate> {
     if keys.iter().any(|k| matches!(*k, "JWT_SECRET_KEY" | "JWT_SECRET")) {
         out.push(Candidate::new("jwt", Some("the JWT signing secret")));
     }
+    for secret in &project.secrets {
+        let what = match &secret.source {
+            SecretSource::File(path) => format!("compose secret, file {}", file_name(path)),
+            SecretSource::Environment { variable, .. } => format!("compose secret, variable {variable}"),
+            // Swarm's, or compose refuses it: nothing to rotate here.
+            SecretSource::External | SecretSource::Undefined => continue,
+        };
+        out.push(Candidate::new(secret.key.as_str(), Some(&what)));
+    }
     for key in keys {
         let declared = declared.iter().any(|d| d.key == key);
         out.push(Candidate::new(key, Some(if declared { "declared in x-secops" } else { "secret env key" })));
     }
     out
+}
+
+/// The last component of `path`, for a short description.
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compose_secrets_with_a_file_or_a_variable_are_targets() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/compose/secrets");
+        let environ = [("API_KEY".to_string(), "k".to_string())].into_iter().collect();
+        let options =
+            crate::project::ProjectOptions { working_dir: dir, environ, ..crate::project::ProjectOptions::default() };
+        let project = Project::load(&options).expect("loads");
+        let targets = rotate_targets(&project);
+        let find = |name: &str| targets.iter().find(|c| c.value == name).and_then(|c| c.description.clone());
+        assert_eq!(find("db_password").as_deref(), Some("compose secret, file db_password.txt"));
+        assert_eq!(find("api_key").as_deref(), Some("compose secret, variable API_KEY"));
+        assert!(find("token").is_some());
+    }
 }

@@ -26,7 +26,7 @@ const RUNNING_GRACE: Duration = Duration::from_secs(1);
 /// A connected Docker engine client.
 #[derive(Debug, Clone)]
 pub struct DockerClient {
-    docker: Docker,
+    pub(super) docker: Docker,
     host: String,
 }
 

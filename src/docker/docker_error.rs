@@ -25,6 +25,12 @@ pub enum DockerError {
     /// Reading a file out of a container (the archive endpoint) failed.
     #[error("cannot read {path} in container {container} of service {service}")]
     ReadFile { service: String, container: String, path: String, source: std::io::Error },
+    /// Listing a Swarm stack's services or tasks failed (not a Swarm manager, or no such stack).
+    #[error("cannot list the services of stack {stack:?} (is this engine a Swarm manager?)")]
+    Stack { stack: String, source: bollard::errors::Error },
+    /// Inspecting or updating a Swarm service failed.
+    #[error("cannot update Swarm service {service}")]
+    ServiceUpdate { service: String, source: bollard::errors::Error },
     /// Stopping a container failed (tests and later rotation steps).
     #[error("cannot stop container {container} of service {service}")]
     Stop { service: String, container: String, source: bollard::errors::Error },

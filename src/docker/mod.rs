@@ -13,6 +13,8 @@ mod network_attachment;
 mod published_port;
 mod readiness;
 mod redactor;
+mod stack_client;
+mod stack_service;
 
 pub use compose_error::ComposeError;
 pub use compose_flavor::ComposeFlavor;
@@ -26,6 +28,8 @@ pub use network_attachment::NetworkAttachment;
 pub use published_port::PublishedPort;
 pub use readiness::Readiness;
 pub use redactor::Redactor;
+pub use stack_client::LABEL_STACK;
+pub use stack_service::{StackSecretRef, StackService, StackTask};
 
 /// Label compose puts on every container with its project name.
 pub const LABEL_PROJECT: &str = "com.docker.compose.project";

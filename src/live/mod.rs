@@ -1,6 +1,8 @@
 //! The running deployment against the project: env drift, live store logins (`status`) and the safe recreate
-//! of services (`recreate`). Uses `docker/` for the engine and compose, `stores/` for the logins.
+//! of services (`recreate`), and the
+//! rotations run against it (`rotate`). Uses `docker/` for the engine and compose, `stores/` for the logins.
 
+mod deployment_recreator;
 mod drift;
 mod env_mismatch;
 mod key_status;
@@ -13,12 +15,17 @@ mod recreate_failure;
 mod recreate_outcome;
 mod recreate_plan;
 mod rejected_value;
+mod rotate_deployment;
+mod rotate_options;
+mod rotate_run;
 mod service_recreator;
 mod service_status;
+mod stack_recreator;
 mod status_options;
 mod status_report;
 mod store_target;
 
+pub use deployment_recreator::DeploymentRecreator;
 pub use drift::{Drift, value_file, value_line};
 pub use env_mismatch::EnvMismatch;
 pub use key_status::KeyStatus;
@@ -31,8 +38,12 @@ pub use recreate_failure::RecreateFailure;
 pub use recreate_outcome::RecreateOutcome;
 pub use recreate_plan::RecreatePlan;
 pub use rejected_value::{RejectedValue, StoreRejects};
+pub use rotate_deployment::{RotateDeployment, SecretReader};
+pub use rotate_options::{RotateIo, RotateOptions, RotateScope};
+pub use rotate_run::{RotateResult, all_targets, journals, plan, plan_all, recover, recovery_plans, rotate};
 pub use service_recreator::{LOG_LINES, ServiceRecreator};
 pub use service_status::ServiceStatus;
+pub use stack_recreator::StackRecreator;
 pub use status_options::StatusOptions;
 pub use status_report::StatusReport;
 pub use store_target::StoreTarget;

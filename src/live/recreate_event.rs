@@ -7,6 +7,8 @@ use std::time::Duration;
 pub enum RecreateEvent {
     /// Its old containers were removed (`compose down`).
     Removed,
+    /// Its Swarm service's rolling update was started; the wait for it to complete begins.
+    UpdateStarted,
     /// Its new container was created and started (`compose up`); the wait for health begins.
     Created,
     /// It came up (healthy, or running without a health check) after this long.

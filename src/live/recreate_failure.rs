@@ -16,6 +16,8 @@ pub enum RecreateFailure {
     SameContainer,
     /// The new container does not carry the env files' values.
     EnvMismatch(Vec<EnvMismatch>),
+    /// A Swarm service's rolling update did not complete: paused, rolled back, or still running at the timeout.
+    UpdateFailed(String),
 }
 
 impl fmt::Display for RecreateFailure {
@@ -24,10 +26,15 @@ impl fmt::Display for RecreateFailure {
             RecreateFailure::NoContainer => f.write_str("no container after `up`"),
             RecreateFailure::NotReady(readiness) => write!(f, "did not come up: {readiness}"),
             RecreateFailure::SameContainer => f.write_str("the container was not replaced (same ID)"),
+            RecreateFailure::UpdateFailed(why) => write!(f, "the rolling update did not complete: {why}"),
             RecreateFailure::EnvMismatch(keys) => {
                 let keys: Vec<String> = keys
                     .iter()
                     .map(|m| match &m.actual {
+                        // A container path: a compose secret the container reads.
+                        Some(actual) if m.key.starts_with('/') => {
+                            format!("{} holds {actual}, the secret gives {}", m.key, m.expected)
+                        }
                         Some(actual) => format!("{} has {actual}, env files give {}", m.key, m.expected),
                         None => format!("{} is not set, env files give {}", m.key, m.expected),
                     })

@@ -25,6 +25,20 @@ pub struct RecreateOutcome {
 }
 
 impl RecreateOutcome {
+    /// The outcome of `service` before anything is known but its old containers.
+    pub fn begun(service: &str, old_ids: Vec<String>) -> Self {
+        RecreateOutcome {
+            service: service.to_string(),
+            old_ids,
+            new: None,
+            elapsed: Duration::ZERO,
+            readiness: None,
+            failure: None,
+            logs: Vec::new(),
+            health_output: None,
+        }
+    }
+
     /// True when the service is up on a new container with the env files' values.
     pub fn is_ok(&self) -> bool {
         self.failure.is_none()

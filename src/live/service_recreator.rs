@@ -29,12 +29,7 @@ impl ServiceRecreator<'_> {
     /// compose failures are errors; a service that does not come up or does not carry the right values is an
     /// outcome with a failure and its last log lines.
     pub async fn recreate(&self, service: &Service) -> Result<RecreateOutcome, RecreateError> {
-        let expect: Vec<(String, Secret)> = service
-            .environment
-            .iter()
-            .filter_map(|var| var.value.as_ref().map(|v| (var.key.clone(), Secret::new(v.as_str()))))
-            .collect();
-        self.recreate_expecting(service, &expect, true).await
+        self.recreate_expecting(service, &env_values(service), true).await
     }
 
     /// Recreates `service` and checks that the new container holds each `(key, value)` of `expect`; a key the
@@ -91,16 +86,7 @@ impl ServiceRecreator<'_> {
         started: Instant,
     ) -> Result<RecreateOutcome, RecreateError> {
         let name = service.name.clone();
-        let mut outcome = RecreateOutcome {
-            service: name.clone(),
-            old_ids,
-            new: None,
-            elapsed: Duration::ZERO,
-            readiness: None,
-            failure: None,
-            logs: Vec::new(),
-            health_output: None,
-        };
+        let mut outcome = RecreateOutcome::begun(&name, old_ids);
         let created = self.client.service_containers(&self.project.name, &name).await?;
         let Some(fresh) = created.iter().find(|c| !outcome.old_ids.contains(&c.id)).or(created.first()) else {
             outcome.failure = Some(RecreateFailure::NoContainer);
@@ -120,7 +106,8 @@ impl ServiceRecreator<'_> {
         } else if outcome.old_ids.contains(&info.id) {
             Some(RecreateFailure::SameContainer)
         } else {
-            let mismatches = mismatches(expect, require_all, &info);
+            let mut mismatches = mismatches(expect, require_all, &info);
+            mismatches.extend(self.secret_mismatches(service, expect, &info.id).await?);
             (!mismatches.is_empty()).then_some(RecreateFailure::EnvMismatch(mismatches))
         };
         if outcome.failure.is_some() {
@@ -131,6 +118,40 @@ impl ServiceRecreator<'_> {
         outcome.readiness = Some(readiness);
         outcome.new = Some(info);
         Ok(outcome)
+    }
+}
+
+/// Every `(key, value)` the files give `service`'s environment: what a new container of it must carry.
+pub(super) fn env_values(service: &Service) -> Vec<(String, Secret)> {
+    service
+        .environment
+        .iter()
+        .filter_map(|var| var.value.as_ref().map(|v| (var.key.clone(), Secret::new(v.as_str()))))
+        .collect()
+}
+
+impl ServiceRecreator<'_> {
+    /// The expected container paths (compose secret targets) that `service` mounts and whose content in the new
+    /// container `id` is another value, read through the archive endpoint (nothing printed, no `docker exec`).
+    async fn secret_mismatches(
+        &self,
+        service: &Service,
+        expect: &[(String, Secret)],
+        id: &str,
+    ) -> Result<Vec<EnvMismatch>, RecreateError> {
+        let mut out = Vec::new();
+        for (path, expected) in expect.iter().filter(|(k, _)| k.starts_with('/')) {
+            if !service.secrets.iter().any(|m| m.target == *path) {
+                continue;
+            }
+            let Some(bytes) = self.client.read_file(id, &service.name, path).await? else { continue };
+            let actual = Secret::new(String::from_utf8_lossy(&bytes).trim_end_matches(['\n', '\r']));
+            if actual != *expected {
+                let (expected, actual) = (expected.fingerprint(), Some(actual.fingerprint()));
+                out.push(EnvMismatch { key: path.clone(), expected, actual });
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -151,9 +172,15 @@ pub fn batches<'s>(services: &[&'s Service]) -> Vec<Vec<&'s Service>> {
 }
 
 /// The expected keys the container lacks (when `require_all`) or holds with another value.
-fn mismatches(expect: &[(String, Secret)], require_all: bool, container: &ContainerInfo) -> Vec<EnvMismatch> {
+pub(super) fn mismatches(
+    expect: &[(String, Secret)],
+    require_all: bool,
+    container: &ContainerInfo,
+) -> Vec<EnvMismatch> {
     expect
         .iter()
+        // Container paths are compose secret targets, read from the container itself.
+        .filter(|(key, _)| !key.starts_with('/'))
         .filter_map(|(key, expected)| {
             let actual = container.env.get(key);
             if actual.is_some_and(|a| a == expected) || (actual.is_none() && !require_all) {

@@ -1,7 +1,7 @@
 //! One service in `status`: its container and its secret keys.
 
 use super::KeyStatus;
-use crate::docker::{ContainerInfo, Health};
+use crate::docker::{ContainerInfo, Health, StackService};
 
 /// A service, the container that represents it (a running one first), and its secret keys.
 #[derive(Debug, Clone)]
@@ -14,17 +14,33 @@ pub struct ServiceStatus {
     /// How many containers the service has (scaled services have several).
     pub replicas: usize,
     pub keys: Vec<KeyStatus>,
+    /// True when the deployment is a Swarm stack: `swarm` then says how the service runs there.
+    pub in_stack: bool,
+    /// The Swarm service, its tasks and the secret objects they run (`None` on a stack: not deployed).
+    pub swarm: Option<StackService>,
 }
 
 impl ServiceStatus {
     /// True when the service is down or any key has a problem.
     pub fn is_problem(&self) -> bool {
-        self.down().is_some() || self.keys.iter().any(KeyStatus::is_problem)
+        self.down().is_some()
+            || self.keys.iter().any(KeyStatus::is_problem)
+            || self
+                .swarm
+                .iter()
+                .flat_map(|s| &s.secrets)
+                .any(|s| s.declared.as_ref().is_some_and(|d| *d != s.secret_name))
     }
 
     /// Why the service is not up, when it is not: no container, a container that is not running (`exited (0)`
     /// counts: `status` is a health gate), or one whose healthcheck has not passed (`unhealthy`, `starting`).
     pub fn down(&self) -> Option<String> {
+        if self.in_stack {
+            return match &self.swarm {
+                Some(swarm) => swarm.down(),
+                None => Some("not deployed in the stack".to_string()),
+            };
+        }
         let Some(c) = &self.container else { return Some("no container".to_string()) };
         if !c.is_running() {
             return Some(match (c.state.as_str(), c.exit_code) {
@@ -53,7 +69,15 @@ mod tests {
             inspect["State"]["Health"] = serde_json::json!({"Status": h});
         }
         let container = ContainerInfo::from_inspect(serde_json::from_value(inspect).expect("inspect"));
-        ServiceStatus { service: "api".into(), image: None, container: Some(container), replicas: 1, keys: vec![] }
+        ServiceStatus {
+            service: "api".into(),
+            image: None,
+            container: Some(container),
+            replicas: 1,
+            keys: vec![],
+            in_stack: false,
+            swarm: None,
+        }
     }
 
     #[test]

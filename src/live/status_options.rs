@@ -10,6 +10,9 @@ pub struct StatusOptions {
     /// `--store-uri` (and its aliases): reach the store whose scheme each names here instead of working out its
     /// address.
     pub store_uris: Vec<String>,
+    /// `--stack NAME`: the deployment is Swarm stack NAME (its task containers on this node), not compose
+    /// containers.
+    pub stack: Option<String>,
 }
 
 impl StatusOptions {

@@ -7,7 +7,7 @@ use futures_util::future::join_all;
 use super::drift::{value_file, value_line};
 use super::{Drift, KeyStatus, PendingRotation, ProbeResult, ServiceStatus, StatusOptions, StoreTarget};
 use crate::audit::AuditLog;
-use crate::docker::{ContainerInfo, DockerClient, DockerError};
+use crate::docker::{ContainerInfo, DockerClient, DockerError, StackSecretRef, StackService};
 use crate::inventory::SecretRule;
 use crate::project::{Project, SecretMount, SecretSource, Service, read_secret_file};
 use crate::secret::{Secret, fingerprint};
@@ -40,7 +40,10 @@ impl StatusReport {
         client: &DockerClient,
         options: &StatusOptions,
     ) -> Result<StatusReport, DockerError> {
-        let containers = client.project_containers(&project.name).await?;
+        let (containers, mut swarm) = match options.stack.as_deref() {
+            Some(stack) => (client.stack_containers(stack).await?, client.stack_services(stack).await?),
+            None => (client.project_containers(&project.name).await?, Vec::new()),
+        };
         let rule = SecretRule::for_project(project);
         let targets = StoreTarget::of(project);
         let mut jobs: Vec<ProbeJob> = Vec::new();
@@ -78,8 +81,18 @@ impl StatusReport {
                     last_rotated: None,
                 });
             }
+            let swarm = swarm.iter().position(|s| s.name == service.name).map(|i| swarm.swap_remove(i));
+            let swarm = swarm.map(|s| declare_secrets(s, project, service, options.stack.as_deref().unwrap_or("")));
             for mount in &service.secrets {
-                if let Some(key) = secret_status(project, mount, container, client).await? {
+                let object = match (&options.stack, &swarm) {
+                    (None, _) => SecretObject::Container,
+                    (Some(_), swarm) => SecretObject::Swarm(
+                        swarm
+                            .as_ref()
+                            .and_then(|s| s.secrets.iter().find(|r| r.target == secret_file_name(&mount.target))),
+                    ),
+                };
+                if let Some(key) = secret_status(project, mount, container, object, client).await? {
                     keys.push(key);
                 }
             }
@@ -87,8 +100,10 @@ impl StatusReport {
                 service: service.name.clone(),
                 image: service.image.clone(),
                 container: container.cloned(),
-                replicas: mine.len(),
+                replicas: swarm.as_ref().map_or(mine.len(), |s| s.running()),
                 keys,
+                in_stack: options.stack.is_some(),
+                swarm,
             });
         }
         let results = join_all(jobs.iter().map(|job| run_job(job, project, &services, client.host(), options))).await;
@@ -124,6 +139,32 @@ impl StatusReport {
     }
 }
 
+/// Where a service's secret content is compared: in its container (compose), or as the Swarm secret object its
+/// tasks run (`None`: the service does not run that secret).
+enum SecretObject<'a> {
+    Container,
+    Swarm(Option<&'a StackSecretRef>),
+}
+
+/// Fills in the name the compose files give each secret a Swarm service runs: `docker stack deploy` creates a
+/// secret object under its `name:` (a versioned one such as `redis_pw_${VERSION}`), else as `<stack>_<key>`.
+fn declare_secrets(mut swarm: StackService, project: &Project, service: &Service, stack: &str) -> StackService {
+    for running in &mut swarm.secrets {
+        let Some(mount) = service.secrets.iter().find(|m| secret_file_name(&m.target) == running.target) else {
+            continue;
+        };
+        running.declared = project
+            .secret(&mount.source)
+            .map(|s| s.name.clone().unwrap_or_else(|| format!("{stack}_{}", mount.source)));
+    }
+    swarm
+}
+
+/// `db_pw` for `/run/secrets/db_pw` (Swarm names a secret's file relative to `/run/secrets/`).
+fn secret_file_name(target: &str) -> &str {
+    target.strip_prefix("/run/secrets/").unwrap_or(target)
+}
+
 /// A database reads its init-only password variables (`POSTGRES_PASSWORD`) only when its data directory is empty, so
 /// a rotation changes the password inside the database and deliberately does not recreate its container, whose
 /// environment then keeps the old value. That is no drift when the store accepts the value the files give now: the
@@ -146,6 +187,7 @@ async fn secret_status(
     project: &Project,
     mount: &SecretMount,
     container: Option<&ContainerInfo>,
+    object: SecretObject<'_>,
     client: &DockerClient,
 ) -> Result<Option<KeyStatus>, DockerError> {
     let Some(secret) = project.secret(&mount.source) else { return Ok(None) };
@@ -160,32 +202,52 @@ async fn secret_status(
         },
         _ => return Ok(None),
     };
-    let actual = match container.filter(|c| c.is_running()) {
-        Some(c) => client
-            .read_file(&c.id, &c.service, &mount.target)
-            .await?
-            .map(|bytes| String::from_utf8_lossy(&bytes).trim_end_matches(['\n', '\r']).to_string()),
-        None => None,
-    };
-    let mut drift = Drift::compare(&expected, actual.as_deref(), &file, container);
-    // A file secret is a bind mount. An in-place write shows in the container at once, yet the process read the
-    // secret when it started (a database only at init); a file renamed over it (an atomic write) stays invisible
-    // to the container, while the archive endpoint, which binds the host path afresh, already returns the new
-    // file. Either way the content comparison cannot tell: a file written after the container started is stale.
-    let started = container.and_then(|c| c.started.or(c.created));
     let written = super::drift::modified(&file);
-    if drift == Drift::InSync
-        && matches!(secret.source, SecretSource::File(_))
-        && let (Some(started), Some(written)) = (started, written)
-        && written > started
-    {
-        drift = Drift::Stale { file: file.clone(), changed_after_created: true };
-    }
+    let (actual, drift) = match object {
+        SecretObject::Container => {
+            let actual = match container.filter(|c| c.is_running()) {
+                Some(c) => client
+                    .read_file(&c.id, &c.service, &mount.target)
+                    .await?
+                    .map(|bytes| String::from_utf8_lossy(&bytes).trim_end_matches(['\n', '\r']).to_string()),
+                None => None,
+            };
+            let mut drift = Drift::compare(&expected, actual.as_deref(), &file, container);
+            // A file secret is a bind mount. An in-place write shows in the container at once, yet the process
+            // read the secret when it started (a database only at init); a file renamed over it (an atomic
+            // write) stays invisible to the container, while the archive endpoint, which binds the host path
+            // afresh, already returns the new file. Either way the content comparison cannot tell: a file
+            // written after the container started is stale.
+            let started = container.and_then(|c| c.started.or(c.created));
+            if drift == Drift::InSync
+                && matches!(secret.source, SecretSource::File(_))
+                && let (Some(started), Some(written)) = (started, written)
+                && written > started
+            {
+                drift = Drift::Stale { file: file.clone(), changed_after_created: true };
+            }
+            (actual.as_deref().map(fingerprint), drift)
+        }
+        // A Swarm secret's content cannot be read back (the archive endpoint shows its file empty): the object's
+        // fingerprint label, when docker-secops made it, else its creation time against the file's.
+        SecretObject::Swarm(None) => (None, Drift::Missing),
+        SecretObject::Swarm(Some(running)) => {
+            let drift = match (&running.fingerprint, running.created, written) {
+                (Some(label), _, _) if *label == fingerprint(&expected) => Drift::InSync,
+                (Some(_), _, _) => Drift::Stale { file: file.clone(), changed_after_created: false },
+                (None, Some(created), Some(written)) if written > created => {
+                    Drift::Stale { file: file.clone(), changed_after_created: true }
+                }
+                _ => Drift::InSync,
+            };
+            (running.fingerprint.clone(), drift)
+        }
+    };
     Ok(Some(KeyStatus {
         key: mount.source.clone(),
         secret_target: Some(mount.target.clone()),
         fingerprint: fingerprint(&expected),
-        container_fingerprint: actual.as_deref().map(fingerprint),
+        container_fingerprint: actual,
         file,
         line,
         drift,

@@ -32,9 +32,9 @@ impl StoreTarget {
                 targets.push(StoreTarget {
                     kind,
                     store_service: service.name.clone(),
+                    user_keys: kind.login_user_keys(&key).iter().map(|k| k.to_string()).collect(),
+                    auth_db: kind.info().default_database.map(str::to_string),
                     key,
-                    user_keys: kind.user_keys().iter().map(|k| k.to_string()).collect(),
-                    auth_db: kind.default_database().map(str::to_string),
                 });
             }
         }
@@ -47,7 +47,7 @@ fn declared(project: &Project) -> Vec<StoreTarget> {
     SecretDecl::all(project)
         .into_iter()
         .filter_map(|entry| {
-            let kind = StoreKind::parse(entry.store.as_deref()?).filter(|k| k.external())?;
+            let kind = StoreKind::parse(entry.store.as_deref()?).filter(|k| k.is_external())?;
             let key = entry.key;
             let store_service = entry
                 .service
@@ -55,9 +55,9 @@ fn declared(project: &Project) -> Vec<StoreTarget> {
                 .or_else(|| kind.service_in(project).map(|s| s.name.clone()))?;
             let user_keys = match entry.user_key {
                 Some(user_key) => vec![user_key],
-                None => kind.user_keys().iter().map(|k| k.to_string()).collect(),
+                None => kind.info().user_keys.iter().map(|k| k.to_string()).collect(),
             };
-            let auth_db = entry.auth_db.or_else(|| kind.default_database().map(str::to_string));
+            let auth_db = entry.auth_db.or_else(|| kind.info().default_database.map(str::to_string));
             Some(StoreTarget { kind, store_service, key, user_keys, auth_db })
         })
         .collect()

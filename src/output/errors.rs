@@ -10,13 +10,14 @@ pub fn fatal(err: &anyhow::Error) -> ExitCode {
     let causes = crate::error_chain::causes(err.as_ref());
     let mut text = String::new();
     for (i, cause) in causes.iter().enumerate() {
-        let label = if i == 0 { "docker-secops: error:" } else { "  caused by:" };
+        let (label, indent) = if i == 0 { ("docker-secops: error:", "  ") } else { ("  caused by:", "    ") };
         // A multi-line message (a refusal listing services, a failed recreate's log lines) keeps its lines: each
-        // is sanitised on its own, instead of every newline turning into `?` on one long line.
+        // is sanitised on its own, instead of every newline turning into `?` on one long line, and indented under
+        // the cause it belongs to.
         let mut lines = cause.lines();
         text.push_str(&format!("{label} {}\n", super::sanitize(lines.next().unwrap_or_default())));
         for line in lines {
-            text.push_str(&format!("  {}\n", super::sanitize(line)));
+            text.push_str(&format!("{indent}{}\n", super::sanitize(line)));
         }
     }
     let _ = std::io::stderr().write_all(text.as_bytes());

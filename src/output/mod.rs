@@ -2,6 +2,7 @@
 //! a value is printed only where the user asked for it (`generate`, `--show-secrets`).
 
 mod check;
+mod columns;
 mod completion;
 mod console;
 mod errors;
@@ -15,8 +16,10 @@ mod recreate;
 mod rotation;
 mod sanitize;
 mod sarif;
+mod stack_lines;
 mod status;
 mod status_json;
+mod timestamp;
 
 pub use check::{check_human, check_json, check_list};
 pub use completion::{completion, completion_script, man_pages};
@@ -35,5 +38,6 @@ pub use rotation::{
 };
 pub use sanitize::sanitize;
 pub use sarif::{SARIF_SCHEMA, check_sarif, sarif_log};
+pub use stack_lines::stack_lines;
 pub use status::status;
 pub use status_json::{ContainerJson, KeyJson, ProbeJson, ServiceJson, StatusJson};

@@ -174,6 +174,7 @@ fn progress_line(service: &str, event: RecreateEvent) -> String {
     let what = match event {
         RecreateEvent::Removed => "removed".to_string(),
         RecreateEvent::Created => "created, waiting until healthy".to_string(),
+        RecreateEvent::UpdateStarted => "rolling update started, waiting until it completes".to_string(),
         RecreateEvent::Ready(after) => format!("healthy after {:.1}s", after.as_secs_f64()),
         RecreateEvent::NotReady(after) => format!("did not come up within {:.1}s", after.as_secs_f64()),
     };

@@ -4,9 +4,10 @@ use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use super::timestamp::timestamp_text;
 use super::{Console, display_path, sanitize};
 use crate::interrupt::Interrupt;
-use crate::rotation::{Outcome, Progress, Recovery, RecoveryPlan, RotationPlan};
+use crate::rotation::{EditKind, Outcome, Progress, Recovery, RecoveryPlan, RotationPlan};
 use crate::stores::Probe;
 
 /// The plan as text (no values: the current value appears as its fingerprint).
@@ -15,8 +16,16 @@ pub fn plan_text(plan: &RotationPlan, current_fingerprint: &str) -> String {
     let mut text =
         format!("rotate {} ({}, current {current_fingerprint})\n  store:     {store}\n", plan.key, plan.kind.name());
     for edit in &plan.edits {
-        let how = if edit.embedded { "value embedding the secret" } else { "new value" };
-        text.push_str(&format!("  edit:      {} {} ({how})\n", display_path(&edit.file), edit.key));
+        let line = match edit.kind {
+            EditKind::Value => format!("{} {} (new value)", display_path(&edit.file), edit.key),
+            EditKind::Embedded => format!("{} {} (value embedding the secret)", display_path(&edit.file), edit.key),
+            EditKind::SecretFile => format!(
+                "{} (secret {}: the whole file, written atomically, mode and owner kept)",
+                display_path(&edit.file),
+                edit.key
+            ),
+        };
+        text.push_str(&format!("  edit:      {line}\n"));
     }
     for (file, key) in &plan.partial_matches {
         text.push_str(&format!(
@@ -33,13 +42,19 @@ pub fn plan_text(plan: &RotationPlan, current_fingerprint: &str) -> String {
     } else {
         text.push_str(&format!("  recreate:  {} (down + up -d, in this order)\n", order.join(", ")));
     }
+    if plan.edits_secret_files() {
+        // The bind mount holds the old inode: a renamed-over secret file reaches a container only when recreated.
+        let how = if order.is_empty() { "until recreated" } else { "until each is recreated" };
+        text.push_str(&format!("  note:      running containers keep reading the old secret file {how}\n"));
+    }
     text.push_str(&format!("  state:     {}/ (journal, lock, backups, audit log)\n", display_path(&plan.state_dir)));
     text
 }
 
 /// Prints the plan on stdout (`--dry-run`), as text or as JSON (one object per target; `--all` prints several):
 /// `{"dry_run": true, "key", "kind", "current_fingerprint", "store": {"kind", "service", "summary"},
-/// "edits": [{"file", "key", "embedded"}], "keep_previous", "recreate": [...], "state_dir"}`.
+/// "edits": [{"file", "key", "kind": "value"|"embedded"|"secret-file", "embedded"}], "keep_previous",
+/// "recreate": [...], "state_dir"}`.
 pub fn rotation_plan(plan: &RotationPlan, current_fingerprint: &str, json: bool) -> std::io::Result<()> {
     let console = Console::stdout();
     if !json {
@@ -56,7 +71,7 @@ pub fn rotation_plan(plan: &RotationPlan, current_fingerprint: &str, json: bool)
             "summary": plan.store.summary(),
         },
         "edits": plan.edits.iter().map(|e| serde_json::json!({
-            "file": e.file, "key": e.key, "embedded": e.embedded
+            "file": e.file, "key": e.key, "kind": e.kind, "embedded": e.embedded()
         })).collect::<Vec<_>>(),
         "keep_previous": plan.keep_previous,
         "recreate": plan.recreate_order(),
@@ -132,7 +147,7 @@ pub fn recovery_text(plan: &RecoveryPlan) -> String {
         plan.key,
         display_path(&plan.journal),
         plan.step.as_str(),
-        plan.started,
+        timestamp_text(&plan.started),
         sanitize(&plan.operator)
     );
     match &plan.accepts {

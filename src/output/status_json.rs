@@ -3,8 +3,10 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
-use time::format_description::well_known::Rfc3339;
 
+use super::timestamp::timestamp;
+
+use crate::docker::StackService;
 use crate::live::{Drift, KeyStatus, PendingRotation, ServiceStatus, StatusReport};
 
 /// The `status --format json` document.
@@ -21,7 +23,8 @@ use crate::live::{Drift, KeyStatus, PendingRotation, ServiceStatus, StatusReport
 ///   "services": [{
 ///     "service": "api",
 ///     "image": "example/api:1",              as the compose file names it (null: build only)
-///     "replicas": 1,                         containers of the service, stopped ones included
+///     "replicas": 1,                         containers of the service, stopped ones included (on a stack:
+///                                            running tasks)
 ///     "down": null,                          why the service is not up: "no container", "exited (0)", "unhealthy",
 ///                                            "not healthy yet (starting)", ...; null when running (and healthy)
 ///     "container": {                         null when the service has no container
@@ -32,6 +35,11 @@ use crate::live::{Drift, KeyStatus, PendingRotation, ServiceStatus, StatusReport
 ///       "created": "2024-05-01T10:00:00Z",   RFC 3339
 ///       "image": "example/api:1"
 ///     },
+///     "swarm": null,                         with --stack: {"name", "swarm_name", "replicas" (null: global),
+///                                            "update_state" (updating | completed | paused | rollback_...,
+///                                            null: never updated), "update_message", "secrets": [{"secret_name",
+///                                            "target", "declared"}] (declared: the name the files give it now),
+///                                            "tasks": [{"slot", "desired", "state", "error", "container_id"}]}
 ///     "keys": [{                             secret-bearing keys only (see `inventory`)
 ///       "key": "REDIS_PASSWORD",
 ///       "fingerprint": "ab12cd34",           first 8 hex of SHA-256 of the value the files give now
@@ -70,6 +78,7 @@ pub struct ServiceJson {
     /// Why the service is not up (`None`: running, and healthy when it has a healthcheck).
     pub down: Option<String>,
     pub container: Option<ContainerJson>,
+    pub swarm: Option<StackService>,
     pub keys: Vec<KeyJson>,
 }
 
@@ -135,9 +144,10 @@ fn service(s: &ServiceStatus) -> ServiceJson {
             name: c.name.clone(),
             state: c.state.clone(),
             health: c.health.as_str(),
-            created: c.created.and_then(|t| t.format(&Rfc3339).ok()),
+            created: c.created.map(timestamp),
             image: c.image.clone(),
         }),
+        swarm: s.swarm.clone(),
         keys: s.keys.iter().map(key).collect(),
     }
 }
@@ -155,7 +165,7 @@ fn key(k: &KeyStatus) -> KeyJson {
             Drift::Stale { changed_after_created, .. } => Some(*changed_after_created),
             _ => None,
         },
-        last_rotated: k.last_rotated.and_then(|t| t.format(&Rfc3339).ok()),
+        last_rotated: k.last_rotated.map(timestamp),
         probe: k.probe.as_ref().map(|p| ProbeJson {
             store: p.kind.name(),
             service: p.store_service.clone(),

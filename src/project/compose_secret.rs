@@ -43,11 +43,20 @@ impl ComposeSecret {
             _ => None,
         }
     }
+
+    /// The credential the secret holds: the file's content (see [`read_secret_file`]) or the variable's value;
+    /// `None` when it cannot be read or is unset.
+    pub fn value(&self) -> Option<String> {
+        match &self.source {
+            SecretSource::File(path) => read_secret_file(path).ok(),
+            SecretSource::Environment { value, .. } => value.clone(),
+            SecretSource::External | SecretSource::Undefined => None,
+        }
+    }
 }
 
 /// The credential a secret file holds: its content without trailing line breaks, as the official images'
 /// `file_env` (`$(< "$FILE")`) reads `*_FILE` variables. Reads at most the bounded size of env files.
 pub fn read_secret_file(path: &Path) -> std::io::Result<String> {
-    let text = crate::envfile::read_bounded_to_string(path)?;
-    Ok(text.trim_end_matches(['\n', '\r']).to_string())
+    super::SecretFile::read(path).map(|file| file.value().to_string())
 }

@@ -1,10 +1,11 @@
-//! Applying a plan's edits to its env files (commit) and putting the backups back (rollback).
+//! Applying a plan's edits to its env files and secret files (commit) and putting the backups back (rollback).
 
 use std::path::{Path, PathBuf};
 
 use super::{Journal, RotationError};
 use crate::envfile::{EnvDocument, backup, write_atomic};
 use crate::inventory::replace_password;
+use crate::project::SecretFile;
 
 /// The distinct files a plan edits, in edit order.
 pub fn files_of(journal: &Journal) -> Vec<PathBuf> {
@@ -27,30 +28,56 @@ pub fn backup_all(journal: &Journal) -> Result<Vec<PathBuf>, RotationError> {
 /// the new value is left as it is, so `--resume` can run it again. A file changed by someone else since the plan
 /// (its hash differs and it does not hold the new value) is refused before anything is written.
 pub fn commit(journal: &Journal) -> Result<(), RotationError> {
-    let mut staged: Vec<(PathBuf, EnvDocument)> = Vec::new();
+    let mut staged: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     for file in files_of(journal) {
-        let doc = EnvDocument::read(&file).map_err(RotationError::EnvFile)?;
         let planned = journal.plan.file_hashes.iter().find(|(p, _)| *p == file).map(|(_, h)| h.as_str());
+        if is_secret_file(journal, &file) {
+            let secret = read_secret_file(&file)?;
+            // A secret file holds nothing but the value: one that holds the new value is done.
+            if secret.value() == journal.new.expose() {
+                continue;
+            }
+            if planned.is_some_and(|h| h != secret.content_hash()) {
+                return Err(RotationError::ChangedSincePlan(file));
+            }
+            staged.push((file.clone(), secret.with_value(journal.new.expose())));
+            continue;
+        }
+        let doc = EnvDocument::read(&file).map_err(RotationError::EnvFile)?;
         let already = doc.get(&journal.plan.key).is_some_and(|e| e.value.as_deref() == Some(journal.new.expose()));
-        if file == journal.plan.primary_file && already {
+        let bytes = edited(journal, &file, doc.clone())?.to_bytes();
+        // Committed before (a resumed rotation): nothing left to change, even in a file without the rotated key.
+        let present = journal.plan.edits.iter().filter(|e| e.file == file).all(|e| doc.get(&e.key).is_some());
+        if (file == journal.plan.primary_file && already) || (present && bytes == doc.to_bytes()) {
             continue;
         }
         if planned.is_some_and(|h| h != doc.content_hash()) && !already {
             return Err(RotationError::ChangedSincePlan(file));
         }
-        staged.push((file.clone(), edited(journal, &file, doc)?));
+        staged.push((file.clone(), bytes));
     }
-    for (file, doc) in staged {
-        write_atomic(&file, &doc.to_bytes()).map_err(RotationError::EnvFile)?;
+    for (file, bytes) in staged {
+        // Atomic (temp, fsync, rename) and keeping mode and owner: a secret file is bind-mounted into containers
+        // that read it as the host file's owner and mode allow.
+        write_atomic(&file, &bytes).map_err(RotationError::EnvFile)?;
     }
     Ok(())
+}
+
+/// True when the plan edits `file` as a whole secret file.
+pub fn is_secret_file(journal: &Journal, file: &Path) -> bool {
+    journal.plan.edits.iter().any(|e| e.file == file && e.whole_file())
+}
+
+fn read_secret_file(file: &Path) -> Result<SecretFile, RotationError> {
+    SecretFile::read(file).map_err(|e| RotationError::Io(file.to_path_buf(), e))
 }
 
 fn edited(journal: &Journal, file: &Path, mut doc: EnvDocument) -> Result<EnvDocument, RotationError> {
     let (old, new) = (journal.file_old.expose(), journal.new.expose());
     for edit in journal.plan.edits.iter().filter(|e| e.file == file) {
         let Some(current) = doc.get(&edit.key).and_then(|e| e.value.clone()) else { continue };
-        let value = if edit.embedded { replace_password(&current, old, new) } else { new.to_string() };
+        let value = if edit.embedded() { replace_password(&current, old, new) } else { new.to_string() };
         if value != current {
             doc.set(&edit.key, &value).map_err(RotationError::EnvFile)?;
         }
@@ -82,6 +109,15 @@ pub fn restore(journal: &Journal) -> Result<(), RotationError> {
         if current == original {
             continue;
         }
+        if is_secret_file(journal, file) {
+            // Back to the backup's bytes when the file holds the new value; a value someone else wrote since is
+            // theirs and stays.
+            let value = String::from_utf8(current).ok().map(SecretFile::from_text);
+            if value.is_some_and(|v| v.value() == journal.new.expose()) {
+                write_atomic(file, &original).map_err(RotationError::EnvFile)?;
+            }
+            continue;
+        }
         let before = EnvDocument::parse(file, &original).map_err(RotationError::EnvFile)?;
         if current == edited(journal, file, before.clone())?.to_bytes() {
             write_atomic(file, &original).map_err(RotationError::EnvFile)?;
@@ -108,7 +144,7 @@ fn reverted(
     let mut changes: Vec<(String, String)> = Vec::new();
     for edit in journal.plan.edits.iter().filter(|e| e.file == file) {
         let Some(current) = value_of(doc, &edit.key) else { continue };
-        let value = if edit.embedded {
+        let value = if edit.embedded() {
             replace_password(&current, new, old)
         } else if current == new {
             old.to_string()
@@ -137,7 +173,7 @@ fn reverted(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rotation::{PlanOptions, Step, plan_offline};
+    use crate::rotation::{PlanOptions, plan_offline};
     use crate::secret::Secret;
 
     const ENV: &str = "KEY=abcdefghijklmnop1234567890\nOTHER=1\n";
@@ -152,20 +188,7 @@ mod tests {
         let file = dir.join("app.env");
         std::fs::write(&file, text).expect("write");
         let planned = plan_offline(&file, "KEY", options).expect("plan");
-        Journal {
-            version: 1,
-            id: "test".into(),
-            plan: planned.plan,
-            old: planned.file_old.clone(),
-            new: Secret::new("NewValue0123456789abcdefghijklmn"),
-            file_old: planned.file_old,
-            step: Step::Tested,
-            started: "2026-01-01T00:00:00Z".into(),
-            pid: std::process::id(),
-            host: "test".into(),
-            operator: "test".into(),
-            backups: Vec::new(),
-        }
+        Journal::tested_for_test(planned, Secret::new("NewValue0123456789abcdefghijklmn"))
     }
 
     /// [`staged`] with its backups taken, and the env file's path.

@@ -1,6 +1,6 @@
 //! The rotation protocol itself (DESIGN §4): stage -> set -> test -> commit -> recreate -> finish, a rollback in
-//! reverse on failure, and `--resume` / `--rollback` of an interrupted rotation, which first find out which
-//! credential the store accepts instead of trusting the journal's last step.
+//! reverse on failure. Several rotations (`rotate --all`) are prepared one by one up to `commit`, then share one
+//! recreate of their consumers, so a service that takes two rotated secrets restarts once, not twice.
 
 use std::time::{Duration, Instant};
 
@@ -28,15 +28,6 @@ pub struct Outcome {
     pub state_dir: std::path::PathBuf,
 }
 
-/// How a probe reads in a progress line: `accepted`, `rejected`, `unreachable (...)`.
-fn accepted(probe: &Probe) -> String {
-    match probe {
-        Probe::Ok => "accepted".to_string(),
-        Probe::Rejected => "rejected".to_string(),
-        Probe::Unreachable(reason) => format!("unreachable ({reason})"),
-    }
-}
-
 /// The three values a rotation handles.
 pub struct Credentials {
     /// What the store accepts now.
@@ -47,9 +38,23 @@ pub struct Credentials {
     pub new: Secret,
 }
 
-/// Drives one rotation with a store, a recreator and a progress sink.
-pub struct Engine<'a, S, R, P> {
-    pub store: &'a S,
+/// One rotation in flight: its opened store and its journal.
+pub struct Rotation<S> {
+    pub store: S,
+    pub journal: Journal,
+    /// When this rotation started, for its outcome's duration.
+    pub started: Instant,
+}
+
+impl<S> Rotation<S> {
+    /// A rotation of `journal` through `store`, starting now.
+    pub fn new(store: S, journal: Journal) -> Self {
+        Rotation { store, journal, started: Instant::now() }
+    }
+}
+
+/// Drives rotations with a recreator and a progress sink.
+pub struct Engine<'a, R, P> {
     pub recreator: &'a R,
     pub progress: &'a P,
     /// Keep the state of a failed rotation for inspection instead of rolling back.
@@ -58,13 +63,15 @@ pub struct Engine<'a, S, R, P> {
     pub interrupt: &'a Interrupt,
 }
 
-impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
-    /// Stages a new rotation of `plan` with `credentials`: writes the journal, then backs up the files.
+impl<R: Recreator, P: Progress> Engine<'_, R, P> {
+    /// Stages a new rotation of `plan` with `credentials`: writes the journal (in `batch_slot` for a member of a
+    /// `rotate --all` batch), then backs up the files.
     pub fn stage(
         &self,
         plan: RotationPlan,
         credentials: Credentials,
         operator: &str,
+        batch_slot: Option<usize>,
     ) -> Result<Journal, RotationError> {
         let started = Instant::now();
         let Credentials { old, file_old, new } = credentials;
@@ -81,6 +88,7 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
             host: super::lock::hostname(),
             operator: operator.to_string(),
             backups: Vec::new(),
+            batch_slot,
         };
         // The journal first: from here on a crash leaves the new value where --resume finds it.
         journal.save()?;
@@ -95,84 +103,100 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
         Ok(journal)
     }
 
-    /// Runs a staged rotation to the end; on failure rolls back (unless `no_rollback`) and returns the error.
-    pub async fn run(&self, mut journal: Journal) -> Result<Outcome, RotationError> {
-        let started = Instant::now();
-        if let Err(err) = self.forward(&mut journal).await {
-            if journal.step >= Step::Recreated {
-                // Every consumer runs with the new value: undoing that is no remedy for a revocation left to do.
-                return Err(err);
+    /// Runs one staged rotation to the end; on failure rolls back (unless `no_rollback`) and returns the error.
+    pub async fn run<S: CredentialStore>(&self, mut rotation: Rotation<S>) -> Result<Outcome, RotationError> {
+        self.prepare(&mut rotation).await?;
+        let mut outcomes = self.complete(vec![rotation], true).await?;
+        Ok(outcomes.remove(0))
+    }
+
+    /// Takes a staged rotation through `set`, `test` and `commit`; on failure rolls it back (unless
+    /// `no_rollback`): its consumers were not touched yet.
+    pub async fn prepare<S: CredentialStore>(&self, rotation: &mut Rotation<S>) -> Result<(), RotationError> {
+        let Err(err) = self.to_commit(rotation).await else { return Ok(()) };
+        self.give_up(std::slice::from_mut(rotation), err, false).await
+    }
+
+    /// Recreates the consumers of every prepared rotation at once (each service once, expecting every new value
+    /// it takes), then revokes each old value. A failed recreate rolls every rotation back when `roll_back` (and
+    /// not `no_rollback`); `--resume` keeps the journals instead.
+    pub async fn complete<S: CredentialStore>(
+        &self,
+        mut rotations: Vec<Rotation<S>>,
+        roll_back: bool,
+    ) -> Result<Vec<Outcome>, RotationError> {
+        if let Err(err) = self.recreate_all(&mut rotations).await {
+            return match roll_back {
+                true => self.give_up(&mut rotations, err, true).await.map(|()| Vec::new()),
+                false => Err(err),
+            };
+        }
+        if let Some(signal) = self.interrupt.requested() {
+            // Every consumer already runs with the new value: finishing is the quickest way to a consistent state.
+            self.progress.warn(&format!("{signal} received after the consumers were recreated: finishing"));
+        }
+        // Each revocation is its own: one store unreachable leaves its journal for --resume, not the others'.
+        let mut outcomes = Vec::new();
+        let mut first_error = None;
+        for rotation in &rotations {
+            match self.revoke(rotation).await.and_then(|()| self.finish(rotation)) {
+                Ok(outcome) => outcomes.push(outcome),
+                Err(err) => first_error = first_error.or(Some(err)),
             }
-            if self.no_rollback {
-                self.progress.warn(&format!(
-                    "--no-rollback: state kept, journal at {}",
-                    Journal::path_in(&journal.plan.state_dir).display()
-                ));
-                return Err(err);
-            }
-            // Stopped by a signal at a step boundary: its notice has said so already, and no consumer was touched
-            // (the boundary comes before `recreate`), so none needs recreating back.
-            let stopped = matches!(err, RotationError::Stopped { .. });
-            if !stopped {
-                // The first line says what failed; the details (log lines) come once, in the error at the end.
-                let text = err.to_string();
-                self.progress.warn(&format!("{}; rolling back", text.lines().next().unwrap_or_default()));
-            }
-            if let Err(undo) = self.undo(&mut journal, started, !stopped).await {
-                return Err(RotationError::RollbackIncomplete {
-                    cause: err.to_string(),
-                    error: Box::new(undo),
-                    journal: Journal::path_in(&journal.plan.state_dir),
-                });
-            }
+        }
+        match first_error {
+            Some(err) => Err(err),
+            None => Ok(outcomes),
+        }
+    }
+
+    /// A failure before every consumer ran the new values: roll `rotations` back (in reverse) unless told to keep
+    /// the state, and return `err`. `consumers_touched`: a recreate ran, so the consumers go back to old values.
+    async fn give_up<S: CredentialStore>(
+        &self,
+        rotations: &mut [Rotation<S>],
+        err: RotationError,
+        consumers_touched: bool,
+    ) -> Result<(), RotationError> {
+        if self.no_rollback {
+            let journals = rotations.iter().map(|r| r.journal.path().display().to_string()).collect::<Vec<_>>();
+            self.progress.warn(&format!("--no-rollback: state kept, journal at {}", journals.join(", ")));
             return Err(err);
         }
-        self.finish(&journal, started, "ok", journal.plan.recreate_order())
-    }
-
-    /// `--resume`: finds which credential logs in, then completes the rotation.
-    pub async fn resume(&self, mut journal: Journal) -> Result<Outcome, RotationError> {
-        let started = Instant::now();
-        let (new, old) = (self.store.probe(&journal.new).await, self.store.probe(&journal.old).await);
-        self.progress.step(
-            "probe",
-            started.elapsed(),
-            &format!("new {} {}, current {} {}", journal.new, accepted(&new), journal.old, accepted(&old)),
-        );
-        match (&new, &old) {
-            (Probe::Ok, _) => {}
-            // The store never got the new value: redo the rotation from `set`.
-            (Probe::Rejected, Probe::Ok) => journal.step = Step::Staged,
-            (Probe::Unreachable(reason), _) | (_, Probe::Unreachable(reason)) => {
-                return Err(RotationError::Unreachable { store: self.store.describe(), reason: reason.clone() });
-            }
-            _ => return Err(self.no_working_credential(&journal)),
+        // Stopped by a signal at a step boundary: its notice has said so already, and no consumer was touched
+        // (the boundary comes before `recreate`), so none needs recreating back.
+        let stopped = matches!(err, RotationError::Stopped { .. });
+        if !stopped {
+            // Why comes once, in the error at the end: the progress lines above show the failing step already.
+            self.progress.warn("the rotation failed: rolling back (the error follows once the rollback is done)");
         }
-        self.forward(&mut journal).await?;
-        self.finish(&journal, started, "ok", journal.plan.recreate_order())
+        if let Err(undo) = self.undo(rotations, consumers_touched && !stopped).await {
+            let journal = rotations.first().map(|r| r.journal.path()).unwrap_or_default();
+            return Err(RotationError::RollbackIncomplete { cause: err.to_string(), error: Box::new(undo), journal });
+        }
+        if stopped {
+            return Err(err);
+        }
+        let kept: Vec<String> =
+            rotations.iter().map(|r| format!("{} keeps {}", r.journal.plan.key, r.journal.old.fingerprint())).collect();
+        Err(RotationError::RolledBack { kept: kept.join(", "), cause: Box::new(err) })
     }
 
-    /// `--rollback`: finds which credential logs in, then restores the old value everywhere.
-    pub async fn rollback(&self, mut journal: Journal) -> Result<Outcome, RotationError> {
-        let started = Instant::now();
-        // The journal cannot tell whether a recreate had started: recreate the consumers back to be sure.
-        let recreated = self.undo(&mut journal, started, true).await?;
-        Ok(self.outcome(&journal, started, "rolled-back", recreated))
-    }
-
-    async fn forward(&self, journal: &mut Journal) -> Result<(), RotationError> {
-        let store = self.store.describe();
+    /// `set`, `test` and `commit`, from the step the journal reached.
+    pub(super) async fn to_commit<S: CredentialStore>(&self, rotation: &mut Rotation<S>) -> Result<(), RotationError> {
+        let Rotation { store, journal, .. } = rotation;
+        let name = store.describe();
         let key = journal.plan.key.clone();
         if journal.step < Step::Set {
             self.checkpoint()?;
             let t = Instant::now();
-            if self.store.probe(&journal.new).await != Probe::Ok {
-                self.store.set(&journal.old, &journal.new).await?;
+            if store.probe(&journal.new).await != Probe::Ok {
+                store.set(&journal.old, &journal.new).await?;
             }
             journal.advance(Step::Set)?;
-            let window = if self.store.dual_window() { " beside the current one (dual window)" } else { "" };
-            let detail = if self.store.external() {
-                format!("{store} accepts {}{window}", journal.new)
+            let window = if store.dual_window() { " beside the current one (dual window)" } else { "" };
+            let detail = if store.external() {
+                format!("{name} accepts {}{window}", journal.new)
             } else {
                 "nothing to change outside the env files".to_string()
             };
@@ -182,16 +206,16 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
         if journal.step < Step::Tested {
             self.checkpoint()?;
             let t = Instant::now();
-            self.store.test(&journal.new).await.map_err(|e| RotationError::NewRejected {
+            store.test(&journal.new).await.map_err(|e| RotationError::NewRejected {
                 key: key.clone(),
-                store: store.clone(),
+                store: name.clone(),
                 reason: e.reason,
             })?;
-            if self.store.dual_window() && self.store.probe(&journal.old).await != Probe::Ok {
-                return Err(RotationError::OldLost { key, store });
+            if store.dual_window() && store.probe(&journal.old).await != Probe::Ok {
+                return Err(RotationError::OldLost { key, store: name });
             }
             journal.advance(Step::Tested)?;
-            let detail = if self.store.external() { "fresh login with the new value read and wrote" } else { "-" };
+            let detail = if store.external() { "fresh login with the new value read and wrote" } else { "-" };
             self.progress.step("test", t.elapsed(), detail);
             fault_point(Step::Tested);
         }
@@ -200,8 +224,10 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
             let t = Instant::now();
             // A new secret never lands in a file others can read (the offline form's file is often 0644). A commit
             // that fails puts the modes back with the bytes: a failed rotation leaves the disk as it found it.
+            // A secret file keeps its mode: the containers it is bind-mounted into read it as its mode allows
+            // (`check` warns about a readable one, with the advice that fits a bind mount).
             let mut tightened = Vec::new();
-            for file in edits::files_of(journal) {
+            for file in edits::files_of(journal).into_iter().filter(|f| !edits::is_secret_file(journal, f)) {
                 match make_private(&file) {
                     Ok(Some(Tightened { before, after })) => {
                         self.progress.warn(&format!(
@@ -225,38 +251,54 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
             self.progress.step("commit", t.elapsed(), &format!("wrote {files}"));
             fault_point(Step::Committed);
         }
-        if journal.step < Step::Recreated {
-            self.checkpoint()?;
-            let t = Instant::now();
-            let order = journal.plan.recreate_order();
-            let expect = vec![(key.clone(), journal.new.clone())];
-            self.progress.starting("recreate");
-            let done = self.recreator.recreate(&order, &expect).await.map_err(RotationError::Recreate)?;
-            if journal.plan.store_restart.is_some() {
-                // The store's own container is new: its IP and published port may have changed.
-                self.store.relocate().await;
-            }
-            journal.advance(Step::Recreated)?;
-            let detail = if done.is_empty() { "no service recreated".to_string() } else { done.join(", ") };
-            self.progress.step("recreate", t.elapsed(), &detail);
-            fault_point(Step::Recreated);
+        Ok(())
+    }
+
+    /// The one recreate of every rotation not recreated yet: each service once, in the rotations' order with the
+    /// stores' own containers last, checked for every new value it takes.
+    async fn recreate_all<S: CredentialStore>(&self, rotations: &mut [Rotation<S>]) -> Result<(), RotationError> {
+        let pending: Vec<usize> =
+            (0..rotations.len()).filter(|&i| rotations[i].journal.step < Step::Recreated).collect();
+        if pending.is_empty() {
+            return Ok(());
         }
-        if let Some(signal) = self.interrupt.requested() {
-            // Every consumer already runs with the new value: finishing is the quickest way to a consistent state.
-            self.progress.warn(&format!("{signal} received after the consumers were recreated: finishing"));
-        }
+        self.checkpoint()?;
         let t = Instant::now();
-        if self.store.dual_window() {
-            match self.store.probe(&journal.old).await {
-                Probe::Ok => self.store.finish(&journal.old, &journal.new).await?,
+        let plans: Vec<&RotationPlan> = pending.iter().map(|&i| &rotations[i].journal.plan).collect();
+        let order = joint_order(&plans);
+        let expect: Vec<(String, Secret)> =
+            pending.iter().flat_map(|&i| rotations[i].journal.plan.expectations(&rotations[i].journal.new)).collect();
+        self.progress.starting("recreate");
+        let done = self.recreator.recreate(&order, &expect).await.map_err(RotationError::Recreate)?;
+        for &i in &pending {
+            let rotation = &mut rotations[i];
+            if rotation.journal.plan.store_restart.is_some() {
+                // The store's own container is new: its IP and published port may have changed.
+                rotation.store.relocate().await;
+            }
+            rotation.journal.advance(Step::Recreated)?;
+        }
+        let detail = if done.is_empty() { "no service recreated".to_string() } else { done.join(", ") };
+        self.progress.step("recreate", t.elapsed(), &detail);
+        fault_point(Step::Recreated);
+        Ok(())
+    }
+
+    /// The end of the dual window: the old value revoked where it still logs in.
+    async fn revoke<S: CredentialStore>(&self, rotation: &Rotation<S>) -> Result<(), RotationError> {
+        let Rotation { store, journal, .. } = rotation;
+        let t = Instant::now();
+        if store.dual_window() {
+            match store.probe(&journal.old).await {
+                Probe::Ok => store.finish(&journal.old, &journal.new).await?,
                 Probe::Rejected => {}
                 // Everything runs with the new value; only the revocation is left, for --resume.
                 Probe::Unreachable(reason) => {
                     return Err(RotationError::RevokePending {
-                        key,
-                        store,
+                        key: journal.plan.key.clone(),
+                        store: store.describe(),
                         reason,
-                        journal: Journal::path_in(&journal.plan.state_dir),
+                        journal: journal.path(),
                     });
                 }
             }
@@ -273,60 +315,10 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
         }
     }
 
-    /// Restores the old value in the store, the files and (when a recreate may have touched them) the consumers, in
-    /// reverse order.
-    async fn undo(
-        &self,
-        journal: &mut Journal,
-        started: Instant,
-        consumers_touched: bool,
-    ) -> Result<Vec<String>, RotationError> {
-        let t = Instant::now();
-        if journal.step >= Step::Committed && journal.plan.store_restart.is_some() {
-            // A recreate that failed may already have replaced the store's container.
-            self.store.relocate().await;
-        }
-        match (self.store.probe(&journal.new).await, self.store.probe(&journal.old).await) {
-            (Probe::Rejected, Probe::Ok) => {}
-            (Probe::Unreachable(reason), _) | (_, Probe::Unreachable(reason)) => {
-                return Err(RotationError::Unreachable { store: self.store.describe(), reason });
-            }
-            (Probe::Ok, _) if !journal.new.is_empty() => self.store.rollback(&journal.old, &journal.new).await?,
-            _ => return Err(self.no_working_credential(journal)),
-        }
-        self.progress.step("rollback store", t.elapsed(), &format!("{} accepted again", journal.old));
-        if journal.step >= Step::Committed || !journal.backups.is_empty() {
-            let t = Instant::now();
-            edits::restore(journal)?;
-            self.progress.step("rollback files", t.elapsed(), "backups restored");
-        }
-        let mut recreated = Vec::new();
-        if journal.step >= Step::Committed && consumers_touched {
-            let t = Instant::now();
-            let expect = vec![(journal.plan.key.clone(), journal.file_old.clone())];
-            let done = self
-                .recreator
-                .recreate(&journal.plan.recreate_order(), &expect)
-                .await
-                .map_err(RotationError::Recreate)?;
-            self.progress.step("rollback recreate", t.elapsed(), &done.join(", "));
-            recreated = done;
-        }
-        // The audit entry names the services recreated back to the old value.
-        let outcome = self.outcome(journal, started, "rolled-back", recreated.clone());
-        self.audit(journal, &outcome)?;
-        journal.remove().map_err(|e| RotationError::Io(Journal::path_in(&journal.plan.state_dir), e))?;
-        Ok(recreated)
-    }
-
-    fn finish(
-        &self,
-        journal: &Journal,
-        started: Instant,
-        result: &'static str,
-        services: Vec<String>,
-    ) -> Result<Outcome, RotationError> {
-        let outcome = self.outcome(journal, started, result, services);
+    /// The archive, the audit entry and the journal's removal of a rotation that ended well.
+    fn finish<S>(&self, rotation: &Rotation<S>) -> Result<Outcome, RotationError> {
+        let journal = &rotation.journal;
+        let outcome = self.outcome(rotation, "ok", journal.plan.recreate_order());
         if let Some(recipient) = &journal.plan.archive_recipient {
             // The rotation itself succeeded: a failed archive is reported, not undone.
             match archive_revoked(&journal.plan.state(), &journal.plan.key, &journal.old, recipient) {
@@ -338,12 +330,12 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
             }
         }
         self.audit(journal, &outcome)?;
-        journal.remove().map_err(|e| RotationError::Io(Journal::path_in(&journal.plan.state_dir), e))?;
+        journal.remove().map_err(|e| RotationError::Io(journal.path(), e))?;
         fault_point(Step::Finished);
         Ok(outcome)
     }
 
-    fn audit(&self, journal: &Journal, outcome: &Outcome) -> Result<(), RotationError> {
+    pub(super) fn audit(&self, journal: &Journal, outcome: &Outcome) -> Result<(), RotationError> {
         let entry = AuditEntry {
             time: super::lock::now_rfc3339(),
             operator: journal.operator.clone(),
@@ -362,24 +354,31 @@ impl<S: CredentialStore, R: Recreator, P: Progress> Engine<'_, S, R, P> {
         Ok(())
     }
 
-    fn outcome(&self, journal: &Journal, started: Instant, result: &'static str, services: Vec<String>) -> Outcome {
+    pub(super) fn outcome<S>(&self, rotation: &Rotation<S>, result: &'static str, services: Vec<String>) -> Outcome {
+        let journal = &rotation.journal;
         Outcome {
             key: journal.plan.key.clone(),
             store: journal.plan.store.name().to_string(),
             old_fingerprint: journal.old.fingerprint(),
             new_fingerprint: journal.new.fingerprint(),
             services,
-            duration: started.elapsed(),
+            duration: rotation.started.elapsed(),
             result,
             state_dir: journal.plan.state_dir.clone(),
         }
     }
+}
 
-    fn no_working_credential(&self, journal: &Journal) -> RotationError {
-        RotationError::NoWorkingCredential {
-            key: journal.plan.key.clone(),
-            store: self.store.describe(),
-            journal: Journal::path_in(&journal.plan.state_dir),
+/// The services of `plans` in one recreate order: each once, consumers in the plans' order, then the stores' own
+/// containers (a store's consumers come up against it before it restarts, as in a single rotation).
+pub(super) fn joint_order(plans: &[&RotationPlan]) -> Vec<String> {
+    let stores: Vec<&String> = plans.iter().filter_map(|p| p.store_restart.as_ref()).collect();
+    let mut order: Vec<String> = Vec::new();
+    let consumers = plans.iter().flat_map(|p| &p.consumers).filter(|s| !stores.contains(s));
+    for service in consumers.chain(stores.iter().copied()) {
+        if !order.contains(service) {
+            order.push(service.clone());
         }
     }
+    order
 }

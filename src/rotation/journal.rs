@@ -35,6 +35,10 @@ pub struct Journal {
     pub operator: String,
     /// Backups of the edited files, in the order of `plan.edits`' files.
     pub backups: Vec<PathBuf>,
+    /// The rotation's place in a `rotate --all` batch, whose journals live side by side until the batch's one
+    /// recreate and their revocations are done; `None` for a rotation of its own (the usual journal file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_slot: Option<usize>,
 }
 
 impl std::fmt::Debug for Journal {
@@ -57,14 +61,48 @@ pub enum JournalError {
 }
 
 impl Journal {
+    /// A journal of `planned` at step `tested`, rotating to `new`, no backups yet: what the commit and rollback
+    /// tests start from.
+    #[cfg(test)]
+    pub fn tested_for_test(planned: super::Planned, new: Secret) -> Journal {
+        Journal {
+            version: 1,
+            id: "test".into(),
+            plan: planned.plan,
+            old: planned.file_old.clone(),
+            new,
+            file_old: planned.file_old,
+            step: Step::Tested,
+            started: "2026-01-01T00:00:00Z".into(),
+            pid: std::process::id(),
+            host: "test".into(),
+            operator: "test".into(),
+            backups: Vec::new(),
+            batch_slot: None,
+        }
+    }
+
     /// The journal path in `state_dir`.
     pub fn path_in(state_dir: &Path) -> PathBuf {
         StateDir::at(state_dir).journal()
     }
 
+    /// Where this journal is kept: the usual file, or its batch slot's beside it.
+    pub fn path(&self) -> PathBuf {
+        match self.batch_slot {
+            None => Self::path_in(&self.plan.state_dir),
+            Some(slot) => Self::slot_path(&self.plan.state_dir, slot),
+        }
+    }
+
+    /// The journal file of batch slot `slot` in `state_dir`.
+    fn slot_path(state_dir: &Path, slot: usize) -> PathBuf {
+        Self::path_in(state_dir).with_extension(format!("{slot}.json"))
+    }
+
     /// Writes the journal atomically (0600, fsync) in its plan's state directory.
     pub fn save(&self) -> Result<(), JournalError> {
-        let path = Self::path_in(&self.plan.state_dir);
+        let path = self.path();
         // The journal holds both values: its directory must be git-ignored before it exists.
         self.plan.state().create().map_err(|source| JournalError::Dir { path: self.plan.state_dir.clone(), source })?;
         let bytes =
@@ -78,9 +116,30 @@ impl Journal {
         self.save()
     }
 
-    /// The journal left in `state_dir`, if any.
+    /// The journal left in `state_dir`, if any (the first of a batch's).
     pub fn load(state_dir: &Path) -> Result<Option<Journal>, JournalError> {
-        let path = Self::path_in(state_dir);
+        Ok(Self::load_all(state_dir)?.into_iter().next())
+    }
+
+    /// Every journal left in `state_dir`: the usual one, or the ones of an interrupted `rotate --all` in batch
+    /// order.
+    pub fn load_all(state_dir: &Path) -> Result<Vec<Journal>, JournalError> {
+        let mut journals: Vec<Journal> = Self::load_file(Self::path_in(state_dir))?.into_iter().collect();
+        let mut slots: Vec<usize> = match std::fs::read_dir(state_dir) {
+            Ok(entries) => entries
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .filter_map(|name| name.strip_prefix("rotation.journal.")?.strip_suffix(".json")?.parse().ok())
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        slots.sort_unstable();
+        for slot in slots {
+            journals.extend(Self::load_file(Self::slot_path(state_dir, slot))?);
+        }
+        Ok(journals)
+    }
+
+    fn load_file(path: PathBuf) -> Result<Option<Journal>, JournalError> {
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -91,7 +150,7 @@ impl Journal {
 
     /// Removes the journal: the rotation ended and no value is needed any more.
     pub fn remove(&self) -> std::io::Result<()> {
-        match std::fs::remove_file(Self::path_in(&self.plan.state_dir)) {
+        match std::fs::remove_file(self.path()) {
             Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(err),
             _ => Ok(()),
         }

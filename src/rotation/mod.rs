@@ -2,6 +2,7 @@
 
 mod edits;
 mod engine;
+mod engine_recovery;
 mod journal;
 mod lock;
 mod new_value;
@@ -11,15 +12,17 @@ mod progress;
 mod recovery_plan;
 mod recreator;
 mod rotation_error;
+#[cfg(test)]
+mod secret_edit_tests;
 mod step;
 mod target;
 mod target_hint;
 
-pub use engine::{Credentials, Engine, Outcome};
+pub use engine::{Credentials, Engine, Outcome, Rotation};
 pub use journal::{JOURNAL_FILE, Journal, JournalError};
 pub use lock::{LockError, LockHolder, RotationLock, hostname, now_rfc3339};
 pub use new_value::{NewValue, NewValueError};
-pub use plan::{EnvEdit, RotationPlan};
+pub use plan::{EditKind, FileEdit, RotationPlan};
 pub use planner::{PlanError, PlanOptions, Planned, kind_of, plan_offline, plan_project};
 pub use progress::Progress;
 pub use recovery_plan::{Recovery, RecoveryPlan};

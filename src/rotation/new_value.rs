@@ -46,7 +46,7 @@ impl NewValue {
             return Err(NewValueError::Unchanged { key });
         }
         // An embedding edit replaces the password inside a URL byte for byte: only unreserved characters survive.
-        if let Some(edit) = plan.edits.iter().find(|e| e.embedded)
+        if let Some(edit) = plan.edits.iter().find(|e| e.embedded())
             && let Some(found) = value.chars().find(|c| !(c.is_ascii_alphanumeric() || "-._~".contains(*c)))
         {
             return Err(NewValueError::NotUrlSafe { key, embedding: edit.key.clone(), found });
@@ -64,12 +64,15 @@ impl NewValue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rotation::EnvEdit;
+    use crate::rotation::{EditKind, FileEdit};
     use crate::secret::SecretKind;
     use crate::stores::StoreSpec;
 
     fn plan(embedded: bool) -> RotationPlan {
-        let edit = |key: &str, embedded| EnvEdit { file: "/p/.env".into(), key: key.into(), embedded };
+        let edit = |key: &str, embedded| {
+            let kind = if embedded { EditKind::Embedded } else { EditKind::Value };
+            FileEdit { file: "/p/.env".into(), key: key.into(), kind }
+        };
         let mut edits = vec![edit("REDIS_PASSWORD", false)];
         if embedded {
             edits.push(edit("REDIS_URL", true));
@@ -88,6 +91,7 @@ mod tests {
             edits,
             partial_matches: vec![],
             file_hashes: vec![],
+            secret_targets: vec![],
             consumers: vec![],
             store_restart: None,
             keep_previous: None,

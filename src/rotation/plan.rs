@@ -8,13 +8,57 @@ use crate::secret::SecretKind;
 use crate::state_dir::StateDir;
 use crate::stores::StoreSpec;
 
-/// One change to one env file.
+/// How an edit changes its file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EditKind {
+    /// An env file's `KEY=value`: the value is replaced.
+    #[default]
+    Value,
+    /// An env file's value embedding the secret (a URL): the old value inside it is replaced, the rest kept.
+    Embedded,
+    /// A compose `file:` secret: the whole content is the value; its trailing line breaks, mode and owner are kept.
+    SecretFile,
+}
+
+/// One change to one file: an env file's key, or a whole secret file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EnvEdit {
+#[serde(from = "EditRecord")]
+pub struct FileEdit {
     pub file: PathBuf,
+    /// The env key, or for a secret file the compose secret's key.
     pub key: String,
-    /// The value embeds the secret (a URL): the old value inside it is replaced, the rest kept.
-    pub embedded: bool,
+    pub kind: EditKind,
+}
+
+impl FileEdit {
+    /// True for a value embedding the secret (a URL).
+    pub fn embedded(&self) -> bool {
+        self.kind == EditKind::Embedded
+    }
+
+    /// True for a whole secret file.
+    pub fn whole_file(&self) -> bool {
+        self.kind == EditKind::SecretFile
+    }
+}
+
+/// A [`FileEdit`] as journals record it; journals written before edit kinds existed say `embedded` only.
+#[derive(Deserialize)]
+struct EditRecord {
+    file: PathBuf,
+    key: String,
+    #[serde(default)]
+    kind: Option<EditKind>,
+    #[serde(default)]
+    embedded: bool,
+}
+
+impl From<EditRecord> for FileEdit {
+    fn from(record: EditRecord) -> Self {
+        let kind = record.kind.unwrap_or(if record.embedded { EditKind::Embedded } else { EditKind::Value });
+        FileEdit { file: record.file, key: record.key, kind }
+    }
 }
 
 /// The plan of one rotation.
@@ -26,16 +70,20 @@ pub struct RotationPlan {
     /// Generated length (the kind's default when `None`).
     pub length: Option<usize>,
     pub store: StoreSpec,
-    /// The env file that defines the key (audit log and backups live beside it).
+    /// The file that defines the value: the env file defining the key, or the compose secret's file.
     pub primary_file: PathBuf,
     /// Every edit, the primary one first.
-    pub edits: Vec<EnvEdit>,
+    pub edits: Vec<FileEdit>,
     /// Keys whose value contains the old value's bytes other than whole or as a URL's password (`DB_HOST=postgresql`
     /// when `postgres` is rotated): left alone, and said so in the plan.
     #[serde(default)]
     pub partial_matches: Vec<(PathBuf, String)>,
     /// SHA-256 of each edited file when planned: a file changed by someone else before commit is refused.
     pub file_hashes: Vec<(PathBuf, String)>,
+    /// Container paths where consumers read the rotated value as a compose secret (`/run/secrets/db_password`):
+    /// each recreated container must show the new value there.
+    #[serde(default)]
+    pub secret_targets: Vec<String>,
     /// Services to recreate, in order (dependencies first).
     pub consumers: Vec<String>,
     /// The store's own service, recreated after the consumers because it reads the value when it starts.
@@ -58,8 +106,35 @@ impl RotationPlan {
         self.consumers.iter().cloned().chain(self.store_restart.clone()).collect()
     }
 
+    /// What a container recreated with `value` must hold: the key in its environment (when it gets it) and each
+    /// secret target (a container path: see [`crate::rotation::Recreator::recreate`]).
+    pub fn expectations(&self, value: &crate::secret::Secret) -> Vec<(String, crate::secret::Secret)> {
+        std::iter::once(&self.key).chain(&self.secret_targets).map(|k| (k.clone(), value.clone())).collect()
+    }
+
+    /// True when the rotation edits secret files: containers see a renamed-over file only once recreated.
+    pub fn edits_secret_files(&self) -> bool {
+        self.edits.iter().any(FileEdit::whole_file)
+    }
+
     /// The state directory this rotation writes to.
     pub fn state(&self) -> StateDir {
         StateDir::at(&self.state_dir)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_of_journals_without_kinds_still_load() {
+        let old: FileEdit = serde_json::from_str(r#"{"file":"/p/.env","key":"URL","embedded":true}"#).expect("old");
+        assert_eq!(old.kind, EditKind::Embedded);
+        let plain: FileEdit = serde_json::from_str(r#"{"file":"/p/.env","key":"K","embedded":false}"#).expect("plain");
+        assert_eq!(plain.kind, EditKind::Value);
+        let edit = FileEdit { file: "/p/pw.txt".into(), key: "db_password".into(), kind: EditKind::SecretFile };
+        let back: FileEdit = serde_json::from_str(&serde_json::to_string(&edit).expect("json")).expect("load");
+        assert_eq!(back, edit);
     }
 }

@@ -4,10 +4,12 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use super::{EnvEdit, RotationPlan, Target};
+use super::{EditKind, FileEdit, RotationPlan, Target};
 use crate::envfile::EnvDocument;
 use crate::inventory::embeds;
-use crate::project::{Origin, Project, SecretDecl, Service, StatefulImage};
+use crate::project::{
+    ComposeSecret, EnvVar, Origin, Project, SecretDecl, SecretFile, SecretSource, Service, StatefulImage,
+};
 use crate::secret::{Secret, SecretKind};
 use crate::state_dir::StateDir;
 use crate::stores::{StoreKind, StoreSpec};
@@ -37,6 +39,18 @@ pub enum PlanError {
          rotate the env files anyway"
     )]
     WouldLockOut { key: String, service: String, variable: String, family: &'static str, consumers: String },
+    #[error("cannot read secret {secret} from {}: {source}", .path.display())]
+    SecretFile { secret: String, path: PathBuf, source: std::io::Error },
+    #[error(
+        "secret {secret} ({}) holds {lines} lines (a key or a certificate?): docker-secops rotates one-line \
+         secrets only",
+        .path.display()
+    )]
+    SecretNotOneLine { secret: String, path: PathBuf, lines: usize },
+    #[error("secret {secret} cannot be rotated here: {why}")]
+    SecretNotRotatable { secret: String, why: &'static str },
+    #[error("--keep-previous needs an env file; secret {0} is a file that holds one value")]
+    KeepPreviousInSecretFile(String),
 }
 
 /// Options that shape a plan.
@@ -61,29 +75,83 @@ pub fn plan_offline(file: &Path, key: &str, options: &PlanOptions) -> Result<Pla
     let file = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
     let docs = vec![EnvDocument::read(&file)?];
     let decl = SecretDecl { key: key.to_string(), ..SecretDecl::default() };
-    build(&docs, &file, &decl, StoreSpec::env(), Vec::new(), None, state_dir_of(&file), None, options)
+    let value = value_in(&docs, &file, key)?;
+    let sources = Sources { docs: &docs, secret_files: &[] };
+    let primary = Primary { file: file.clone(), secret: None, value, targets: Vec::new() };
+    build(&sources, primary, &decl, StoreSpec::env(), Vec::new(), None, state_dir_of(&file), None, options)
 }
 
-/// Plans the rotation of `target` in `project`.
+/// Plans the rotation of `target` in `project`: an env key, a store, `jwt`, or a compose secret (its key in
+/// `secrets:`, or a `*_FILE` variable pointing at it).
 pub fn plan_project(project: &Project, target: &Target, options: &PlanOptions) -> Result<Planned, PlanError> {
     let decls = SecretDecl::all(project);
     let docs = read_env_files(project)?;
-    let (decl, mut store) = resolve(project, &decls, &docs, target)?;
-    let primary = primary_file(project, &docs, &decl.key)?;
-    let file_old = value_in(&docs, &primary, &decl.key)?;
+    let values = secret_values(project);
+    let secret_files = secret_files(project);
+    let secret = bound_secret(project, &docs, target);
+    let (decl, mut store, primary, file_old) = match secret.map(|s| (s, &s.source)) {
+        Some((secret, SecretSource::File(path))) => {
+            if options.keep_previous.is_some() {
+                return Err(PlanError::KeepPreviousInSecretFile(secret.key.clone()));
+            }
+            let decl = declared(&decls, &secret.key);
+            let store = match decl.store.as_deref() {
+                Some(name) => spec_of(project, &docs, &decl, StoreKind::parse(name).unwrap_or_else(StoreKind::env)),
+                None => StoreSpec::env(),
+            };
+            let file_old = secret_file_value(secret, path)?;
+            (decl, store, path.clone(), file_old)
+        }
+        // An `environment:` secret is its variable: the env file defining it is edited.
+        Some((secret, SecretSource::Environment { variable, .. })) => {
+            let (decl, store) = resolve(project, &decls, &docs, &Target::Key(variable.clone()))?;
+            let primary = primary_file(project, &docs, &decl.key).map_err(|err| match err {
+                PlanError::KeyNotFound { .. } => PlanError::SecretNotRotatable {
+                    secret: secret.key.clone(),
+                    why: "its variable is defined in no env file of the project (only in the process environment?)",
+                },
+                err => err,
+            })?;
+            let file_old = value_in(&docs, &primary, &decl.key)?;
+            (decl, store, primary, file_old)
+        }
+        Some((secret, SecretSource::External)) => {
+            return Err(PlanError::SecretNotRotatable {
+                secret: secret.key.clone(),
+                why: "it is external (a Swarm secret, made outside the project)",
+            });
+        }
+        Some((secret, SecretSource::Undefined)) => {
+            return Err(PlanError::SecretNotRotatable {
+                secret: secret.key.clone(),
+                why: "it has no `file:` nor `environment:`",
+            });
+        }
+        None => {
+            let (decl, store) = resolve(project, &decls, &docs, target)?;
+            let primary = primary_file(project, &docs, &decl.key)?;
+            let file_old = value_in(&docs, &primary, &decl.key)?;
+            (decl, store, primary, file_old)
+        }
+    };
     if !store.external() && !options.env_only {
-        store = guard_init_only(project, &docs, &decl, &file_old)?.unwrap_or(store);
+        store = guard_init_only(project, &docs, &values, &decl, &file_old)?.unwrap_or(store);
     }
+    let value = file_old.expose();
     let store_service = store.service().and_then(|s| project.service(s));
     let mut consumers: Vec<&Service> = match &decl.consumers {
         Some(names) => names.iter().filter_map(|n| project.service(n)).collect(),
-        None => project.services.iter().filter(|s| carries(s, file_old.expose())).collect(),
+        None => project.services.iter().filter(|s| carries(s, value, &values)).collect(),
     };
     // The store service itself is recreated last, and only when it reads the value at start (redis
-    // --requirepass from env). MongoDB reads MONGO_INITDB_* only on an empty volume: it is never recreated.
+    // --requirepass from env) or gets it as a compose secret (a container sees a renamed-over secret file only
+    // once recreated). MongoDB reads MONGO_INITDB_* only on an empty volume: it is not recreated for them.
     consumers.retain(|s| Some(s.name.as_str()) != store.service());
     let store_restart = match store_service {
-        Some(svc) if store.store_kind().reads_password_at_start() && carries(svc, file_old.expose()) => {
+        Some(svc)
+            if (store.store_kind().reads_password_at_start() && carries(svc, value, &values))
+                || mounts(svc, value, &values) =>
+        {
             Some(svc.name.clone())
         }
         _ => None,
@@ -95,15 +163,116 @@ pub fn plan_project(project: &Project, target: &Target, options: &PlanOptions) -
     }
     let state_dir = StateDir::of_project(&project.directory).path().to_path_buf();
     let name = Some(project.name.clone());
-    let mut planned = build(&docs, &primary, &decl, store, consumers, store_restart, state_dir, name, options)?;
-    planned.file_old = file_old;
-    Ok(planned)
+    let sources = Sources { docs: &docs, secret_files: &secret_files };
+    let primary_secret = secret.filter(|s| s.file().is_some()).map(|s| s.key.clone());
+    let targets = secret_targets(project, file_old.expose(), &values);
+    let primary = Primary { file: primary, secret: primary_secret, value: file_old, targets };
+    build(&sources, primary, &decl, store, consumers, store_restart, state_dir, name, options)
+}
+
+/// Where the value rotated is defined: a key of an env file, or (`secret` set) a compose secret's whole file.
+struct Primary {
+    file: PathBuf,
+    /// The compose secret whose file `file` is.
+    secret: Option<String>,
+    /// What it holds now.
+    value: Secret,
+    /// Container paths where services read the value as a compose secret.
+    targets: Vec<String>,
+}
+
+/// Every file that may carry the value: the env files, and the readable one-line `file:` secrets as
+/// (secret key, path, content).
+struct Sources<'a> {
+    docs: &'a [EnvDocument],
+    secret_files: &'a [(String, PathBuf, SecretFile)],
+}
+
+/// The declaration of `key` in x-secops, or a bare one.
+fn declared(decls: &[SecretDecl], key: &str) -> SecretDecl {
+    decls.iter().find(|d| d.key == key).cloned().unwrap_or(SecretDecl { key: key.to_string(), ..Default::default() })
+}
+
+/// The compose secret `target` names: its key in `secrets:`, a `*_FILE` variable of a service pointing at it, or,
+/// for a store whose service takes its password only from a `*_FILE` variable (`POSTGRES_PASSWORD_FILE`), that
+/// variable's secret.
+fn bound_secret<'p>(project: &'p Project, docs: &[EnvDocument], target: &Target) -> Option<&'p ComposeSecret> {
+    let mount_of =
+        |service: &'p Service, var: &'p EnvVar| service.file_var_secret(var).and_then(|m| project.secret(&m.source));
+    // A secret the project declares under the very word typed wins over a built-in target (`secrets: jwt:`).
+    if let Some(secret) = project.secret(&target.to_string()) {
+        return Some(secret);
+    }
+    match target {
+        Target::Key(key) => project.services.iter().find_map(|s| s.env(key).and_then(|var| mount_of(s, var))),
+        Target::Store(kind) => {
+            if let Ok(key) = password_key(project, docs, *kind) {
+                // A store whose password key is a compose secret's (MariaDB's `_FILE` forms).
+                return project.secret(&key);
+            }
+            let service = kind.service_in(project)?;
+            let image = service.image.as_deref().and_then(StatefulImage::of)?;
+            service.environment.iter().filter(|v| image.init_only(&v.key)).find_map(|var| mount_of(service, var))
+        }
+        _ => None,
+    }
+}
+
+/// The one-line value of a `file:` secret.
+fn secret_file_value(secret: &ComposeSecret, path: &Path) -> Result<Secret, PlanError> {
+    let (name, file_path) = (secret.key.clone(), path.to_path_buf());
+    let file = SecretFile::read(path).map_err(|source| PlanError::SecretFile {
+        secret: name.clone(),
+        path: file_path.clone(),
+        source,
+    })?;
+    if file.value().is_empty() {
+        return Err(PlanError::NoValue { key: name, file: file_path });
+    }
+    if file.lines() > 1 {
+        return Err(PlanError::SecretNotOneLine { secret: name, path: file_path, lines: file.lines() });
+    }
+    Ok(Secret::new(file.value()))
+}
+
+/// The container paths where services get a compose secret holding `value`.
+fn secret_targets(project: &Project, value: &str, values: &HashMap<String, String>) -> Vec<String> {
+    let mut targets: Vec<String> = Vec::new();
+    for mount in project.services.iter().flat_map(|s| &s.secrets) {
+        if values.get(&mount.source).is_some_and(|v| v == value) && !targets.contains(&mount.target) {
+            targets.push(mount.target.clone());
+        }
+    }
+    targets
+}
+
+/// The value of every compose secret that has one (file content or variable), by key.
+fn secret_values(project: &Project) -> HashMap<String, String> {
+    project.secrets.iter().filter_map(|s| Some((s.key.clone(), s.value()?))).collect()
+}
+
+/// The readable one-line `file:` secrets of the project.
+fn secret_files(project: &Project) -> Vec<(String, PathBuf, SecretFile)> {
+    let mut files: Vec<(String, PathBuf, SecretFile)> = Vec::new();
+    for secret in &project.secrets {
+        let Some(path) = secret.file() else { continue };
+        // Two secrets may name one file: it is one edit.
+        if files.iter().any(|(_, p, _)| p == path) {
+            continue;
+        }
+        if let Ok(file) = SecretFile::read(path)
+            && file.lines() == 1
+        {
+            files.push((secret.key.clone(), path.to_path_buf(), file));
+        }
+    }
+    files
 }
 
 #[allow(clippy::too_many_arguments)]
 fn build(
-    docs: &[EnvDocument],
-    primary: &Path,
+    sources: &Sources,
+    primary: Primary,
     decl: &SecretDecl,
     store: StoreSpec,
     consumers: Vec<String>,
@@ -112,12 +281,16 @@ fn build(
     project: Option<String>,
     options: &PlanOptions,
 ) -> Result<Planned, PlanError> {
-    let file_old = value_in(docs, primary, &decl.key)?;
-    let mut edits = vec![EnvEdit { file: primary.to_path_buf(), key: decl.key.clone(), embedded: false }];
+    let Primary { file: primary, secret, value: file_old, targets: primary_targets } = primary;
+    let first = match &secret {
+        Some(secret) => FileEdit { file: primary.clone(), key: secret.clone(), kind: EditKind::SecretFile },
+        None => FileEdit { file: primary.clone(), key: decl.key.clone(), kind: EditKind::Value },
+    };
+    let mut edits = vec![first];
     // A template placeholder (`changeme`) shared by several keys is no shared credential: rotate the key alone.
     let shared = crate::secret::placeholder_word(file_old.expose()).is_none();
     let mut partial_matches = Vec::new();
-    for doc in docs.iter().filter(|_| shared) {
+    for doc in sources.docs.iter().filter(|_| shared) {
         // The line of each key's effective (last) occurrence, built once: `doc.get` per entry was quadratic.
         let last_lines: HashMap<&str, usize> = doc.entries().iter().map(|e| (e.key.as_str(), e.line)).collect();
         for entry in doc.entries() {
@@ -128,7 +301,8 @@ fn build(
             let exact = value == file_old.expose();
             // A URL embedding the secret, by the rule `check` and `inventory` use.
             let embedded = embeds(value, file_old.expose());
-            let edit = EnvEdit { file: doc.path().to_path_buf(), key: entry.key.clone(), embedded };
+            let kind = if embedded { EditKind::Embedded } else { EditKind::Value };
+            let edit = FileEdit { file: doc.path().to_path_buf(), key: entry.key.clone(), kind };
             if (exact || embedded) && !edits.iter().any(|e| e.file == edit.file && e.key == edit.key) {
                 edits.push(edit);
             } else if !exact && !embedded && value.contains(file_old.expose()) {
@@ -136,19 +310,35 @@ fn build(
             }
         }
     }
+    // A secret file holding the same value is the same credential: it changes with the key.
+    for (key, path, file) in sources.secret_files.iter().filter(|_| shared) {
+        if file.value() == file_old.expose() && !edits.iter().any(|e| e.file == *path) {
+            edits.push(FileEdit { file: path.clone(), key: key.clone(), kind: EditKind::SecretFile });
+        }
+    }
     let files: BTreeSet<&Path> = edits.iter().map(|e| e.file.as_path()).collect();
-    let file_hashes =
-        docs.iter().filter(|d| files.contains(d.path())).map(|d| (d.path().to_path_buf(), d.content_hash())).collect();
+    let hashes = sources
+        .docs
+        .iter()
+        .map(|d| (d.path(), d.content_hash()))
+        .chain(sources.secret_files.iter().map(|(_, path, file)| (path.as_path(), file.content_hash())));
+    let mut file_hashes: Vec<(PathBuf, String)> = Vec::new();
+    for (path, hash) in hashes.filter(|(p, _)| files.contains(p)) {
+        if !file_hashes.iter().any(|(p, _)| p == path) {
+            file_hashes.push((path.to_path_buf(), hash));
+        }
+    }
     let kind = kind_of(decl, file_old.expose());
     let plan = RotationPlan {
-        key: decl.key.clone(),
+        key: secret.unwrap_or_else(|| decl.key.clone()),
         kind,
         length: options.length.or(decl.length),
         store,
-        primary_file: primary.to_path_buf(),
+        primary_file: primary,
         edits,
         partial_matches,
         file_hashes,
+        secret_targets: primary_targets,
         consumers,
         store_restart,
         keep_previous: options.keep_previous.clone(),
@@ -248,7 +438,7 @@ fn primary_file(project: &Project, docs: &[EnvDocument], key: &str) -> Result<Pa
     docs.iter().find(|d| d.get(key).is_some()).map(|d| d.path().to_path_buf()).ok_or_else(|| PlanError::KeyNotFound {
         key: key.to_string(),
         files: docs.iter().map(|d| d.path().display().to_string()).collect::<Vec<_>>().join(", "),
-        hint: super::target_hint::target_hint(key, docs),
+        hint: super::target_hint::target_hint(key, docs, &project.secrets),
     })
 }
 
@@ -262,10 +452,26 @@ fn value_in(docs: &[EnvDocument], file: &Path, key: &str) -> Result<Secret, Plan
         .ok_or_else(|| PlanError::NoValue { key: key.to_string(), file: file.to_path_buf() })
 }
 
-/// True when the service's container receives `value`, alone or inside another value, under any key.
-fn carries(service: &Service, value: &str) -> bool {
+/// True when the service's container receives `value`, alone or inside another value, under any key, or as a
+/// compose secret (`values`: each secret's value by key).
+fn carries(service: &Service, value: &str, values: &HashMap<String, String>) -> bool {
     service.environment.iter().filter_map(|v| v.value.as_deref()).any(|v| v == value || embeds(v, value))
         || service.command.iter().flatten().any(|w| w.contains(value))
+        || mounts(service, value, values)
+}
+
+/// True when the service gets a compose secret holding `value`.
+fn mounts(service: &Service, value: &str, values: &HashMap<String, String>) -> bool {
+    service.secrets.iter().any(|m| values.get(&m.source).is_some_and(|v| v == value))
+}
+
+/// The value a variable gives the container: its own, or for a `*_FILE` variable pointing at a compose secret the
+/// secret's.
+fn stands_for<'v>(service: &Service, var: &'v EnvVar, values: &'v HashMap<String, String>) -> Option<&'v str> {
+    match service.file_var_secret(var) {
+        Some(mount) => values.get(&mount.source).map(String::as_str),
+        None => var.value.as_deref(),
+    }
 }
 
 /// `services` sorted so that each comes after the services it depends on.
@@ -297,13 +503,17 @@ fn dependency_order(project: &Project, services: Vec<&Service>) -> Vec<String> {
 fn guard_init_only(
     project: &Project,
     docs: &[EnvDocument],
+    values: &HashMap<String, String>,
     decl: &SecretDecl,
     value: &Secret,
 ) -> Result<Option<StoreSpec>, PlanError> {
     for service in &project.services {
         let Some(image) = service.image.as_deref().and_then(StatefulImage::of) else { continue };
-        let reached =
-            service.environment.iter().find(|v| image.init_only(&v.key) && v.value.as_deref() == Some(value.expose()));
+        // `POSTGRES_PASSWORD_FILE: /run/secrets/db_password` reaches the database like `POSTGRES_PASSWORD` does.
+        let reached = service
+            .environment
+            .iter()
+            .find(|v| image.init_only(&v.key) && stands_for(service, v, values) == Some(value.expose()));
         let Some(var) = reached else { continue };
         if let Some(kind) = service.image.as_deref().and_then(StoreKind::from_image) {
             return Ok(Some(kind.spec(project, docs, decl, Some(service.name.clone()))));
@@ -311,7 +521,7 @@ fn guard_init_only(
         let consumers: Vec<&str> = project
             .services
             .iter()
-            .filter(|s| s.name != service.name && carries(s, value.expose()))
+            .filter(|s| s.name != service.name && carries(s, value.expose(), values))
             .map(|s| s.name.as_str())
             .collect();
         return Err(PlanError::WouldLockOut {

@@ -99,7 +99,7 @@ impl RecoveryPlan {
         RecoveryPlan {
             recovery,
             key: plan.key.clone(),
-            journal: Journal::path_in(&plan.state_dir),
+            journal: journal.path(),
             step: journal.step,
             started: journal.started.clone(),
             operator: journal.operator.clone(),

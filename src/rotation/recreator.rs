@@ -8,7 +8,8 @@ use crate::secret::Secret;
 pub trait Recreator {
     /// Recreates `services` in order (down + up, never restart), waits until each is healthy, and verifies that a
     /// new container replaced the old one and that its environment holds each `(key, value)` of `expect` that it
-    /// receives. Returns the services recreated.
+    /// receives. A key that is a container path (`/run/secrets/db_password`) is a file the container must hold
+    /// with that value (trailing line breaks aside), when it has it. Returns the services recreated.
     fn recreate(
         &self,
         services: &[String],

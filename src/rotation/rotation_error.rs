@@ -51,6 +51,15 @@ pub enum RotationError {
         rollback_reason(.cause, .error), .journal.display()
     )]
     RollbackIncomplete { cause: String, error: Box<RotationError>, journal: PathBuf },
+    /// A rotation that failed and was undone: what stays first, why it failed as the cause (printed once, after the
+    /// rollback's progress lines, each of its lines on its own).
+    #[error("the rotation failed and was rolled back: {kept}")]
+    RolledBack {
+        /// `KEY keeps FINGERPRINT` of each rotation rolled back.
+        kept: String,
+        #[source]
+        cause: Box<RotationError>,
+    },
     #[error("no rotation journal in {}: nothing to resume or roll back", .0.display())]
     NoJournal(PathBuf),
     #[error("a rotation of {key} was interrupted (journal {}): run `docker secops rotate --resume` or `--rollback` first", .journal.display())]
@@ -69,6 +78,22 @@ mod tests {
 
     fn recreate_failed() -> RotationError {
         RotationError::Recreate("service app: cannot reach the engine".to_string())
+    }
+
+    #[test]
+    fn a_rolled_back_rotation_says_what_stays_then_why_each_once() {
+        let err = RotationError::RolledBack {
+            kept: "REDIS_PASSWORD keeps 29bd3a4a".into(),
+            cause: Box::new(recreate_failed()),
+        };
+        let causes = crate::error_chain::causes(&err);
+        assert_eq!(
+            causes,
+            [
+                "the rotation failed and was rolled back: REDIS_PASSWORD keeps 29bd3a4a",
+                "recreating the consumers failed: service app: cannot reach the engine"
+            ]
+        );
     }
 
     #[test]

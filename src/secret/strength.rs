@@ -114,6 +114,42 @@ impl Strength {
         Strength { length, entropy_bits, weaknesses }
     }
 
+    /// [`Strength::estimate`] of each `(value, key, user)`, in order: each distinct one estimated once, spread over
+    /// the machine's cores (zxcvbn is nearly all of `check`'s offline time; each estimate is independent).
+    pub fn estimate_many(items: &[(&str, &str, Option<&str>)]) -> Vec<Strength> {
+        let mut distinct: Vec<(&str, &str, Option<&str>)> = items.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let threads = std::thread::available_parallelism().map_or(1, usize::from).min(distinct.len()).max(1);
+        let chunk = distinct.len().div_ceil(threads).max(1);
+        let estimates: Vec<Strength> = std::thread::scope(|scope| {
+            let workers: Vec<_> = distinct
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || part.iter().map(|(v, k, u)| Strength::estimate(v, k, *u)).collect::<Vec<_>>())
+                })
+                .collect();
+            // A worker only runs `estimate`, which does not panic on any input; should one panic all the same,
+            // its share is estimated here instead.
+            workers
+                .into_iter()
+                .zip(distinct.chunks(chunk))
+                .flat_map(|(worker, part)| {
+                    worker
+                        .join()
+                        .unwrap_or_else(|_| part.iter().map(|(v, k, u)| Strength::estimate(v, k, *u)).collect())
+                })
+                .collect()
+        });
+        items
+            .iter()
+            .map(|item| {
+                let at = distinct.binary_search(item).unwrap_or_default();
+                estimates[at].clone()
+            })
+            .collect()
+    }
+
     /// True when no weakness was found.
     pub fn is_strong(&self) -> bool {
         self.weaknesses.is_empty()
@@ -203,6 +239,61 @@ mod tests {
         let strength = Strength::estimate("data encryption key with 32 char", "DATA_ENCRYPTION_KEY", None);
         assert!(strength.weaknesses.iter().any(|w| matches!(w, Weakness::Placeholder { .. })), "{strength:?}");
         assert!(!describes_key("xK9-data-encryption-key-Q2z", "DATA_ENCRYPTION"));
+    }
+
+    /// The batch estimator is a speed-up only: over generated values (random, patterned, weak, shared by several
+    /// keys, equal to their key) it gives exactly what `estimate` gives one by one.
+    #[test]
+    fn estimating_many_at_once_changes_no_verdict() {
+        let mut values: Vec<String> = (0..200)
+            .map(|i| {
+                let kind = [SecretKind::Password, SecretKind::Jwt, SecretKind::Hex][i % 3];
+                generate(kind, Some(16 + 4 * (i % 10))).expect("generates").expose().to_string()
+            })
+            .collect();
+        values.extend(
+            [
+                "short",
+                "password123456789",
+                "changeme-changeme",
+                "aaaaaaaaaaaaaaaaaaaaaaaa",
+                "db_password",
+                "admin",
+                "Summer2024!Summer2024!",
+                "",
+                "data encryption key with 32 char",
+                "qwertyuiopasdfghjkl",
+                "1234567890123456",
+            ]
+            .map(String::from),
+        );
+        let keys = ["DB_PASSWORD", "DATA_ENCRYPTION_KEY", "REDIS_PASSWORD"];
+        let mut items: Vec<(&str, &str, Option<&str>)> = Vec::new();
+        for (i, value) in values.iter().enumerate() {
+            items.push((value, keys[i % 3], if i % 2 == 0 { Some("admin") } else { None }));
+            // The same value again under another key, and once more as it was: shared and repeated uses.
+            items.push((value, keys[(i + 1) % 3], None));
+            items.push((value, keys[i % 3], if i % 2 == 0 { Some("admin") } else { None }));
+        }
+        let one_by_one: Vec<Strength> = items.iter().map(|(v, k, u)| Strength::estimate(v, k, *u)).collect();
+        // zxcvbn's hint may name either of two equally cheap patterns from one run to the next (its search keeps
+        // candidates in hash maps): the verdict, each weakness and the score are compared, not the hint's wording.
+        let verdict = |s: &Strength| {
+            let mut s = s.clone();
+            for w in &mut s.weaknesses {
+                if let Weakness::Guessable { hint, .. } = w {
+                    hint.clear();
+                }
+            }
+            s
+        };
+        let many = Strength::estimate_many(&items);
+        assert_eq!(many.len(), one_by_one.len());
+        for (i, (a, b)) in many.iter().zip(&one_by_one).enumerate() {
+            assert_eq!(verdict(a), verdict(b), "item {i}: {:?} {:?}", items[i].1, items[i].2);
+        }
+        assert!(one_by_one.iter().any(Strength::is_strong) && one_by_one.iter().any(|s| !s.is_strong()));
+        assert!(Strength::estimate_many(&[]).is_empty());
     }
 
     #[test]

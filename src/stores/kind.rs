@@ -3,7 +3,7 @@
 
 use futures_util::future::LocalBoxFuture;
 
-use super::{AnyStore, OpenRequest, Probe, StoreAddress, StoreError, StoreSpec};
+use super::{AnyStore, KindInfo, OpenRequest, Probe, StoreAddress, StoreError, StoreSpec};
 use crate::envfile::EnvDocument;
 use crate::project::{Project, SecretDecl, Service};
 use crate::secret::Secret;
@@ -11,35 +11,8 @@ use crate::secret::Secret;
 /// A kind of credential store (Redis, MongoDB, env files only, ...). Implementations are unit structs listed in the
 /// registry; callers hold them as a [`super::StoreKind`].
 pub trait Kind: Sync {
-    /// The name used on the command line (`rotate redis`), in `x-secops` (`store: redis`), journals and output.
-    fn name(&self) -> &'static str;
-
-    /// Other names accepted for it in `x-secops` (`valkey`, `mongodb`).
-    fn aliases(&self) -> &'static [&'static str] {
-        &[]
-    }
-
-    /// False for the env-files-only store: nothing outside the files to reach, set or test.
-    fn external(&self) -> bool {
-        true
-    }
-
-    /// The image families (see [`crate::project::StatefulImage`]) whose servers this store speaks to.
-    fn families(&self) -> &'static [&'static str];
-
-    /// The URI schemes `--store-uri` accepts for it, the usual one first.
-    fn schemes(&self) -> &'static [&'static str];
-
-    /// The port the server listens on inside its container.
-    fn default_port(&self) -> u16;
-
-    /// Keys that may hold the user name of a login, first found wins (`status`; empty: no user).
-    fn user_keys(&self) -> &'static [&'static str];
-
-    /// The database a login authenticates against when none is declared.
-    fn default_database(&self) -> Option<&'static str> {
-        None
-    }
+    /// The kind's names, images, port and user variables (data, no behaviour).
+    fn info(&self) -> &'static KindInfo;
 
     /// The key whose value is the password the store service `service` checks; `values` (key, value) are where a
     /// literal password found in its configuration is looked up. `None` when the service takes no password.
@@ -54,6 +27,13 @@ pub trait Kind: Sync {
     fn login_keys(&self, service: &Service, password_key: Option<String>) -> Vec<String> {
         let _ = service;
         password_key.into_iter().collect()
+    }
+
+    /// Keys that may hold the user name of the login `key` is the password of (what `status` probes as); the
+    /// kind's user keys unless the key belongs to a fixed account (MariaDB's root password: empty, the default).
+    fn login_user_keys(&self, key: &str) -> &'static [&'static str] {
+        let _ = key;
+        self.info().user_keys
     }
 
     /// The plan's store for the secret `decl` held by store service `service` (declared or found by image).

@@ -39,7 +39,7 @@ impl StoreAddress {
         if !container.is_running() {
             return Err(AddressError::NotRunning { service: service.to_string(), state: container.state.clone() });
         }
-        let port = kind.default_port();
+        let port = kind.info().default_port;
         let remote = remote_host(engine_host);
         if let Some(published) = container.published_tcp(port) {
             let host = match &remote {
@@ -66,7 +66,7 @@ impl StoreAddress {
 
     /// Checks a hand-given URI's scheme.
     pub fn from_uri(kind: StoreKind, uri: &str) -> Result<Self, AddressError> {
-        let schemes = kind.schemes();
+        let schemes = kind.info().schemes;
         let ok = uri.split_once("://").is_some_and(|(scheme, rest)| schemes.contains(&scheme) && !rest.is_empty());
         if ok {
             Ok(StoreAddress::Uri(uri.to_string()))

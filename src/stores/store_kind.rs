@@ -13,6 +13,7 @@ const REGISTRY: &[&dyn Kind] = &[
     &super::mongo::Mongo,
     &super::postgres::Postgres,
     &super::mariadb::MariaDb,
+    &super::mysql::MySql,
     &super::env::EnvFiles,
 ];
 
@@ -21,6 +22,16 @@ const REGISTRY: &[&dyn Kind] = &[
 pub struct StoreKind(&'static dyn Kind);
 
 impl StoreKind {
+    /// The kind's name (see [`super::KindInfo::name`]).
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    /// False for the env-files-only store (see [`super::KindInfo::external`]).
+    pub fn is_external(self) -> bool {
+        self.info().external
+    }
+
     /// Every registered kind.
     pub fn all() -> impl Iterator<Item = StoreKind> {
         REGISTRY.iter().map(|k| StoreKind(*k))
@@ -28,7 +39,7 @@ impl StoreKind {
 
     /// The kinds outside the env files (the ones `rotate NAME` and `status` can reach).
     pub fn external() -> impl Iterator<Item = StoreKind> {
-        Self::all().filter(|k| k.0.external())
+        Self::all().filter(|k| k.is_external())
     }
 
     /// The env-files-only store.
@@ -39,28 +50,28 @@ impl StoreKind {
     /// The kind called `name` or one of its aliases, ignoring case (`x-secops` `store:` values).
     pub fn parse(name: &str) -> Option<StoreKind> {
         let name = name.to_ascii_lowercase();
-        Self::all().find(|k| k.name() == name || k.aliases().contains(&name.as_str()))
+        Self::all().find(|k| k.name() == name || k.info().aliases.contains(&name.as_str()))
     }
 
     /// The kind whose name is exactly `word` (`rotate redis`); other words are env keys.
     pub fn named(word: &str) -> Option<StoreKind> {
-        Self::external().find(|k| k.name() == word || k.aliases().contains(&word))
+        Self::external().find(|k| k.name() == word || k.info().aliases.contains(&word))
     }
 
     /// The kind serving `image` (`redis:7`, `bitnami/mongodb:6`, `secops-test/redis:7`).
     pub fn from_image(image: &str) -> Option<StoreKind> {
         // One notion of "which image is which database" for check, status and rotate.
         let family = StatefulImage::of(image)?.family;
-        Self::external().find(|k| k.families().contains(&family))
+        Self::external().find(|k| k.info().families.contains(&family))
     }
 
     /// The kind whose scheme starts `uri` (`--store-uri`), else an error listing the schemes known.
     pub fn from_uri(uri: &str) -> Result<StoreKind, AddressError> {
         let scheme = uri.split_once("://").map(|(scheme, _)| scheme.to_ascii_lowercase());
-        scheme.and_then(|s| Self::external().find(|k| k.schemes().contains(&s.as_str()))).ok_or_else(|| {
+        scheme.and_then(|s| Self::external().find(|k| k.info().schemes.contains(&s.as_str()))).ok_or_else(|| {
             AddressError::UnknownScheme {
                 uri: super::store_address::without_userinfo(uri),
-                schemes: Self::external().flat_map(|k| k.schemes().iter().copied()).collect::<Vec<_>>().join(", "),
+                schemes: Self::external().flat_map(|k| k.info().schemes.iter().copied()).collect::<Vec<_>>().join(", "),
             }
         })
     }
@@ -149,6 +160,9 @@ mod tests {
         assert_eq!(name(StoreKind::from_image("rediscommander/redis-commander")), None);
         assert_eq!(name(StoreKind::from_image("valkey/valkey:8")), Some("redis"));
         assert_eq!(name(StoreKind::parse("MongoDB")), Some("mongo"));
+        assert_eq!(name(StoreKind::from_image("mysql:8.0")), Some("mysql"));
+        assert_eq!(name(StoreKind::from_image("mariadb:10.11")), Some("mariadb"));
+        assert_eq!(name(StoreKind::from_uri("mysql://root@db:3306").ok()), Some("mysql"));
         assert_eq!(name(StoreKind::parse("vault")), None);
     }
 

@@ -44,7 +44,7 @@ impl StoreSpec {
 
     /// True for a store outside the env files (something to set, test and probe).
     pub fn external(&self) -> bool {
-        self.store_kind().external()
+        self.store_kind().is_external()
     }
 
     /// The plan's one-line description of the store.

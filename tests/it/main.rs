@@ -12,6 +12,7 @@ mod live;
 mod rotate_lockout;
 mod rotate_new_value;
 mod rotate_offline;
+mod rotate_secret;
 mod snapshots;
 mod state_dir;
 mod support;

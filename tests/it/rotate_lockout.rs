@@ -66,3 +66,36 @@ fn a_shared_value_reaching_postgres_password_rotates_through_the_postgres_store(
     assert!(stdout.contains("no second password"), "{stdout}");
     assert!(!stdout.contains("recreate:  db") && !stdout.contains(", db"), "the database is not recreated: {stdout}");
 }
+
+/// A RabbitMQ (no store for it) reading its password from a file secret, and a consumer of the same secret.
+fn rabbit_secret_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let compose = "services:\n  broker:\n    image: rabbitmq:3\n    environment:\n      \
+                   RABBITMQ_DEFAULT_PASS_FILE: /run/secrets/broker_pass\n    secrets: [broker_pass]\n    \
+                   volumes: [\"rabbit:/var/lib/rabbitmq\"]\n  api:\n    image: secops-test/app:1\n    \
+                   secrets: [broker_pass]\nsecrets:\n  broker_pass:\n    file: ./broker_pass.txt\nvolumes:\n  rabbit: {}\n";
+    std::fs::write(dir.path().join("compose.yaml"), compose).expect("compose");
+    std::fs::write(dir.path().join("broker_pass.txt"), format!("{OLD}\n")).expect("secret");
+    dir
+}
+
+#[test]
+fn an_init_only_password_read_from_a_file_secret_is_refused_unless_env_only() {
+    let dir = rabbit_secret_project();
+    let secret = dir.path().join("broker_pass.txt");
+    let out = secops(dir.path()).args(["rotate", "broker_pass", "--yes"]).output().expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    for word in ["RABBITMQ_DEFAULT_PASS_FILE", "service broker", "api", "--env-only"] {
+        assert!(stderr.contains(word), "missing {word:?}: {stderr}");
+    }
+    assert!(!stderr.contains(OLD), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&secret).expect("read"), format!("{OLD}\n"), "nothing may change");
+    let out = secops(dir.path())
+        .args(["rotate", "broker_pass", "--env-only", "--no-recreate", "--yes"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let after = std::fs::read_to_string(&secret).expect("read");
+    assert!(after.ends_with('\n') && !after.contains(OLD) && after.len() > 20, "rotated anyway");
+}

@@ -6,7 +6,7 @@ pub use env_only::EnvOnly;
 
 use futures_util::future::LocalBoxFuture;
 
-use super::{AnyStore, Kind, OpenRequest, Probe, StoreAddress, StoreError, StoreSpec};
+use super::{AnyStore, Kind, KindInfo, OpenRequest, Probe, StoreAddress, StoreError, StoreSpec};
 use crate::envfile::EnvDocument;
 use crate::project::{Project, SecretDecl, Service};
 use crate::secret::Secret;
@@ -14,29 +14,12 @@ use crate::secret::Secret;
 /// The env-files-only store kind.
 pub struct EnvFiles;
 
+/// The env-files-only store: a name and nothing outside the files.
+const INFO: KindInfo = KindInfo { name: "env", external: false, ..KindInfo::NONE };
+
 impl Kind for EnvFiles {
-    fn name(&self) -> &'static str {
-        "env"
-    }
-
-    fn external(&self) -> bool {
-        false
-    }
-
-    fn families(&self) -> &'static [&'static str] {
-        &[]
-    }
-
-    fn schemes(&self) -> &'static [&'static str] {
-        &[]
-    }
-
-    fn default_port(&self) -> u16 {
-        0
-    }
-
-    fn user_keys(&self) -> &'static [&'static str] {
-        &[]
+    fn info(&self) -> &'static KindInfo {
+        &INFO
     }
 
     fn password_key<'v>(

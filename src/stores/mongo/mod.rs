@@ -8,7 +8,7 @@ pub use mongo_store::MongoStore;
 
 use futures_util::future::LocalBoxFuture;
 
-use super::{AnyStore, Kind, OpenRequest, Probe, StoreAddress, StoreError, StoreSpec};
+use super::{AnyStore, Kind, KindInfo, OpenRequest, Probe, StoreAddress, StoreError, StoreSpec};
 use crate::envfile::EnvDocument;
 use crate::project::{Origin, Project, SecretDecl, Service};
 use crate::secret::Secret;
@@ -22,33 +22,21 @@ const ROOT_USERNAME: &str = "MONGO_INITDB_ROOT_USERNAME";
 /// The MongoDB store kind.
 pub struct Mongo;
 
+/// MongoDB's names, images, port and user variable.
+const INFO: KindInfo = KindInfo {
+    name: "mongo",
+    aliases: &["mongodb"],
+    families: &["mongo"],
+    schemes: &["mongodb", "mongodb+srv"],
+    default_port: 27017,
+    user_keys: &[ROOT_USERNAME],
+    default_database: Some(DEFAULT_AUTH_DB),
+    ..KindInfo::NONE
+};
+
 impl Kind for Mongo {
-    fn name(&self) -> &'static str {
-        "mongo"
-    }
-
-    fn aliases(&self) -> &'static [&'static str] {
-        &["mongodb"]
-    }
-
-    fn families(&self) -> &'static [&'static str] {
-        &["mongo"]
-    }
-
-    fn schemes(&self) -> &'static [&'static str] {
-        &["mongodb", "mongodb+srv"]
-    }
-
-    fn default_port(&self) -> u16 {
-        27017
-    }
-
-    fn user_keys(&self) -> &'static [&'static str] {
-        &[ROOT_USERNAME]
-    }
-
-    fn default_database(&self) -> Option<&'static str> {
-        Some(DEFAULT_AUTH_DB)
+    fn info(&self) -> &'static KindInfo {
+        &INFO
     }
 
     /// The key feeding `MONGO_INITDB_ROOT_PASSWORD`: itself from an env file, or the variable interpolated into it.
@@ -89,7 +77,7 @@ impl Kind for Mongo {
             })
             .unwrap_or_else(|| "root".to_string());
         let database = decl.auth_db.clone().unwrap_or_else(|| DEFAULT_AUTH_DB.to_string());
-        StoreSpec { kind: self.name().to_string(), service, user: Some(user), database: Some(database) }
+        StoreSpec { kind: INFO.name.to_string(), service, user: Some(user), database: Some(database) }
     }
 
     fn reads_password_at_start(&self) -> bool {

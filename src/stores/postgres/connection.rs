@@ -1,9 +1,11 @@
-//! PostgreSQL: connecting as a role (with short timeouts, no TLS on the container network), the live probe (login,
-//! then `SELECT 1`) and the classification of failures into rejected / unreachable.
+//! PostgreSQL: connecting as a role (with short timeouts; no TLS on the container network, a `--store-uri`'s
+//! `sslmode` otherwise, see [`TlsMode`]), the live probe (login, then `SELECT 1`) and the classification of
+//! failures into rejected / unreachable.
 
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, Config, NoTls};
 
+use super::tls_mode::TlsMode;
 use crate::secret::Secret;
 use crate::stores::{CONNECT_TIMEOUT, PROBE_TIMEOUT, Probe, StoreAddress};
 
@@ -18,12 +20,20 @@ pub(crate) async fn connect(
     password: &Secret,
     database: &str,
 ) -> Result<Client, tokio_postgres::Error> {
-    let config = config(address, user, password, database)?;
-    let (client, connection) = config.connect(NoTls).await?;
-    tokio::spawn(async move {
-        // The connection's own error surfaces through the client's next call.
-        let _ = connection.await;
-    });
+    let (config, tls) = config(address, user, password, database)?;
+    // The connection's own error surfaces through the client's next call.
+    let client = match tls.connector() {
+        None => {
+            let (client, connection) = config.connect(NoTls).await?;
+            tokio::spawn(async move { drop(connection.await) });
+            client
+        }
+        Some(tls) => {
+            let (client, connection) = config.connect(tls).await?;
+            tokio::spawn(async move { drop(connection.await) });
+            client
+        }
+    };
     Ok(client)
 }
 
@@ -33,13 +43,17 @@ fn config(
     user: &str,
     password: &Secret,
     database: &str,
-) -> Result<Config, tokio_postgres::Error> {
-    let mut config = match address {
-        StoreAddress::Uri(uri) => uri.parse::<Config>()?,
+) -> Result<(Config, TlsMode), tokio_postgres::Error> {
+    let (mut config, tls) = match address {
+        StoreAddress::Uri(uri) => match TlsMode::of_uri(uri) {
+            Ok((tls, uri)) => (uri.parse::<Config>()?, tls),
+            // tokio-postgres says what is wrong with the parameter (and never echoes the URI's password).
+            Err(_) => (uri.parse::<Config>()?, TlsMode::Disable),
+        },
         StoreAddress::Tcp { host, port, .. } => {
             let mut config = Config::new();
             config.host(host).port(*port);
-            config
+            (config, TlsMode::Disable)
         }
     };
     config
@@ -48,7 +62,7 @@ fn config(
         .dbname(database)
         .connect_timeout(CONNECT_TIMEOUT)
         .application_name("docker-secops");
-    Ok(config)
+    Ok((config, tls))
 }
 
 /// Logs in as `user` to `database` with `password` and runs `SELECT 1`.
@@ -99,11 +113,21 @@ mod tests {
     #[test]
     fn uri_credentials_are_replaced_by_the_ones_under_test() {
         let address = StoreAddress::Uri("postgresql://old:oldpass@127.0.0.1:5433/other".into());
-        let config = config(&address, "app", &Secret::new("new-secret"), "app").expect("config");
+        let (config, tls) = config(&address, "app", &Secret::new("new-secret"), "app").expect("config");
+        assert_eq!(tls, TlsMode::Prefer, "libpq's default for a URI");
         assert_eq!(config.get_user(), Some("app"));
         assert_eq!(config.get_password(), Some(&b"new-secret"[..]));
         assert_eq!(config.get_dbname(), Some("app"));
         assert_eq!(config.get_ports(), [5433]);
+    }
+
+    #[test]
+    fn the_in_network_address_never_uses_tls_and_verify_full_is_read_for_tokio_postgres() {
+        let address = StoreAddress::Tcp { host: "172.18.0.2".into(), port: 5432, via: "test".into() };
+        assert_eq!(config(&address, "app", &Secret::new("x"), "app").expect("config").1, TlsMode::Disable);
+        let address = StoreAddress::Uri("postgresql://db.example:5432/app?sslmode=verify-full".into());
+        let (config, tls) = config(&address, "app", &Secret::new("x"), "app").expect("config");
+        assert_eq!((tls, config.get_ssl_mode()), (TlsMode::Verify, tokio_postgres::config::SslMode::Require));
     }
 
     #[tokio::test]

@@ -3,6 +3,7 @@
 
 mod connection;
 mod postgres_store;
+mod tls_mode;
 mod via_exec;
 
 pub use postgres_store::PostgresStore;
@@ -10,7 +11,7 @@ pub use via_exec::ViaExec;
 
 use futures_util::future::LocalBoxFuture;
 
-use super::{AnyStore, Kind, OpenRequest, Probe, StoreAddress, StoreError, StoreSpec};
+use super::{AnyStore, Kind, KindInfo, OpenRequest, Probe, StoreAddress, StoreError, StoreSpec};
 use crate::envfile::EnvDocument;
 use crate::project::{Origin, Project, SecretDecl, Service};
 use crate::secret::Secret;
@@ -26,29 +27,20 @@ const DATABASE: &str = "POSTGRES_DB";
 /// The PostgreSQL store kind.
 pub struct Postgres;
 
+/// PostgreSQL's names, images, port and user variables.
+const INFO: KindInfo = KindInfo {
+    name: "postgres",
+    aliases: &["postgresql"],
+    families: &["postgres"],
+    schemes: &["postgresql", "postgres"],
+    default_port: 5432,
+    user_keys: &[USER, "POSTGRESQL_USERNAME"],
+    ..KindInfo::NONE
+};
+
 impl Kind for Postgres {
-    fn name(&self) -> &'static str {
-        "postgres"
-    }
-
-    fn aliases(&self) -> &'static [&'static str] {
-        &["postgresql"]
-    }
-
-    fn families(&self) -> &'static [&'static str] {
-        &["postgres"]
-    }
-
-    fn schemes(&self) -> &'static [&'static str] {
-        &["postgresql", "postgres"]
-    }
-
-    fn default_port(&self) -> u16 {
-        5432
-    }
-
-    fn user_keys(&self) -> &'static [&'static str] {
-        &[USER, "POSTGRESQL_USERNAME"]
+    fn info(&self) -> &'static KindInfo {
+        &INFO
     }
 
     /// The key feeding `POSTGRES_PASSWORD`: itself from an env file, or the variable interpolated into it.
@@ -84,7 +76,7 @@ impl Kind for Postgres {
         let user_key = decl.user_key.clone().unwrap_or_else(|| USER.to_string());
         let user = decl.user.clone().or_else(|| lookup(&user_key)).unwrap_or_else(|| DEFAULT_USER.to_string());
         let database = decl.auth_db.clone().or_else(|| lookup(DATABASE)).unwrap_or_else(|| user.clone());
-        StoreSpec { kind: self.name().to_string(), service, user: Some(user), database: Some(database) }
+        StoreSpec { kind: INFO.name.to_string(), service, user: Some(user), database: Some(database) }
     }
 
     fn reads_password_at_start(&self) -> bool {

@@ -10,7 +10,7 @@ pub use redis_store::{DEFAULT_USER, RedisStore};
 
 use futures_util::future::LocalBoxFuture;
 
-use super::{AnyStore, Kind, OpenRequest, Probe, StoreAddress, StoreError, StoreSpec};
+use super::{AnyStore, Kind, KindInfo, OpenRequest, Probe, StoreAddress, StoreError, StoreSpec};
 use crate::envfile::EnvDocument;
 use crate::project::{Project, SecretDecl, Service};
 use crate::secret::Secret;
@@ -18,29 +18,20 @@ use crate::secret::Secret;
 /// The Redis store kind.
 pub struct Redis;
 
+/// Redis's names, images and port.
+const INFO: KindInfo = KindInfo {
+    name: "redis",
+    aliases: &["valkey"],
+    families: &["redis", "valkey"],
+    schemes: &["redis", "rediss", "valkey", "valkeys"],
+    default_port: 6379,
+    user_keys: &["REDIS_USER", "REDIS_USERNAME"],
+    ..KindInfo::NONE
+};
+
 impl Kind for Redis {
-    fn name(&self) -> &'static str {
-        "redis"
-    }
-
-    fn aliases(&self) -> &'static [&'static str] {
-        &["valkey"]
-    }
-
-    fn families(&self) -> &'static [&'static str] {
-        &["redis", "valkey"]
-    }
-
-    fn schemes(&self) -> &'static [&'static str] {
-        &["redis", "rediss", "valkey", "valkeys"]
-    }
-
-    fn default_port(&self) -> u16 {
-        6379
-    }
-
-    fn user_keys(&self) -> &'static [&'static str] {
-        &["REDIS_USER", "REDIS_USERNAME"]
+    fn info(&self) -> &'static KindInfo {
+        &INFO
     }
 
     /// `[--]requirepass $X` / `${X}` in the command, else the key whose value the command holds, else
@@ -71,7 +62,7 @@ impl Kind for Redis {
 
     fn spec(&self, _project: &Project, _docs: &[EnvDocument], decl: &SecretDecl, service: Option<String>) -> StoreSpec {
         StoreSpec {
-            kind: self.name().to_string(),
+            kind: INFO.name.to_string(),
             service,
             user: Some(decl.user.clone().unwrap_or_else(|| DEFAULT_USER.to_string())),
             database: None,

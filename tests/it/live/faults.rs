@@ -132,6 +132,21 @@ impl Job {
     }
 }
 
+/// Redis answers at all (a login or a refusal, not a connection error), retrying while it starts.
+fn answers(stack: &Stack, password: &str) -> bool {
+    let until = Instant::now() + Duration::from_secs(60);
+    loop {
+        let reply = stack.redis_cli(password, "ping");
+        if reply == "PONG" || reply.contains("WRONGPASS") || reply.contains("NOAUTH") {
+            return true;
+        }
+        if Instant::now() > until {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 /// Redis answers `PING` with `password` (retrying while it starts).
 fn logs_in(stack: &Stack, password: &str) -> bool {
     let until = Instant::now() + Duration::from_secs(30);
@@ -262,6 +277,9 @@ fn redis_stopped_mid_rotation_leaves_a_working_credential() {
         assert!(journal_exists(&stack), "{case}: the journal must be kept");
         // Redis comes back (the operator fixes the outage); the unfinished rotation is then completed or undone.
         stack.compose_ok(&[&FILES[..], &["start", "redis"]].concat());
+        // `start` returns before Redis loaded its data: the operator's recovery comes once it answers.
+        let value = env_value(&stack, "REDIS_PASSWORD");
+        assert!(answers(&stack, &value), "{case}: redis did not come back");
         recover_to(&stack, mode, &case, &before);
     }
 }

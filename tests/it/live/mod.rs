@@ -3,16 +3,21 @@
 //! when `docker info` works) and need the local test images (tests/images/build.sh; no registry is used).
 //! `usage` holds the errors that need no engine; those always run.
 
+mod engine_mode;
 mod engine_proxy;
 mod exposure;
 mod faults;
 mod mariadb;
 mod mongo;
+mod mysql;
 mod postgres;
 mod recreate;
 mod redis_store;
 mod rotate;
+mod rotate_all;
+mod secret_rotate;
 mod secrets;
 mod stack;
 mod status;
+mod swarm;
 mod usage;

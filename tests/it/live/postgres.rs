@@ -15,7 +15,13 @@ fn up(test: &str) -> Option<Stack> {
 
 /// `psql -c SQL` from the api container over the network (SCRAM), the password passed by environment.
 fn psql(stack: &Stack, password: &str, sql: &str) -> (bool, String) {
-    let api = stack.container_id("api");
+    psql_from(stack, "api", password, sql)
+}
+
+/// `psql -c SQL` as role app in database app from `service`'s container to the service `db` over the network
+/// (SCRAM), the password passed by environment: success, and the answer or the error.
+pub(super) fn psql_from(stack: &Stack, service: &str, password: &str, sql: &str) -> (bool, String) {
+    let api = stack.container_id(service);
     let out = Command::new("docker")
         .args(["exec", "-e", &format!("PGPASSWORD={password}"), &api])
         .args(["psql", "-X", "-w", "-tA", "-h", "db", "-U", "app", "-d", "app", "-c", sql])

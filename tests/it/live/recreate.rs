@@ -91,3 +91,20 @@ fn recreate_refuses_a_value_the_store_rejects() {
     let (_, status) = stack.status_json(&["--no-probe"]);
     assert!(super::stack::service(&status, "app")["down"].is_null(), "app is still up: {status:#}");
 }
+
+#[test]
+fn recreate_by_project_name_from_another_directory_reads_the_compose_labels() {
+    let Some(stack) = Stack::up("recreate_other_dir") else { return };
+    let before = stack.container_id("app");
+    stack.set_env("JWT_SECRET_KEY", "relabelled-jwt-secret-5e1f0a9c3b7d2468");
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let out = crate::support::secops(elsewhere.path())
+        .args(["recreate", "app", "-p", &stack.project])
+        .output()
+        .expect("docker-secops runs");
+    assert_eq!(out.status.code(), Some(0), "stdout {} stderr {}", lossy(&out.stdout), lossy(&out.stderr));
+    assert_ne!(stack.container_id("app"), before, "recreate must replace the container");
+    // The new container got the env file the labels point at, read from the project's own directory.
+    let (_, status) = stack.status_json(&["--no-probe"]);
+    assert_eq!(key(&status, "app", "JWT_SECRET_KEY")["drift"], "in_sync", "{status:#}");
+}

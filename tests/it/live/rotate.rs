@@ -98,6 +98,9 @@ fn a_consumer_that_fails_with_the_new_value_rolls_everything_back() {
     let error = &stderr[stderr.find("docker-secops: error:").expect("an error")..];
     assert!(error.lines().count() > 1 && error.lines().all(|l| l.len() <= 200), "{error}");
     assert_eq!(error.matches("service brittle:").count(), 1, "{stderr}");
+    // What failed is said once in the whole run (not in a warning and again in the error), after what stays.
+    assert_eq!(stderr.matches("recreating the consumers failed").count(), 1, "{stderr}");
+    assert!(error.lines().next().is_some_and(|l| l.contains("rolled back") && l.contains("keeps")), "{error}");
     assert_eq!(stderr.matches("log lines:").count(), 1, "the log lines are said once: {stderr}");
     assert!(!stderr.contains("?  |"), "{stderr}");
     // The old value is back everywhere and logs in; the new one is gone.
@@ -297,4 +300,28 @@ fn rotate_prints_a_progress_line_per_service_as_it_is_removed_created_and_health
     let healthy = stderr.find("recreate app              healthy after").expect("healthy line");
     let step = stderr.find("ok recreate").expect("recreate step line");
     assert!(healthy < step, "{stderr}");
+}
+
+#[test]
+fn rotate_by_project_name_from_another_directory_reads_the_compose_labels() {
+    let Some(stack) = up("rotate_other_dir", &[]) else { return };
+    let (app, worker) = (id(&stack, "app"), id(&stack, "worker"));
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let out = crate::support::secops(elsewhere.path())
+        .args(["rotate", "redis", "--yes", "--timeout", "30", "-p", &stack.project])
+        .output()
+        .expect("docker-secops runs");
+    assert_eq!(out.status.code(), Some(0), "stdout {} stderr {}", lossy(&out.stdout), lossy(&out.stderr));
+    // The env file the labels point at got the new value, and both files' consumers (rotate.yaml's worker too)
+    // were recreated onto it.
+    let new = env_value(&stack, "REDIS_PASSWORD");
+    assert_ne!(new, ORIGINAL);
+    assert_eq!(stack.redis_cli(&new, "ping"), "PONG");
+    assert_ne!(id(&stack, "app"), app);
+    assert_ne!(id(&stack, "worker"), worker);
+    // The state lives in the project's own directory, not in the one the command ran from.
+    assert!(stack.dir().join(".secops/audit.jsonl").exists());
+    assert!(!elsewhere.path().join(".secops").exists());
+    let (code, status) = stack.status_json(&FILES);
+    assert_eq!(code, Some(0), "{status:#}");
 }

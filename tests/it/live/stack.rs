@@ -19,6 +19,8 @@ static SEQUENCE: AtomicUsize = AtomicUsize::new(0);
 pub struct Stack {
     dir: tempfile::TempDir,
     pub project: String,
+    /// Released after the teardown in `drop` (fields drop after it): no swarm test runs while the stack lives.
+    _engine: super::engine_mode::Shared,
 }
 
 impl Stack {
@@ -69,7 +71,7 @@ impl Stack {
         let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
         let n = SEQUENCE.fetch_add(1, Ordering::SeqCst);
         let project = format!("secops-it-{}-{}-{n}-{nanos:x}", test.replace('_', "-"), std::process::id());
-        Some(Stack { dir, project })
+        Some(Stack { dir, project, _engine: super::engine_mode::shared() })
     }
 
     /// The project directory.

@@ -1,0 +1,219 @@
+//! The engine calls about a Swarm stack: its services with their tasks, and the task containers on this node.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use bollard::models::{Secret, Service, Task};
+use bollard::query_parameters::{
+    InspectNetworkOptions, InspectServiceOptions, ListContainersOptions, ListServicesOptions, ListTasksOptions,
+    UpdateServiceOptions,
+};
+
+use super::{ContainerInfo, DockerClient, DockerError, NetworkAttachment, StackSecretRef, StackService, StackTask};
+
+/// Label `docker stack deploy` puts on the stack's services, tasks' containers, networks and secrets.
+pub const LABEL_STACK: &str = "com.docker.stack.namespace";
+/// Label docker-secops puts on the secret objects it creates: the value's fingerprint.
+pub const LABEL_FINGERPRINT: &str = "secops.fingerprint";
+/// Label with the Swarm service name on a task's container.
+const LABEL_SWARM_SERVICE: &str = "com.docker.swarm.service.name";
+/// The bridge that gives every task container of this node its way out of the overlay networks; unlike an overlay
+/// address, a container's address on it is routable from the host.
+const GATEWAY_BRIDGE: &str = "docker_gwbridge";
+
+impl DockerClient {
+    /// The services of stack `stack` with their tasks, sorted by compose service name.
+    pub async fn stack_services(&self, stack: &str) -> Result<Vec<StackService>, DockerError> {
+        let err = |source| DockerError::Stack { stack: stack.to_string(), source };
+        let filters = HashMap::from([("label".to_string(), vec![format!("{LABEL_STACK}={stack}")])]);
+        let options = ListServicesOptions { filters: Some(filters), ..Default::default() };
+        let services = self.docker.list_services(Some(options)).await.map_err(err)?;
+        let mut out = Vec::with_capacity(services.len());
+        let mut objects: HashMap<String, Secret> = HashMap::new();
+        for service in services {
+            let Some(id) = service.id.clone() else { continue };
+            let filters = HashMap::from([("service".to_string(), vec![id])]);
+            let tasks = self
+                .docker
+                .list_tasks(Some(ListTasksOptions { filters: Some(filters) }))
+                .await
+                .map_err(|source| DockerError::Stack { stack: stack.to_string(), source })?;
+            let ids: Vec<String> = service
+                .spec
+                .iter()
+                .filter_map(|s| s.task_template.as_ref()?.container_spec.as_ref()?.secrets.as_ref())
+                .flatten()
+                .filter_map(|s| s.secret_id.clone())
+                .collect();
+            for id in ids {
+                if let std::collections::hash_map::Entry::Vacant(slot) = objects.entry(id) {
+                    // A secret removed meanwhile is just not known: the service still names it.
+                    if let Ok(object) = self.docker.inspect_secret(slot.key()).await {
+                        slot.insert(object);
+                    }
+                }
+            }
+            out.push(stack_service(stack, service, tasks, &objects));
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    /// The task containers of stack `stack` on this node, stopped ones included, inspected, each named after its
+    /// compose service. A container's overlay addresses are not routable from the host: its address on the
+    /// gateway bridge is listed first in their place, so a store is reached there.
+    pub async fn stack_containers(&self, stack: &str) -> Result<Vec<ContainerInfo>, DockerError> {
+        let filters = HashMap::from([("label".to_string(), vec![format!("{LABEL_STACK}={stack}")])]);
+        let options = ListContainersOptions { all: true, filters: Some(filters), ..Default::default() };
+        let summaries = self
+            .docker
+            .list_containers(Some(options))
+            .await
+            .map_err(|source| DockerError::List { project: stack.to_string(), source })?;
+        let gateway = self.gateway_addresses().await;
+        let mut containers = Vec::with_capacity(summaries.len());
+        for summary in summaries {
+            let Some(id) = summary.id else { continue };
+            let swarm_name = summary.labels.as_ref().and_then(|l| l.get(LABEL_SWARM_SERVICE)).cloned();
+            let service = swarm_name.as_deref().map_or("?", |n| compose_name(stack, n)).to_string();
+            let mut info = match self.inspect(&id, &service).await {
+                Ok(info) => info,
+                Err(DockerError::Inspect {
+                    source: bollard::errors::Error::DockerResponseServerError { status_code: 404, .. },
+                    ..
+                }) => continue,
+                Err(err) => return Err(err),
+            };
+            info.service = service;
+            for attachment in &mut info.networks {
+                attachment.ip = None;
+            }
+            if let Some(ip) = gateway.get(&info.id) {
+                info.networks.insert(0, NetworkAttachment { network: GATEWAY_BRIDGE.to_string(), ip: Some(*ip) });
+            }
+            containers.push(info);
+        }
+        containers.sort_by(|a, b| (&a.service, &a.name).cmp(&(&b.service, &b.name)));
+        Ok(containers)
+    }
+
+    /// Container id -> address on the gateway bridge; empty when there is no such bridge (not a Swarm node).
+    async fn gateway_addresses(&self) -> HashMap<String, IpAddr> {
+        let Ok(network) = self.docker.inspect_network(GATEWAY_BRIDGE, None::<InspectNetworkOptions>).await else {
+            return HashMap::new();
+        };
+        network
+            .containers
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(id, endpoint)| {
+                let cidr = endpoint.ipv4_address?;
+                let ip = cidr.split('/').next()?.parse().ok()?;
+                Some((id, ip))
+            })
+            .collect()
+    }
+}
+
+/// `app` for Swarm service `<stack>_app`.
+fn compose_name<'a>(stack: &str, swarm_name: &'a str) -> &'a str {
+    swarm_name.strip_prefix(stack).and_then(|rest| rest.strip_prefix('_')).unwrap_or(swarm_name)
+}
+
+fn stack_service(stack: &str, service: Service, tasks: Vec<Task>, objects: &HashMap<String, Secret>) -> StackService {
+    let spec = service.spec.unwrap_or_default();
+    let swarm_name = spec.name.unwrap_or_default();
+    let replicas = match spec.mode.as_ref() {
+        Some(mode) if mode.global.is_some() => None,
+        Some(mode) => Some(mode.replicated.as_ref().and_then(|r| r.replicas).unwrap_or(1).max(0) as u64),
+        None => Some(1),
+    };
+    let secrets = spec
+        .task_template
+        .and_then(|t| t.container_spec)
+        .and_then(|c| c.secrets)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|s| {
+            let target = s.file.and_then(|f| f.name).unwrap_or_default();
+            let secret_id = s.secret_id.unwrap_or_default();
+            let object = objects.get(&secret_id);
+            Some(StackSecretRef {
+                secret_name: s.secret_name?,
+                target,
+                declared: None,
+                created: object.and_then(|o| o.created_at),
+                fingerprint: object
+                    .and_then(|o| o.spec.as_ref())
+                    .and_then(|spec| spec.labels.as_ref())
+                    .and_then(|labels| labels.get(LABEL_FINGERPRINT).cloned()),
+            })
+        })
+        .collect();
+    let update = service.update_status.unwrap_or_default();
+    let update_state = update.state.map(|s| s.to_string()).filter(|s| !s.is_empty());
+    let mut tasks: Vec<(Option<time::OffsetDateTime>, StackTask)> = tasks
+        .into_iter()
+        .map(|task| {
+            let status = task.status.unwrap_or_default();
+            let stack_task = StackTask {
+                slot: task.slot,
+                desired: task.desired_state.map(|s| s.to_string()).unwrap_or_default(),
+                state: status.state.map(|s| s.to_string()).unwrap_or_default(),
+                error: status.err.filter(|e| !e.is_empty()),
+                container_id: status.container_status.and_then(|c| c.container_id).filter(|id| !id.is_empty()),
+            };
+            (task.created_at, stack_task)
+        })
+        .collect();
+    // Newest first within a slot: the running attempt before its failed predecessors.
+    tasks.sort_by_key(|(created, task)| (task.slot, std::cmp::Reverse(*created)));
+    StackService {
+        name: compose_name(stack, &swarm_name).to_string(),
+        swarm_name,
+        replicas,
+        update_state,
+        update_message: update.message.filter(|m| !m.is_empty()),
+        secrets,
+        tasks: tasks.into_iter().map(|(_, t)| t).collect(),
+    }
+}
+
+impl DockerClient {
+    /// Starts a forced rolling update of Swarm service `swarm_name`: every task is replaced (the service's own
+    /// `update_config` decides the order), with each `(key, value)` of `env` set in the task environment, as the
+    /// files give it now. Returns at once; [`DockerClient::update_state`] follows the update.
+    pub async fn force_update(
+        &self,
+        swarm_name: &str,
+        env: &[(String, crate::secret::Secret)],
+    ) -> Result<(), DockerError> {
+        let err = |source| DockerError::ServiceUpdate { service: swarm_name.to_string(), source };
+        let current = self.docker.inspect_service(swarm_name, None::<InspectServiceOptions>).await.map_err(err)?;
+        let version = current.version.and_then(|v| v.index).unwrap_or_default();
+        let mut spec = current.spec.unwrap_or_default();
+        let task = spec.task_template.get_or_insert_with(Default::default);
+        let container = task.container_spec.get_or_insert_with(Default::default);
+        let vars = container.env.get_or_insert_with(Vec::new);
+        for (key, value) in env {
+            let line = format!("{key}={}", value.expose());
+            match vars.iter_mut().find(|v| v.split_once('=').map_or(v.as_str(), |(k, _)| k) == key) {
+                Some(existing) => *existing = line,
+                None => vars.push(line),
+            }
+        }
+        task.force_update = Some(task.force_update.unwrap_or(0) + 1);
+        let options = UpdateServiceOptions { version: version as i32, ..Default::default() };
+        self.docker.update_service(swarm_name, spec, options, None).await.map_err(err)?;
+        Ok(())
+    }
+
+    /// The state of the last rolling update of `swarm_name` (`updating`, `completed`, `paused`,
+    /// `rollback_completed`, ...) with its message; `None` when none ran.
+    pub async fn update_state(&self, swarm_name: &str) -> Result<(Option<String>, Option<String>), DockerError> {
+        let err = |source| DockerError::ServiceUpdate { service: swarm_name.to_string(), source };
+        let service = self.docker.inspect_service(swarm_name, None::<InspectServiceOptions>).await.map_err(err)?;
+        let status = service.update_status.unwrap_or_default();
+        Ok((status.state.map(|s| s.to_string()).filter(|s| !s.is_empty()), status.message.filter(|m| !m.is_empty())))
+    }
+}

@@ -1,0 +1,221 @@
+//! What a rotation reaches outside its files: the Docker engine and compose (to find and recreate services) and
+//! the stores (to probe and open). Connected only when a plan needs it: the offline form needs neither.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+
+use super::{DeploymentRecreator, RecreateEvent, RotateOptions, RotateScope, ServiceRecreator, StackRecreator};
+use crate::docker::{ComposeRunner, ContainerInfo, DockerClient, ORIGINAL_CLI_ENV};
+use crate::plugin::DockerEndpoint;
+use crate::project::Project;
+use crate::rotation::{AnyRecreator, RotationPlan};
+use crate::secret::Secret;
+use crate::stores::{
+    Admin, AnyStore, ContainerExec, OpenRequest, Probe, StoreAddress, StoreKind, StoreLocator, StoreSpec,
+};
+
+/// Reads one secret (a current credential, an admin password) from wherever the command takes them.
+pub type SecretReader<'a> = &'a dyn Fn(&str) -> Result<Secret>;
+
+/// The engine connection and compose runner, when the rotations touch containers or reach a store.
+pub struct RotateDeployment<'a> {
+    options: &'a RotateOptions,
+    project: Option<&'a Project>,
+    client: Option<DockerClient>,
+    compose: Option<ComposeRunner>,
+}
+
+impl<'a> RotateDeployment<'a> {
+    /// Connects what `plans` need: the engine to find a store or recreate, compose to recreate.
+    pub async fn connect(
+        options: &'a RotateOptions,
+        scope: &'a RotateScope,
+        plans: &[&RotationPlan],
+    ) -> Result<RotateDeployment<'a>> {
+        let RotateScope::Project(project) = scope else {
+            return Ok(RotateDeployment { options, project: None, client: None, compose: None });
+        };
+        let mut needs_engine = false;
+        let mut needs_compose = false;
+        if let (Some(stack), Some(plan)) = (&options.stack, plans.iter().find(|p| p.edits_secret_files())) {
+            // A Swarm secret object cannot change: its tasks would keep the old value after the files moved on,
+            // and lose their login at the revocation. Refused before anything changes.
+            let files = plan.edits.iter().filter(|e| e.whole_file()).map(|e| e.key.as_str()).collect::<Vec<_>>();
+            bail!(
+                "rotating {} on stack {stack} would rewrite compose secret {}, which the stack holds as an \
+                 immutable Swarm secret object: not supported yet (a new versioned object per rotation). \
+                 Nothing was changed",
+                plan.key,
+                files.join(", ")
+            );
+        }
+        for plan in plans {
+            needs_compose |= !plan.recreate_order().is_empty();
+            needs_engine |= plan.store.external() && store_uri(options, &plan.store)?.is_none();
+        }
+        if !needs_engine && !needs_compose {
+            return Ok(RotateDeployment { options, project: Some(project), client: None, compose: None });
+        }
+        let endpoint =
+            DockerEndpoint::resolve(&options.global).context("cannot work out which Docker engine to use")?;
+        let client = DockerClient::connect(&endpoint).await?;
+        let compose = match needs_compose && options.stack.is_none() {
+            true => Some(
+                ComposeRunner::detect(&options.global, &options.compose_flags)
+                    .await?
+                    .with_redactor(options.redactor.clone()),
+            ),
+            false => None,
+        };
+        Ok(RotateDeployment { options, project: Some(project), client: Some(client), compose })
+    }
+
+    /// The recreator: none offline or with `--no-recreate`. `secrets` are hidden in its log lines.
+    pub fn recreator(
+        &self,
+        secrets: impl IntoIterator<Item = Secret>,
+        progress: fn(&str, RecreateEvent),
+    ) -> AnyRecreator<DeploymentRecreator<'_>> {
+        match (&self.client, &self.compose, self.project, &self.options.stack) {
+            (Some(client), _, Some(project), Some(stack)) if !self.options.plan.no_recreate => {
+                AnyRecreator::Real(DeploymentRecreator::Stack(StackRecreator {
+                    client,
+                    project,
+                    reload: self.options.project_options.as_ref(),
+                    stack,
+                    timeout: Duration::from_secs(self.options.timeout),
+                    progress,
+                }))
+            }
+            (Some(client), Some(compose), Some(project), None) if !self.options.plan.no_recreate => {
+                AnyRecreator::Real(DeploymentRecreator::Compose(ServiceRecreator {
+                    client,
+                    compose,
+                    project,
+                    timeout: Duration::from_secs(self.options.timeout),
+                    redactor: self.options.redactor.clone().with(secrets),
+                    progress,
+                }))
+            }
+            _ => AnyRecreator::None,
+        }
+    }
+
+    /// Where the store of `spec` answers now, for stores outside the env files.
+    pub async fn address(&self, spec: &StoreSpec) -> Result<Option<StoreAddress>> {
+        let kind = spec.store_kind();
+        if !kind.is_external() {
+            return Ok(None);
+        }
+        if let Some(uri) = store_uri(self.options, spec)? {
+            return Ok(Some(StoreAddress::from_uri(kind, uri)?));
+        }
+        let Some(locator) = self.locator(spec)? else {
+            bail!("cannot find the {kind} service: pass {}", crate::stores::URI_FLAG);
+        };
+        Ok(Some(locator.locate().await?))
+    }
+
+    /// The store's answers to the new and the old value of a journal (`None`: env files only), for a recovery
+    /// plan; an unreachable store answers `unreachable` to both.
+    pub async fn accepts(&self, spec: &StoreSpec, new: &Secret, old: &Secret) -> Result<Option<(Probe, Probe)>> {
+        if !spec.external() {
+            return Ok(None);
+        }
+        Ok(match self.address(spec).await {
+            Ok(Some(address)) => Some((probe(spec, &address, new).await, probe(spec, &address, old).await)),
+            Ok(None) => None,
+            Err(err) => Some((Probe::Unreachable(err.to_string()), Probe::Unreachable(err.to_string()))),
+        })
+    }
+
+    /// Opens the store of `spec` at `address`, logged in with `login`.
+    pub async fn open(
+        &self,
+        spec: &StoreSpec,
+        address: Option<StoreAddress>,
+        login: &Secret,
+        read_secret: SecretReader<'_>,
+    ) -> Result<AnyStore> {
+        let (kind, address) = match address {
+            Some(address) => (spec.store_kind(), address),
+            // Offline, or a store outside the env files: nothing to reach.
+            None => (StoreKind::env(), StoreAddress::Uri(String::new())),
+        };
+        let admin = match (&self.options.admin_user, kind.is_external()) {
+            (Some(user), true) => {
+                let password = read_secret(&format!("password of {kind} admin {user}"))?;
+                Some(Admin { user: user.clone(), password })
+            }
+            _ => None,
+        };
+        let via_exec = match kind.is_external() {
+            true => self.via_exec(spec).await?,
+            false => None,
+        };
+        let locator = self.locator(spec)?;
+        let request = OpenRequest { spec: spec.clone(), address, locator, login: login.clone(), admin, via_exec };
+        Ok(kind.open(request).await?)
+    }
+
+    /// How to find the store again once the rotation recreated its container (not for a `--store-uri`).
+    fn locator(&self, spec: &StoreSpec) -> Result<Option<StoreLocator>> {
+        if store_uri(self.options, spec)?.is_some() || !spec.external() {
+            return Ok(None);
+        }
+        let (Some(client), Some(project), Some(service)) = (self.client.as_ref(), self.project, spec.service()) else {
+            return Ok(None);
+        };
+        Ok(Some(StoreLocator {
+            client: client.clone(),
+            project: project.name.clone(),
+            service: service.to_string(),
+            kind: spec.store_kind(),
+            stack: self.options.stack.is_some(),
+        }))
+    }
+
+    /// `--via-exec`: the store's running container and how to `docker exec` in it.
+    async fn via_exec(&self, spec: &StoreSpec) -> Result<Option<ContainerExec>> {
+        if !self.options.via_exec {
+            return Ok(None);
+        }
+        let (Some(client), Some(project), Some(service)) = (&self.client, self.project, spec.service()) else {
+            bail!("--via-exec needs the store's service running in a compose project");
+        };
+        let containers = match self.options.stack {
+            Some(_) => {
+                let mut all = client.stack_containers(&project.name).await?;
+                all.retain(|c| c.service == service);
+                all
+            }
+            None => client.service_containers(&project.name, service).await?,
+        };
+        let Some(container) = ContainerInfo::representative(&containers).filter(|c| c.is_running()) else {
+            bail!("--via-exec: service {service} has no running container");
+        };
+        let docker = std::env::var(ORIGINAL_CLI_ENV).ok().filter(|d| !d.is_empty()).unwrap_or_else(|| "docker".into());
+        Ok(Some(ContainerExec {
+            docker,
+            global_args: self.options.global.to_args(),
+            container: container.id.clone(),
+            image: container.image.clone(),
+        }))
+    }
+}
+
+/// Tries `secret` against the store of `spec` at `address`.
+pub async fn probe(spec: &StoreSpec, address: &StoreAddress, secret: &Secret) -> Probe {
+    spec.store_kind().probe(address, spec, secret).await
+}
+
+/// The `--store-uri` whose scheme is the store's of `spec`, if one was given.
+fn store_uri<'o>(options: &'o RotateOptions, spec: &StoreSpec) -> Result<Option<&'o str>> {
+    for uri in &options.store_uris {
+        if StoreKind::from_uri(uri)? == spec.store_kind() {
+            return Ok(Some(uri));
+        }
+    }
+    Ok(None)
+}

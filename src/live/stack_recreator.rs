@@ -1,0 +1,126 @@
+//! `recreate --stack`: a service of a Swarm stack gets the files' env values and a forced rolling update, which
+//! replaces every task (start-first where its `update_config` says so); done when the update completed and a new
+//! task container on this node carries the values.
+
+use std::time::{Duration, Instant};
+
+use super::service_recreator::{env_values, mismatches};
+use super::{RecreateError, RecreateEvent, RecreateFailure, RecreateOutcome};
+use crate::docker::{ContainerInfo, DockerClient, Health, Readiness};
+use crate::project::{Project, ProjectOptions, Service};
+use crate::secret::Secret;
+
+/// How often the update's state is read.
+const POLL: Duration = Duration::from_millis(500);
+
+/// Recreates services of stack `stack` one by one.
+pub struct StackRecreator<'a> {
+    pub client: &'a DockerClient,
+    pub project: &'a Project,
+    /// In a rotation: how to load the project again after the commit, so that each consumer gets every value its
+    /// files give it now (a `DATABASE_URL` embedding the new password too), not only the rotated key.
+    pub reload: Option<&'a ProjectOptions>,
+    pub stack: &'a str,
+    /// The longest wait for one service's update to complete.
+    pub timeout: Duration,
+    pub progress: fn(&str, RecreateEvent),
+}
+
+impl StackRecreator<'_> {
+    /// Updates `service`'s Swarm service with the files' env values and waits for the rolling update.
+    pub async fn recreate(&self, service: &Service) -> Result<RecreateOutcome, RecreateError> {
+        self.recreate_with(service, &env_values(service)).await
+    }
+
+    /// Updates `service`'s Swarm service with each `(key, value)` of `expect` and waits for the rolling update.
+    async fn recreate_with(
+        &self,
+        service: &Service,
+        expect: &[(String, Secret)],
+    ) -> Result<RecreateOutcome, RecreateError> {
+        let started = Instant::now();
+        let swarm_name = format!("{}_{}", self.stack, service.name);
+        let old_ids: Vec<String> = self.running(&service.name).await?.into_iter().map(|c| c.id).collect();
+        self.client.force_update(&swarm_name, expect).await?;
+        (self.progress)(&service.name, RecreateEvent::UpdateStarted);
+        let mut outcome = RecreateOutcome::begun(&service.name, old_ids);
+        let failure = loop {
+            let (state, message) = self.client.update_state(&swarm_name).await?;
+            let why = |state: &str| match &message {
+                Some(message) => format!("{state}: {message}"),
+                None => state.to_string(),
+            };
+            match state.as_deref() {
+                Some("completed") => break None,
+                Some(state @ ("paused" | "rollback_started" | "rollback_paused" | "rollback_completed")) => {
+                    break Some(RecreateFailure::UpdateFailed(why(state)));
+                }
+                state if started.elapsed() >= self.timeout => {
+                    let state = why(state.unwrap_or("not started"));
+                    break Some(RecreateFailure::UpdateFailed(format!("still {state} after {:?}", self.timeout)));
+                }
+                _ => tokio::time::sleep(POLL).await,
+            }
+        };
+        outcome.elapsed = started.elapsed();
+        let event = if failure.is_none() {
+            RecreateEvent::Ready(outcome.elapsed)
+        } else {
+            RecreateEvent::NotReady(outcome.elapsed)
+        };
+        (self.progress)(&service.name, event);
+        let fresh = self.running(&service.name).await?.into_iter().find(|c| !outcome.old_ids.contains(&c.id));
+        outcome.failure = match (failure, &fresh) {
+            (Some(failure), _) => Some(failure),
+            (None, None) => Some(RecreateFailure::NoContainer),
+            (None, Some(info)) => {
+                let mismatches = mismatches(expect, true, info);
+                (!mismatches.is_empty()).then_some(RecreateFailure::EnvMismatch(mismatches))
+            }
+        };
+        outcome.readiness = fresh.as_ref().map(|c| match c.health {
+            Health::Healthy => Readiness::Healthy,
+            _ => Readiness::Running,
+        });
+        outcome.new = fresh;
+        Ok(outcome)
+    }
+
+    /// The running task containers of `service` on this node.
+    async fn running(&self, service: &str) -> Result<Vec<ContainerInfo>, RecreateError> {
+        let mut containers = self.client.stack_containers(self.stack).await?;
+        containers.retain(|c| c.service == service && c.is_running());
+        Ok(containers)
+    }
+}
+
+/// The rotation engine's way to get a stack's consumers onto a new value: the rotated keys a service's files give
+/// it (the env files are already rewritten; a stack reads them only at deploy time) go into its spec, one rolling
+/// update per service in order.
+impl crate::rotation::Recreator for StackRecreator<'_> {
+    async fn recreate(&self, services: &[String], expect: &[(String, Secret)]) -> Result<Vec<String>, String> {
+        let mut done = Vec::with_capacity(services.len());
+        let fresh = match self.reload {
+            Some(options) => {
+                Some(Project::load(options).map_err(|err| format!("cannot load the project again: {err}"))?)
+            }
+            None => None,
+        };
+        let project = fresh.as_ref().unwrap_or(self.project);
+        for name in services {
+            let service = project.service(name).ok_or_else(|| format!("no service {name} in the project"))?;
+            let mut mine = env_values(service);
+            for (key, value) in expect.iter().filter(|(key, _)| service.env(key).is_some()) {
+                if let Some(slot) = mine.iter_mut().find(|(k, _)| k == key) {
+                    slot.1 = value.clone();
+                }
+            }
+            let outcome = self.recreate_with(service, &mine).await.map_err(|err| crate::error_chain::one_line(&err))?;
+            if let Some(failure) = outcome.failure {
+                return Err(format!("service {name}: {failure}"));
+            }
+            done.push(name.clone());
+        }
+        Ok(done)
+    }
+}

@@ -1,0 +1,426 @@
+//! `status --stack` against a real single-node Swarm made by the test: tasks, the secret versions each service
+//! runs, and drift of env and secret files against what the stack was deployed with.
+//!
+//! The swarm is started only when `docker info` shows none (and then always left, even when the test fails);
+//! an active swarm that is not ours is used as it is and only our stack is removed from it. A swarm test has the
+//! engine to itself (`engine_mode`): no compose test runs beside its init and leave.
+#![allow(clippy::print_stderr)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use super::stack::{OPT_IN, key, lossy, service};
+use crate::support::secops;
+
+const PASSWORD: &str = "swarm-redis-pw-3c9e1a7b5d2f4e60";
+const JWT: &str = "swarm-jwt-secret-8a1f5c3e9b7d2046";
+
+/// The swarm for one test: left on drop when this test started it.
+struct SwarmGuard {
+    started: bool,
+    /// The gateway bridge existed before the swarm was started (leaving does not remove it).
+    had_gateway: bool,
+    _engine: super::engine_mode::Exclusive,
+}
+
+impl SwarmGuard {
+    fn acquire() -> Option<SwarmGuard> {
+        if std::env::var(OPT_IN).as_deref() != Ok("1") {
+            crate::support::skip(&format!("set {OPT_IN}=1 to run tests against the Docker engine"));
+            return None;
+        }
+        let engine = super::engine_mode::exclusive();
+        let state = docker(&["info", "--format", "{{.Swarm.LocalNodeState}}"]);
+        let state = lossy(&state.stdout).trim().to_string();
+        let had_gateway = docker(&["network", "inspect", "docker_gwbridge"]).status.success();
+        let started = match state.as_str() {
+            "active" => false,
+            "inactive" => {
+                let out = docker(&["swarm", "init", "--advertise-addr", "127.0.0.1"]);
+                assert!(out.status.success(), "swarm init: {}", lossy(&out.stderr));
+                true
+            }
+            other => panic!("swarm state {other:?}: neither active nor inactive"),
+        };
+        Some(SwarmGuard { started, had_gateway, _engine: engine })
+    }
+}
+
+impl Drop for SwarmGuard {
+    fn drop(&mut self) {
+        if self.started {
+            let out = docker(&["swarm", "leave", "--force"]);
+            if !out.status.success() {
+                eprintln!("docker swarm leave --force failed: {}", lossy(&out.stderr));
+            }
+            // Leaving keeps the gateway bridge the swarm created.
+            if !self.had_gateway {
+                let _ = docker(&["network", "rm", "docker_gwbridge"]);
+            }
+        }
+    }
+}
+
+/// A stack deployed from a copy of a small compose file: Redis (its password from an env file) and a file secret
+/// with a versioned name holding the same password, and an app with 2 replicas that logs in with its env value
+/// (its healthcheck, and a probe every 10 ms) and has a JWT from the env file.
+struct SwarmStack {
+    dir: tempfile::TempDir,
+    name: String,
+}
+
+const STACK_FILE: &str = r#"services:
+  redis:
+    image: secops-test/redis:7
+    # The password reaches redis-server as config on stdin, never on a command line.
+    command: ["sh", "-c", "exec redis-server - --appendonly yes <<EOF\nrequirepass \"$$REDIS_PASSWORD\"\nEOF\n"]
+    env_file: app.env
+    secrets: [redis_pw]
+    volumes:
+      - redis-data:/data
+    healthcheck:
+      test: ["CMD-SHELL", "REDISCLI_AUTH=\"$$REDIS_PASSWORD\" redis-cli --no-auth-warning ping | grep -q PONG"]
+      interval: 1s
+      timeout: 3s
+      retries: 20
+    deploy:
+      endpoint_mode: dnsrr
+  app:
+    image: secops-test/app:1
+    # A login probe every 10 ms with the password this task holds, one line per answer in the task's own log
+    # (which outlives a Redis restart, unlike Redis's ACL LOG).
+    command:
+      - sh
+      - -c
+      - |
+        trap 'exit 0' TERM
+        while :; do
+          echo "probe $$(REDISCLI_AUTH="$$REDIS_PASSWORD" redis-cli --no-auth-warning -h redis ping 2>&1 | head -c 80)"
+          sleep 0.01
+        done
+    env_file: app.env
+    secrets: [redis_pw]
+    healthcheck:
+      test: ["CMD", "/usr/local/bin/healthcheck"]
+      interval: 1s
+      timeout: 5s
+      retries: 30
+    deploy:
+      replicas: 2
+      endpoint_mode: dnsrr
+      update_config:
+        order: start-first
+volumes:
+  redis-data:
+secrets:
+  redis_pw:
+    name: ${STACK}_redis_pw_${PW_VERSION:-1}
+    file: ./redis_pw.txt
+"#;
+
+impl SwarmStack {
+    fn deploy(test: &str) -> SwarmStack {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let name =
+            format!("secops{}{}", test.replace('_', "").chars().take(12).collect::<String>(), std::process::id());
+        std::fs::write(dir.path().join("stack.yml"), STACK_FILE).expect("write stack.yml");
+        std::fs::write(dir.path().join("redis_pw.txt"), format!("{PASSWORD}\n")).expect("write secret");
+        std::fs::write(
+            dir.path().join("app.env"),
+            format!("REDIS_HOST=redis\nREDIS_PASSWORD={PASSWORD}\nREDIS_URL=redis://:{PASSWORD}@redis:6379/0\nJWT_SECRET_KEY={JWT}\n"),
+        )
+        .expect("write env");
+        let stack = SwarmStack { dir, name };
+        let out = stack.run("docker", &["stack", "deploy", "--resolve-image", "never", "-c", "stack.yml", &stack.name]);
+        assert!(out.status.success(), "stack deploy: {}", lossy(&out.stderr));
+        stack.wait_running(&[("redis", 1), ("app", 2)]);
+        stack
+    }
+
+    fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn run(&self, program: &str, args: &[&str]) -> Output {
+        Command::new(program)
+            .args(args)
+            .current_dir(self.dir())
+            .env("STACK", &self.name)
+            .output()
+            .expect("command runs")
+    }
+
+    /// Waits until each service runs its replicas (a bound for a broken engine, not a speed assertion).
+    fn wait_running(&self, services: &[(&str, usize)]) {
+        let deadline = Instant::now() + Duration::from_secs(180);
+        loop {
+            let ready = services.iter().all(|(service, replicas)| {
+                let out = docker(&[
+                    "service",
+                    "ps",
+                    "--filter",
+                    "desired-state=running",
+                    "--format",
+                    "{{.CurrentState}}",
+                    &format!("{}_{service}", self.name),
+                ]);
+                lossy(&out.stdout).lines().filter(|l| l.starts_with("Running")).count() == *replicas
+            });
+            if ready {
+                return;
+            }
+            assert!(Instant::now() < deadline, "stack {} never ran its tasks", self.name);
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    }
+
+    fn status(&self, extra: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut command = secops(self.dir());
+        command.args(["status", "-f", "stack.yml", "--stack", &self.name]).args(extra).env("STACK", &self.name);
+        command.envs(env.iter().copied()).output().expect("docker-secops runs")
+    }
+
+    fn status_json(&self, env: &[(&str, &str)]) -> (Option<i32>, serde_json::Value) {
+        let out = self.status(&["--format", "json"], env);
+        let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|err| {
+            panic!("status JSON ({err}): stdout {} stderr {}", lossy(&out.stdout), lossy(&out.stderr))
+        });
+        (out.status.code(), json)
+    }
+}
+
+impl Drop for SwarmStack {
+    fn drop(&mut self) {
+        let out = self.run("docker", &["stack", "rm", &self.name]);
+        if !out.status.success() {
+            eprintln!("docker stack rm {} failed: {}", self.name, lossy(&out.stderr));
+        }
+        // The stack's containers and network go away asynchronously; wait so the swarm leaves cleanly.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            let out = docker(&["ps", "-aq", "--filter", &format!("label=com.docker.stack.namespace={}", self.name)]);
+            if lossy(&out.stdout).trim().is_empty() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        let volume = format!("{}_redis-data", self.name);
+        let _ = docker(&["volume", "rm", &volume]);
+    }
+}
+
+fn docker(args: &[&str]) -> Output {
+    Command::new("docker").args(args).output().expect("docker runs")
+}
+
+#[test]
+fn status_on_a_stack_shows_tasks_secret_versions_and_drift() {
+    let Some(_swarm) = SwarmGuard::acquire() else { return };
+    let stack = SwarmStack::deploy("status");
+
+    let (code, status) = stack.status_json(&[]);
+    assert_eq!(code, Some(0), "a freshly deployed stack is in sync: {status:#}");
+    let app = service(&status, "app");
+    assert_eq!(app["swarm"]["replicas"], 2, "{app:#}");
+    assert_eq!(app["replicas"], 2, "running tasks: {app:#}");
+    assert!(app["down"].is_null(), "{app:#}");
+    let secret = &app["swarm"]["secrets"][0];
+    let version_1 = format!("{}_redis_pw_1", stack.name);
+    assert_eq!(
+        (secret["secret_name"].as_str(), secret["target"].as_str()),
+        (Some(version_1.as_str()), Some("redis_pw"))
+    );
+    assert_eq!(secret["declared"], secret["secret_name"]);
+    assert_eq!(key(&status, "app", "JWT_SECRET_KEY")["drift"], "in_sync");
+    assert_eq!(key(&status, "app", "redis_pw")["drift"], "in_sync");
+    assert_eq!(key(&status, "redis", "redis_pw")["drift"], "in_sync");
+    // The store is reached at its task container's address on the gateway bridge, from this host.
+    let probe = &key(&status, "app", "REDIS_PASSWORD")["probe"];
+    assert_eq!(probe["result"], "ok", "{probe:#}");
+    let gateway =
+        docker(&["network", "inspect", "docker_gwbridge", "--format", "{{range .Containers}}{{.IPv4Address}} {{end}}"]);
+    let address = probe["address"].as_str().and_then(|a| a.split(':').next()).unwrap_or("?").to_string();
+    assert!(lossy(&gateway.stdout).split_whitespace().any(|ip| ip.split('/').next() == Some(&address)), "{probe:#}");
+
+    // The files now name version 2 of the secret: the stack runs another version than they say.
+    let (code, status) = stack.status_json(&[("PW_VERSION", "2")]);
+    assert_eq!(code, Some(1), "{status:#}");
+    let declared = format!("{}_redis_pw_2", stack.name);
+    assert_eq!(service(&status, "app")["swarm"]["secrets"][0]["declared"].as_str(), Some(declared.as_str()));
+    let out = stack.status(&[], &[("PW_VERSION", "2")]);
+    let text = lossy(&out.stdout);
+    assert!(text.contains(&format!("the files name {declared}: run docker stack deploy")), "{text}");
+
+    // A secret file written after its Swarm secret object was made, and a changed env value: both stale.
+    std::thread::sleep(Duration::from_millis(1100));
+    std::fs::write(stack.dir().join("redis_pw.txt"), "swarm-redis-pw-edited-71d0c2\n").expect("edit secret");
+    std::fs::write(
+        stack.dir().join("app.env"),
+        format!("REDIS_HOST=redis\nREDIS_PASSWORD={PASSWORD}\nJWT_SECRET_KEY=swarm-jwt-edited-0b6e4d\n"),
+    )
+    .expect("edit env");
+    let (code, status) = stack.status_json(&[]);
+    assert_eq!(code, Some(1), "{status:#}");
+    let secret = key(&status, "app", "redis_pw");
+    assert_eq!(
+        (secret["drift"].as_str(), &secret["file_changed_after_created"]),
+        (Some("stale"), &serde_json::json!(true))
+    );
+    assert_eq!(key(&status, "app", "JWT_SECRET_KEY")["drift"], "stale");
+    let out = stack.status(&[], &[]);
+    let (stdout, stderr) = (lossy(&out.stdout), lossy(&out.stderr));
+    assert!(stdout.contains("tasks 2/2 running") && stdout.contains("docker stack deploy -c FILE"), "{stdout}");
+    for value in [PASSWORD, JWT, "swarm-redis-pw-edited-71d0c2", "swarm-jwt-edited-0b6e4d"] {
+        assert!(!stdout.contains(value) && !stderr.contains(value), "status printed a secret: {stdout}{stderr}");
+    }
+}
+
+#[test]
+fn status_on_a_stack_counts_a_service_whose_tasks_fail() {
+    let Some(_swarm) = SwarmGuard::acquire() else { return };
+    let stack = SwarmStack::deploy("failing");
+    // The app's healthcheck now fails: Swarm replaces its tasks over and over, and none stays running.
+    let out =
+        docker(&["service", "update", "--detach", "--env-add", "APP_FAIL_HEALTH=1", &format!("{}_app", stack.name)]);
+    assert!(out.status.success(), "service update: {}", lossy(&out.stderr));
+    let deadline = Instant::now() + Duration::from_secs(180);
+    let status = loop {
+        let (code, status) = stack.status_json(&[]);
+        let down = service(&status, "app")["down"].as_str().map(str::to_string);
+        if code == Some(1) && down.is_some() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the failing app never showed as down: {status:#}");
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    let app = service(&status, "app");
+    let down = app["down"].as_str().unwrap_or_default();
+    assert!(down.contains("tasks running") || down.starts_with("update "), "{app:#}");
+    assert!(service(&status, "redis")["down"].is_null(), "redis still runs: {status:#}");
+}
+
+/// The IDs of the running task containers of `service`.
+fn task_containers(stack: &SwarmStack, service: &str) -> Vec<String> {
+    let filter = format!("label=com.docker.swarm.service.name={}_{service}", stack.name);
+    let out = docker(&["ps", "-q", "--no-trunc", "--filter", &filter]);
+    let mut ids: Vec<String> = lossy(&out.stdout).lines().map(str::to_string).collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn recreate_on_a_stack_rolls_the_env_files_values_out_and_stops_at_an_update_that_pauses() {
+    let Some(_swarm) = SwarmGuard::acquire() else { return };
+    let stack = SwarmStack::deploy("recreate");
+    let before = task_containers(&stack, "app");
+    assert_eq!(before.len(), 2, "{before:?}");
+    let edited = "swarm-jwt-rolled-out-4f1e9d";
+    let env =
+        |jwt: &str, extra: &str| format!("REDIS_HOST=redis\nREDIS_PASSWORD={PASSWORD}\nJWT_SECRET_KEY={jwt}\n{extra}");
+    std::fs::write(stack.dir().join("app.env"), env(edited, "")).expect("edit env");
+    assert_eq!(key(&stack.status_json(&[]).1, "app", "JWT_SECRET_KEY")["drift"], "stale");
+
+    let mut command = secops(stack.dir());
+    command.args(["recreate", "-f", "stack.yml", "--stack", &stack.name, "app"]).env("STACK", &stack.name);
+    let out = command.output().expect("docker-secops runs");
+    let (stdout, stderr) = (lossy(&out.stdout), lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stderr.contains("rolling update started"), "{stderr}");
+    let after = task_containers(&stack, "app");
+    assert_eq!(after.len(), 2, "{after:?}");
+    assert!(after.iter().all(|id| !before.contains(id)), "every task replaced: {before:?} -> {after:?}");
+    let status = stack.status_json(&[]).1;
+    assert_eq!(key(&status, "app", "JWT_SECRET_KEY")["drift"], "in_sync");
+    // Only the named service was updated: redis reads the same env file and still runs the old value.
+    assert_eq!(key(&status, "redis", "JWT_SECRET_KEY")["drift"], "stale");
+    assert!(!stdout.contains(edited) && !stderr.contains(edited), "recreate printed a secret");
+
+    // A value the app cannot come up with: the update pauses (start-first keeps the old tasks serving), and
+    // recreate says so and fails.
+    std::fs::write(stack.dir().join("app.env"), env(edited, "APP_FAIL_HEALTH=1\n")).expect("edit env");
+    let mut command = secops(stack.dir());
+    command.args(["recreate", "-f", "stack.yml", "--stack", &stack.name, "app", "--timeout", "240"]);
+    let out = command.env("STACK", &stack.name).output().expect("docker-secops runs");
+    let text = format!("{}{}", lossy(&out.stdout), lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("the rolling update did not complete: paused"), "{text}");
+    assert_eq!(task_containers(&stack, "app"), after, "start-first: the tasks that worked still serve");
+}
+
+/// `redis-cli` in the stack's Redis task container, authenticated with `password` through the environment.
+fn redis_cli(stack: &SwarmStack, password: &str, args: &[&str]) -> String {
+    let id = task_containers(stack, "redis").into_iter().next().expect("a running redis task");
+    let auth = format!("REDISCLI_AUTH={password}");
+    let out = docker(&[&["exec", "-e", &auth, &id, "redis-cli", "--no-auth-warning"], args].concat());
+    lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn rotate_on_a_stack_changes_redis_and_rolls_every_consumer_onto_the_new_value() {
+    let Some(_swarm) = SwarmGuard::acquire() else { return };
+    let stack = SwarmStack::deploy("rotate");
+    // The secret file holds the Redis password too: rotating it would need a new Swarm secret object, which is
+    // refused before anything changes.
+    let mut command = secops(stack.dir());
+    command.args(["rotate", "REDIS_PASSWORD", "-f", "stack.yml", "--stack", &stack.name, "--yes"]);
+    let out = command.env("STACK", &stack.name).output().expect("docker-secops runs");
+    let text = format!("{}{}", lossy(&out.stdout), lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("immutable Swarm secret object") && text.contains("Nothing was changed"), "{text}");
+    assert!(std::fs::read_to_string(stack.dir().join("app.env")).expect("env").contains(PASSWORD), "unchanged");
+    assert_eq!(redis_cli(&stack, PASSWORD, &["PING"]), "PONG");
+    // Without the secret file holding it (the app logs in with its env value), the rotation runs.
+    std::fs::write(stack.dir().join("redis_pw.txt"), "another-secret-0c7a91e4d2b3\n").expect("write secret");
+    assert_eq!(redis_cli(&stack, PASSWORD, &["SET", "kept", "before-rotation"]), "OK");
+    let app_before = task_containers(&stack, "app");
+    let redis_before = task_containers(&stack, "redis");
+
+    let mut command = secops(stack.dir());
+    command.args(["rotate", "REDIS_PASSWORD", "-f", "stack.yml", "--stack", &stack.name, "--yes"]);
+    let out = command.env("STACK", &stack.name).output().expect("docker-secops runs");
+    let (stdout, stderr) = (lossy(&out.stdout), lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(!stdout.contains(PASSWORD) && !stderr.contains(PASSWORD), "rotate printed the old value");
+
+    let env = std::fs::read_to_string(stack.dir().join("app.env")).expect("read env");
+    let new = env.lines().find_map(|l| l.strip_prefix("REDIS_PASSWORD=")).expect("REDIS_PASSWORD line").to_string();
+    assert_ne!(new, PASSWORD);
+    assert!(!stdout.contains(&new) && !stderr.contains(&new), "rotate printed the new value");
+    let app_after = task_containers(&stack, "app");
+    assert_eq!(app_after.len(), 2, "{app_after:?}");
+    assert!(app_after.iter().all(|id| !app_before.contains(id)), "every app task replaced");
+    assert_ne!(task_containers(&stack, "redis"), redis_before, "redis reads its password at start: updated too");
+    assert_eq!(redis_cli(&stack, &new, &["GET", "kept"]), "before-rotation", "data kept");
+    assert_eq!(redis_cli(&stack, &new, &["PING"]), "PONG");
+    assert_ne!(redis_cli(&stack, PASSWORD, &["PING"]), "PONG", "the old password is refused");
+
+    // Every answer every task got, old tasks included: none refused the password the task held.
+    let logs = docker(&["service", "logs", "--raw", &format!("{}_app", stack.name)]);
+    let logs = format!("{}{}", lossy(&logs.stdout), lossy(&logs.stderr));
+    let answers: Vec<&str> = logs.lines().filter_map(|l| l.strip_prefix("probe ")).collect();
+    let ok = answers.iter().filter(|a| **a == "PONG").count();
+    let refused: Vec<&&str> = answers.iter().filter(|a| a.contains("WRONGPASS") || a.contains("NOAUTH")).collect();
+    let other = answers.len() - ok - refused.len();
+    eprintln!("probe during the rotation: {ok} ok, {} refused, {other} connection errors", refused.len());
+    assert!(ok > 100, "the probe ran: {ok} answers");
+    assert!(refused.is_empty(), "refused logins during the rotation: {refused:?}");
+    assert!(!logs.contains(PASSWORD) && !logs.contains(&new), "the probe printed a password");
+
+    // (The secret file was edited by hand above: it alone is stale.)
+    let status = stack.status_json(&[]).1;
+    for name in ["app", "redis"] {
+        assert!(service(&status, name)["down"].is_null(), "{status:#}");
+        for k in ["REDIS_PASSWORD", "REDIS_URL", "JWT_SECRET_KEY"] {
+            assert_eq!(key(&status, name, k)["drift"], "in_sync", "{k} of {name}: {status:#}");
+        }
+    }
+    assert_eq!(key(&status, "app", "REDIS_PASSWORD")["probe"]["result"], "ok");
+    for id in &app_after {
+        let out = docker(&["inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", id]);
+        let env = lossy(&out.stdout);
+        assert!(env.lines().any(|l| l == format!("REDIS_PASSWORD={new}")), "task {id} runs the new value");
+        let url = format!("REDIS_URL=redis://:{new}@redis:6379/0");
+        assert!(env.lines().any(|l| l == url), "task {id} runs the URL embedding the new value");
+    }
+}
