@@ -43,7 +43,7 @@ fn dry_run_shows_the_secret_file_edit_and_every_consumer_in_text_and_json() {
     assert_eq!(plan["edits"][0]["kind"], "secret-file");
     assert_eq!(plan["edits"][0]["file"], dir.path().join("api_token.txt").display().to_string());
     assert_eq!(plan["store"]["kind"], "env");
-    assert_eq!(plan["current_fingerprint"], docker_secops::secret::fingerprint(TOKEN));
+    assert_eq!(plan["current_fingerprint"], crate::support::project_fingerprint(dir.path(), TOKEN));
     let all = String::from_utf8_lossy(&out.stdout).to_string() + &text;
     assert!(!all.contains(TOKEN));
     assert_eq!(read(dir.path(), "api_token.txt"), format!("{TOKEN}\n"), "a dry run changes nothing");
@@ -63,7 +63,7 @@ fn a_file_secret_rotates_by_its_key_or_its_file_variable_backed_up_and_audited()
         let new = read(dir.path(), "api_token.txt");
         let new = new.strip_suffix('\n').expect("the trailing newline kept");
         assert!(new.len() >= 24 && new != TOKEN && !new.contains('\n'), "{target}");
-        assert_eq!(result["new_fingerprint"], docker_secops::secret::fingerprint(new));
+        assert_eq!(result["new_fingerprint"], crate::support::project_fingerprint(dir.path(), new));
         let backups: Vec<_> = std::fs::read_dir(dir.path().join(".secops/backups")).expect("backups").collect();
         assert_eq!(backups.len(), 1);
         let backup = backups[0].as_ref().expect("entry").path();
