@@ -396,8 +396,15 @@ fn rotate_on_a_stack_changes_redis_and_rolls_every_consumer_onto_the_new_value()
     assert_ne!(redis_cli(&stack, PASSWORD, &["PING"]), "PONG", "the old password is refused");
 
     // Every answer every task got, old tasks included: none refused the password the task held.
-    let logs = docker(&["service", "logs", "--raw", &format!("{}_app", stack.name)]);
-    let logs = format!("{}{}", lossy(&logs.stdout), lossy(&logs.stderr));
+    // Each task container's own log, the replaced ones included (`docker service logs` can hang on engine 20.10).
+    let filter = format!("label=com.docker.swarm.service.name={}_app", stack.name);
+    let all = docker(&["ps", "-aq", "--no-trunc", "--filter", &filter]);
+    let mut logs = String::new();
+    for id in lossy(&all.stdout).lines() {
+        let out = docker(&["logs", id]);
+        logs.push_str(&lossy(&out.stdout));
+        logs.push_str(&lossy(&out.stderr));
+    }
     let answers: Vec<&str> = logs.lines().filter_map(|l| l.strip_prefix("probe ")).collect();
     let ok = answers.iter().filter(|a| **a == "PONG").count();
     let refused: Vec<&&str> = answers.iter().filter(|a| a.contains("WRONGPASS") || a.contains("NOAUTH")).collect();
