@@ -121,20 +121,31 @@ secrets:
 
 impl SwarmStack {
     fn deploy(test: &str) -> SwarmStack {
+        let env = format!(
+            "REDIS_HOST=redis\nREDIS_PASSWORD={PASSWORD}\nREDIS_URL=redis://:{PASSWORD}@redis:6379/0\nJWT_SECRET_KEY={JWT}\n"
+        );
+        let files =
+            [("stack.yml", STACK_FILE.to_string()), ("redis_pw.txt", format!("{PASSWORD}\n")), ("app.env", env)];
+        SwarmStack::deploy_files(test, &files, &[("redis", 1), ("app", 2)])
+    }
+
+    /// Writes `files` into a new directory, deploys its `stack.yml` with `.env` exported as compose would read
+    /// it (`docker stack deploy` reads only the process environment), and waits for `services` to run.
+    fn deploy_files(test: &str, files: &[(&str, String)], services: &[(&str, usize)]) -> SwarmStack {
         let dir = tempfile::tempdir().expect("tempdir");
         let name =
             format!("secops{}{}", test.replace('_', "").chars().take(12).collect::<String>(), std::process::id());
-        std::fs::write(dir.path().join("stack.yml"), STACK_FILE).expect("write stack.yml");
-        std::fs::write(dir.path().join("redis_pw.txt"), format!("{PASSWORD}\n")).expect("write secret");
-        std::fs::write(
-            dir.path().join("app.env"),
-            format!("REDIS_HOST=redis\nREDIS_PASSWORD={PASSWORD}\nREDIS_URL=redis://:{PASSWORD}@redis:6379/0\nJWT_SECRET_KEY={JWT}\n"),
-        )
-        .expect("write env");
+        for (file, text) in files {
+            std::fs::write(dir.path().join(file), text).expect("write stack file");
+        }
         let stack = SwarmStack { dir, name };
-        let out = stack.run("docker", &["stack", "deploy", "--resolve-image", "never", "-c", "stack.yml", &stack.name]);
+        let dotenv = std::fs::read_to_string(stack.dir().join(".env")).unwrap_or_default();
+        let vars: Vec<(&str, &str)> = dotenv.lines().filter_map(|l| l.split_once('=')).collect();
+        let mut deploy = Command::new("docker");
+        deploy.args(["stack", "deploy", "--resolve-image", "never", "-c", "stack.yml", &stack.name]);
+        let out = deploy.current_dir(stack.dir()).env("STACK", &stack.name).envs(vars).output().expect("docker runs");
         assert!(out.status.success(), "stack deploy: {}", lossy(&out.stderr));
-        stack.wait_running(&[("redis", 1), ("app", 2)]);
+        stack.wait_running(services);
         stack
     }
 
@@ -205,8 +216,9 @@ impl Drop for SwarmStack {
             }
             std::thread::sleep(Duration::from_millis(500));
         }
-        let volume = format!("{}_redis-data", self.name);
-        let _ = docker(&["volume", "rm", &volume]);
+        for volume in ["redis-data", "mariadata"] {
+            let _ = docker(&["volume", "rm", &format!("{}_{volume}", self.name)]);
+        }
     }
 }
 
@@ -430,4 +442,114 @@ fn rotate_on_a_stack_changes_redis_and_rolls_every_consumer_onto_the_new_value()
         let url = format!("REDIS_URL=redis://:{new}@redis:6379/0");
         assert!(env.lines().any(|l| l == url), "task {id} runs the URL embedding the new value");
     }
+}
+
+const ROOT_PASSWORD: &str = "swarm-mariadb-root-5e0b7c2a9d41f836";
+
+/// MariaDB whose root password the app's 2 replicas log in with every 10 ms (each with the value its task holds),
+/// one line per answer in the task's own log.
+const MARIADB_STACK: &str = r#"services:
+  mariadb:
+    image: secops-test/mariadb:10.11
+    environment:
+      MARIADB_ROOT_PASSWORD: ${MARIADB_ROOT_PASSWORD}
+      MARIADB_DATABASE: app
+    volumes:
+      - mariadata:/var/lib/mysql
+    healthcheck:
+      test: ["CMD", "healthcheck.sh", "--connect", "--innodb_initialized"]
+      interval: 1s
+      timeout: 5s
+      retries: 90
+    deploy:
+      endpoint_mode: dnsrr
+  app:
+    image: secops-test/app:1
+    command:
+      - sh
+      - -c
+      - |
+        trap 'exit 0' TERM
+        while :; do
+          echo "probe $$(MYSQL_PWD="$$DB_PASSWORD" mariadb -h mariadb -u root -N -e 'SELECT 1' 2>&1 | head -c 80)"
+          sleep 0.01
+        done
+    environment:
+      SECOPS_APP_CHECK: mariadb
+      DB_HOST: mariadb
+      DB_USER: root
+      DB_PASSWORD: ${MARIADB_ROOT_PASSWORD}
+    healthcheck:
+      test: ["CMD", "/usr/local/bin/healthcheck"]
+      interval: 1s
+      timeout: 5s
+      retries: 60
+    deploy:
+      replicas: 2
+      endpoint_mode: dnsrr
+      update_config:
+        order: start-first
+volumes:
+  mariadata:
+"#;
+
+/// Every probe answer in the logs of `service`'s task containers, the replaced ones included.
+fn probe_answers(stack: &SwarmStack, service: &str) -> Vec<String> {
+    let filter = format!("label=com.docker.swarm.service.name={}_{service}", stack.name);
+    let all = docker(&["ps", "-aq", "--no-trunc", "--filter", &filter]);
+    let mut answers = Vec::new();
+    for id in lossy(&all.stdout).lines() {
+        let out = docker(&["logs", id]);
+        let text = format!("{}{}", lossy(&out.stdout), lossy(&out.stderr));
+        answers.extend(text.lines().filter_map(|l| l.strip_prefix("probe ")).map(str::to_string));
+    }
+    answers
+}
+
+#[test]
+fn rotate_mariadb_on_a_stack_keeps_both_passwords_until_every_task_runs_the_new_one() {
+    let Some(_swarm) = SwarmGuard::acquire() else { return };
+    let files =
+        [("stack.yml", MARIADB_STACK.to_string()), (".env", format!("MARIADB_ROOT_PASSWORD={ROOT_PASSWORD}\n"))];
+    let stack = SwarmStack::deploy_files("mariadb", &files, &[("mariadb", 1), ("app", 2)]);
+    let app_before = task_containers(&stack, "app");
+    let db_before = task_containers(&stack, "mariadb");
+
+    let mut command = secops(stack.dir());
+    command.args(["rotate", "MARIADB_ROOT_PASSWORD", "-f", "stack.yml", "--stack", &stack.name, "--yes"]);
+    let out = command.env("STACK", &stack.name).output().expect("docker-secops runs");
+    let (stdout, stderr) = (lossy(&out.stdout), lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    let env = std::fs::read_to_string(stack.dir().join(".env")).expect("read .env");
+    let new = env.lines().find_map(|l| l.strip_prefix("MARIADB_ROOT_PASSWORD=")).expect("key").to_string();
+    assert_ne!(new, ROOT_PASSWORD);
+    for value in [ROOT_PASSWORD, new.as_str()] {
+        assert!(!stdout.contains(value) && !stderr.contains(value), "rotate printed a password");
+    }
+    let app_after = task_containers(&stack, "app");
+    assert!(app_after.len() == 2 && app_after.iter().all(|id| !app_before.contains(id)), "every app task replaced");
+    assert_eq!(
+        task_containers(&stack, "mariadb"),
+        db_before,
+        "the database keeps its task: its data dir has the password"
+    );
+
+    let answers = probe_answers(&stack, "app");
+    let ok = answers.iter().filter(|a| a.trim() == "1").count();
+    let refused: Vec<&String> = answers.iter().filter(|a| a.contains("Access denied")).collect();
+    let other = answers.len() - ok - refused.len();
+    eprintln!("mariadb probe during the rotation: {ok} ok, {} refused, {other} connection errors", refused.len());
+    assert!(ok > 100, "the probe ran: {ok} answers");
+    assert!(refused.is_empty(), "refused logins during the rotation: {refused:?}");
+
+    let db = db_before.first().expect("db task");
+    let login = |password: &str| {
+        let pwd = format!("MYSQL_PWD={password}");
+        let out = docker(&["exec", "-e", &pwd, db, "mariadb", "-h", "127.0.0.1", "-u", "root", "-N", "-e", "SELECT 1"]);
+        lossy(&out.stdout).trim() == "1"
+    };
+    assert!(login(&new), "the new password logs in");
+    assert!(!login(ROOT_PASSWORD), "the old password is refused after finish");
+    let status = stack.status_json(&[]).1;
+    assert_eq!(key(&status, "app", "DB_PASSWORD")["drift"], "in_sync", "{status:#}");
 }
