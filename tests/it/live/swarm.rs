@@ -357,7 +357,12 @@ fn recreate_on_a_stack_rolls_the_env_files_values_out_and_stops_at_an_update_tha
     let text = format!("{}{}", lossy(&out.stdout), lossy(&out.stderr));
     assert_eq!(out.status.code(), Some(2), "{text}");
     assert!(text.contains("the rolling update did not complete: paused"), "{text}");
-    assert_eq!(task_containers(&stack, "app"), after, "start-first: the tasks that worked still serve");
+    // (A new task that never got healthy may still be starting beside them when the update pauses.)
+    let now = task_containers(&stack, "app");
+    assert!(
+        after.iter().all(|id| now.contains(id)),
+        "start-first: the tasks that worked still serve: {after:?} -> {now:?}"
+    );
 }
 
 /// `redis-cli` in the stack's Redis task container, authenticated with `password` through the environment.
