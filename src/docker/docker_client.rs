@@ -90,17 +90,25 @@ impl DockerClient {
             .list_containers(Some(options))
             .await
             .map_err(|source| DockerError::List { project: project.to_string(), source })?;
+        self.inspect_listed(summaries, |labels| labels.get(super::LABEL_SERVICE).cloned()).await
+    }
+
+    /// Inspects each listed container as the service `service_of` its labels names (`?` when none), skipping one
+    /// removed between the list and the inspect (a concurrent `down`); sorted by service then name.
+    pub(super) async fn inspect_listed(
+        &self,
+        summaries: Vec<bollard::models::ContainerSummary>,
+        service_of: impl Fn(&HashMap<String, String>) -> Option<String>,
+    ) -> Result<Vec<ContainerInfo>, DockerError> {
         let mut containers = Vec::with_capacity(summaries.len());
         for summary in summaries {
-            let service = summary
-                .labels
-                .as_ref()
-                .and_then(|l| l.get(super::LABEL_SERVICE).cloned())
-                .unwrap_or_else(|| "?".to_string());
+            let service = summary.labels.as_ref().and_then(&service_of).unwrap_or_else(|| "?".to_string());
             let Some(id) = summary.id else { continue };
             match self.inspect(&id, &service).await {
-                Ok(info) => containers.push(info),
-                // Removed between the list and the inspect (a concurrent `down`): it is no longer there.
+                Ok(mut info) => {
+                    info.service = service;
+                    containers.push(info);
+                }
                 Err(DockerError::Inspect {
                     source: bollard::errors::Error::DockerResponseServerError { status_code: 404, .. },
                     ..

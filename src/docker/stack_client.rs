@@ -71,29 +71,19 @@ impl DockerClient {
             .await
             .map_err(|source| DockerError::List { project: stack.to_string(), source })?;
         let gateway = self.gateway_addresses().await;
-        let mut containers = Vec::with_capacity(summaries.len());
-        for summary in summaries {
-            let Some(id) = summary.id else { continue };
-            let swarm_name = summary.labels.as_ref().and_then(|l| l.get(LABEL_SWARM_SERVICE)).cloned();
-            let service = swarm_name.as_deref().map_or("?", |n| compose_name(stack, n)).to_string();
-            let mut info = match self.inspect(&id, &service).await {
-                Ok(info) => info,
-                Err(DockerError::Inspect {
-                    source: bollard::errors::Error::DockerResponseServerError { status_code: 404, .. },
-                    ..
-                }) => continue,
-                Err(err) => return Err(err),
-            };
-            info.service = service;
+        let mut containers = self
+            .inspect_listed(summaries, |labels| {
+                labels.get(LABEL_SWARM_SERVICE).map(|n| compose_name(stack, n).to_string())
+            })
+            .await?;
+        for info in &mut containers {
             for attachment in &mut info.networks {
                 attachment.ip = None;
             }
             if let Some(ip) = gateway.get(&info.id) {
                 info.networks.insert(0, NetworkAttachment { network: GATEWAY_BRIDGE.to_string(), ip: Some(*ip) });
             }
-            containers.push(info);
         }
-        containers.sort_by(|a, b| (&a.service, &a.name).cmp(&(&b.service, &b.name)));
         Ok(containers)
     }
 

@@ -186,10 +186,15 @@ impl SwarmStack {
         }
     }
 
+    /// `docker secops COMMAND -f stack.yml --stack NAME ARGS...` in the stack's directory, with `env` set.
+    fn secops(&self, command: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut run = secops(self.dir());
+        run.args([command, "-f", "stack.yml", "--stack", &self.name]).args(args).env("STACK", &self.name);
+        run.envs(env.iter().copied()).output().expect("docker-secops runs")
+    }
+
     fn status(&self, extra: &[&str], env: &[(&str, &str)]) -> Output {
-        let mut command = secops(self.dir());
-        command.args(["status", "-f", "stack.yml", "--stack", &self.name]).args(extra).env("STACK", &self.name);
-        command.envs(env.iter().copied()).output().expect("docker-secops runs")
+        self.secops("status", extra, env)
     }
 
     fn status_json(&self, env: &[(&str, &str)]) -> (Option<i32>, serde_json::Value) {
@@ -333,9 +338,7 @@ fn recreate_on_a_stack_rolls_the_env_files_values_out_and_stops_at_an_update_tha
     std::fs::write(stack.dir().join("app.env"), env(edited, "")).expect("edit env");
     assert_eq!(key(&stack.status_json(&[]).1, "app", "JWT_SECRET_KEY")["drift"], "stale");
 
-    let mut command = secops(stack.dir());
-    command.args(["recreate", "-f", "stack.yml", "--stack", &stack.name, "app"]).env("STACK", &stack.name);
-    let out = command.output().expect("docker-secops runs");
+    let out = stack.secops("recreate", &["app"], &[]);
     let (stdout, stderr) = (lossy(&out.stdout), lossy(&out.stderr));
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     assert!(stderr.contains("rolling update started"), "{stderr}");
@@ -351,9 +354,7 @@ fn recreate_on_a_stack_rolls_the_env_files_values_out_and_stops_at_an_update_tha
     // A value the app cannot come up with: the update pauses (start-first keeps the old tasks serving), and
     // recreate says so and fails.
     std::fs::write(stack.dir().join("app.env"), env(edited, "APP_FAIL_HEALTH=1\n")).expect("edit env");
-    let mut command = secops(stack.dir());
-    command.args(["recreate", "-f", "stack.yml", "--stack", &stack.name, "app", "--timeout", "240"]);
-    let out = command.env("STACK", &stack.name).output().expect("docker-secops runs");
+    let out = stack.secops("recreate", &["app", "--timeout", "240"], &[]);
     let text = format!("{}{}", lossy(&out.stdout), lossy(&out.stderr));
     assert_eq!(out.status.code(), Some(2), "{text}");
     assert!(text.contains("the rolling update did not complete: paused"), "{text}");
@@ -379,9 +380,7 @@ fn rotate_on_a_stack_changes_redis_and_rolls_every_consumer_onto_the_new_value()
     let stack = SwarmStack::deploy("rotate");
     // The secret file holds the Redis password too: rotating it would need a new Swarm secret object, which is
     // refused before anything changes.
-    let mut command = secops(stack.dir());
-    command.args(["rotate", "REDIS_PASSWORD", "-f", "stack.yml", "--stack", &stack.name, "--yes"]);
-    let out = command.env("STACK", &stack.name).output().expect("docker-secops runs");
+    let out = stack.secops("rotate", &["REDIS_PASSWORD", "--yes"], &[]);
     let text = format!("{}{}", lossy(&out.stdout), lossy(&out.stderr));
     assert_eq!(out.status.code(), Some(2), "{text}");
     assert!(text.contains("immutable Swarm secret object") && text.contains("Nothing was changed"), "{text}");
@@ -393,9 +392,7 @@ fn rotate_on_a_stack_changes_redis_and_rolls_every_consumer_onto_the_new_value()
     let app_before = task_containers(&stack, "app");
     let redis_before = task_containers(&stack, "redis");
 
-    let mut command = secops(stack.dir());
-    command.args(["rotate", "REDIS_PASSWORD", "-f", "stack.yml", "--stack", &stack.name, "--yes"]);
-    let out = command.env("STACK", &stack.name).output().expect("docker-secops runs");
+    let out = stack.secops("rotate", &["REDIS_PASSWORD", "--yes"], &[]);
     let (stdout, stderr) = (lossy(&out.stdout), lossy(&out.stderr));
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     assert!(!stdout.contains(PASSWORD) && !stderr.contains(PASSWORD), "rotate printed the old value");
@@ -413,16 +410,8 @@ fn rotate_on_a_stack_changes_redis_and_rolls_every_consumer_onto_the_new_value()
     assert_ne!(redis_cli(&stack, PASSWORD, &["PING"]), "PONG", "the old password is refused");
 
     // Every answer every task got, old tasks included: none refused the password the task held.
-    // Each task container's own log, the replaced ones included (`docker service logs` can hang on engine 20.10).
-    let filter = format!("label=com.docker.swarm.service.name={}_app", stack.name);
-    let all = docker(&["ps", "-aq", "--no-trunc", "--filter", &filter]);
-    let mut logs = String::new();
-    for id in lossy(&all.stdout).lines() {
-        let out = docker(&["logs", id]);
-        logs.push_str(&lossy(&out.stdout));
-        logs.push_str(&lossy(&out.stderr));
-    }
-    let answers: Vec<&str> = logs.lines().filter_map(|l| l.strip_prefix("probe ")).collect();
+    let logs = task_logs(&stack, "app");
+    let answers = probe_answers(&logs);
     let ok = answers.iter().filter(|a| **a == "PONG").count();
     let refused: Vec<&&str> = answers.iter().filter(|a| a.contains("WRONGPASS") || a.contains("NOAUTH")).collect();
     let other = answers.len() - ok - refused.len();
@@ -498,17 +487,23 @@ volumes:
   mariadata:
 "#;
 
-/// Every probe answer in the logs of `service`'s task containers, the replaced ones included.
-fn probe_answers(stack: &SwarmStack, service: &str) -> Vec<String> {
+/// The logs of every task container of `service`, the replaced ones included (`docker service logs` can hang on
+/// engine 20.10).
+fn task_logs(stack: &SwarmStack, service: &str) -> String {
     let filter = format!("label=com.docker.swarm.service.name={}_{service}", stack.name);
     let all = docker(&["ps", "-aq", "--no-trunc", "--filter", &filter]);
-    let mut answers = Vec::new();
+    let mut logs = String::new();
     for id in lossy(&all.stdout).lines() {
         let out = docker(&["logs", id]);
-        let text = format!("{}{}", lossy(&out.stdout), lossy(&out.stderr));
-        answers.extend(text.lines().filter_map(|l| l.strip_prefix("probe ")).map(str::to_string));
+        logs.push_str(&lossy(&out.stdout));
+        logs.push_str(&lossy(&out.stderr));
     }
-    answers
+    logs
+}
+
+/// The probe's answers in `logs`, one per login.
+fn probe_answers(logs: &str) -> Vec<&str> {
+    logs.lines().filter_map(|l| l.strip_prefix("probe ")).collect()
 }
 
 #[test]
@@ -520,9 +515,7 @@ fn rotate_mariadb_on_a_stack_keeps_both_passwords_until_every_task_runs_the_new_
     let app_before = task_containers(&stack, "app");
     let db_before = task_containers(&stack, "mariadb");
 
-    let mut command = secops(stack.dir());
-    command.args(["rotate", "MARIADB_ROOT_PASSWORD", "-f", "stack.yml", "--stack", &stack.name, "--yes"]);
-    let out = command.env("STACK", &stack.name).output().expect("docker-secops runs");
+    let out = stack.secops("rotate", &["MARIADB_ROOT_PASSWORD", "--yes"], &[]);
     let (stdout, stderr) = (lossy(&out.stdout), lossy(&out.stderr));
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     let env = std::fs::read_to_string(stack.dir().join(".env")).expect("read .env");
@@ -539,9 +532,10 @@ fn rotate_mariadb_on_a_stack_keeps_both_passwords_until_every_task_runs_the_new_
         "the database keeps its task: its data dir has the password"
     );
 
-    let answers = probe_answers(&stack, "app");
+    let logs = task_logs(&stack, "app");
+    let answers = probe_answers(&logs);
     let ok = answers.iter().filter(|a| a.trim() == "1").count();
-    let refused: Vec<&String> = answers.iter().filter(|a| a.contains("Access denied")).collect();
+    let refused: Vec<&&str> = answers.iter().filter(|a| a.contains("Access denied")).collect();
     let other = answers.len() - ok - refused.len();
     eprintln!("mariadb probe during the rotation: {ok} ok, {} refused, {other} connection errors", refused.len());
     assert!(ok > 100, "the probe ran: {ok} answers");
