@@ -3,7 +3,9 @@
 //! both passwords log in until the consumers run the new one, the other rules of the account are kept, no
 //! plaintext reaches the general log — with crashes at every step and the database stopped mid-rotation.
 
-use std::process::{Command, Output, Stdio};
+#[cfg(feature = "fault-injection")]
+use std::process::Output;
+use std::process::{Command, Stdio};
 
 use super::stack::{Stack, key, lossy};
 
@@ -27,6 +29,7 @@ fn sql(stack: &Stack, user: &str, password: &str, sql: &str) -> (bool, String) {
     (out.status.success(), format!("{}{}", lossy(&out.stdout).trim(), lossy(&out.stderr).trim()))
 }
 
+#[cfg(feature = "fault-injection")]
 /// `mariadb -e SQL` in the database container as the unix user root over the socket (the unix_socket rule).
 fn socket_sql(stack: &Stack, sql: &str) -> (bool, String) {
     let db = stack.container_id("mariadb");
@@ -42,10 +45,12 @@ fn env_value(stack: &Stack, key: &str) -> String {
     text.lines().find_map(|l| l.strip_prefix(&format!("{key}="))).expect("key in .env").to_string()
 }
 
+#[cfg(feature = "fault-injection")]
 fn journal_exists(stack: &Stack) -> bool {
     stack.dir().join(".secops/rotation.journal.json").exists()
 }
 
+#[cfg(feature = "fault-injection")]
 /// Everything the rotation wrote in the state directory except the backups (which hold the old file by design).
 fn state_text(stack: &Stack) -> String {
     let mut text = String::new();
@@ -57,6 +62,7 @@ fn state_text(stack: &Stack) -> String {
     text
 }
 
+#[cfg(feature = "fault-injection")]
 fn general_log(stack: &Stack) -> String {
     let db = stack.container_id("mariadb");
     let out = Command::new("docker")
@@ -67,6 +73,7 @@ fn general_log(stack: &Stack) -> String {
     lossy(&out.stdout)
 }
 
+#[cfg(feature = "fault-injection")]
 /// `rotate MARIADB_ROOT_PASSWORD --yes`, paused at `committed` (consumers not recreated yet) until `during` ran.
 fn rotate_root_pausing(stack: &Stack, during: impl FnOnce(&str)) -> Output {
     let marker = stack.dir().join(".paused");
@@ -171,6 +178,7 @@ fn mariadb_status_probes_and_the_app_account_rotates_as_root_from_stdin_but_not_
     assert_eq!(key(&status, "mariadb", "MARIADB_PASSWORD")["probe"]["result"], "rejected", "{status:#}");
 }
 
+#[cfg(feature = "fault-injection")]
 /// The env file's root password logs in and reads the data; no journal is left.
 fn assert_consistent(stack: &Stack, case: &str) -> String {
     let value = env_value(stack, "MARIADB_ROOT_PASSWORD");

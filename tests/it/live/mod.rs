@@ -4,6 +4,7 @@
 //! `usage` holds the errors that need no engine; those always run.
 
 mod engine_mode;
+#[cfg(feature = "fault-injection")]
 mod engine_proxy;
 mod exposure;
 mod faults;
