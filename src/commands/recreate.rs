@@ -61,11 +61,13 @@ pub fn run(mut args: RecreateArgs, global: &GlobalFlags) -> Result<Exit> {
             }),
             None => DeploymentRecreator::Stack(StackRecreator {
                 client: &client,
+                global,
                 project: &project,
                 reload: None,
                 stack: args.stack.as_deref().unwrap_or_default(),
                 timeout,
                 progress,
+                objects: Vec::new(),
             }),
         };
         // From here on a SIGINT/SIGTERM lets the service being recreated come up again, then stops.

@@ -31,6 +31,12 @@ pub enum DockerError {
     /// Inspecting or updating a Swarm service failed.
     #[error("cannot update Swarm service {service}")]
     ServiceUpdate { service: String, source: bollard::errors::Error },
+    /// Creating, inspecting, listing or removing a Swarm secret object failed.
+    #[error("cannot {action} Swarm secret object {name}")]
+    SecretObject { action: &'static str, name: String, source: bollard::errors::Error },
+    /// A docker CLI call about a Swarm service failed (see `service_healthcheck`).
+    #[error("cannot read Swarm service {service}: {message}")]
+    ServiceCli { service: String, message: String },
     /// Stopping a container failed (tests and later rotation steps).
     #[error("cannot stop container {container} of service {service}")]
     Stop { service: String, container: String, source: bollard::errors::Error },

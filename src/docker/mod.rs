@@ -13,6 +13,8 @@ mod network_attachment;
 mod published_port;
 mod readiness;
 mod redactor;
+mod secret_rebind;
+mod service_healthcheck;
 mod stack_client;
 mod stack_service;
 
@@ -28,7 +30,9 @@ pub use network_attachment::NetworkAttachment;
 pub use published_port::PublishedPort;
 pub use readiness::Readiness;
 pub use redactor::Redactor;
-pub use stack_client::LABEL_STACK;
+pub use secret_rebind::SecretRebind;
+pub use service_healthcheck::service_healthcheck;
+pub use stack_client::{LABEL_FINGERPRINT, LABEL_STACK, LABEL_VERSION};
 pub use stack_service::{StackSecretRef, StackService, StackTask};
 
 /// Label compose puts on every container with its project name.

@@ -3,18 +3,22 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use bollard::models::{Secret, Service, Task};
+use bollard::models::{Secret, SecretSpec, Service, Task};
 use bollard::query_parameters::{
-    InspectNetworkOptions, InspectServiceOptions, ListContainersOptions, ListServicesOptions, ListTasksOptions,
-    UpdateServiceOptions,
+    InspectNetworkOptions, InspectServiceOptions, ListContainersOptions, ListSecretsOptions, ListServicesOptions,
+    ListTasksOptions, UpdateServiceOptions,
 };
 
-use super::{ContainerInfo, DockerClient, DockerError, NetworkAttachment, StackSecretRef, StackService, StackTask};
+use super::{
+    ContainerInfo, DockerClient, DockerError, NetworkAttachment, SecretRebind, StackSecretRef, StackService, StackTask,
+};
 
 /// Label `docker stack deploy` puts on the stack's services, tasks' containers, networks and secrets.
 pub const LABEL_STACK: &str = "com.docker.stack.namespace";
 /// Label docker-secops puts on the secret objects it creates: the value's fingerprint.
 pub const LABEL_FINGERPRINT: &str = "secops.fingerprint";
+/// Label docker-secops puts on the secret objects it creates: the version ending the object's name.
+pub const LABEL_VERSION: &str = "secops.version";
 /// Label with the Swarm service name on a task's container.
 const LABEL_SWARM_SERVICE: &str = "com.docker.swarm.service.name";
 /// The bridge that gives every task container of this node its way out of the overlay networks; unlike an overlay
@@ -172,11 +176,15 @@ fn stack_service(stack: &str, service: Service, tasks: Vec<Task>, objects: &Hash
 impl DockerClient {
     /// Starts a forced rolling update of Swarm service `swarm_name`: every task is replaced (the service's own
     /// `update_config` decides the order), with each `(key, value)` of `env` set in the task environment, as the
-    /// files give it now. Returns at once; [`DockerClient::update_state`] follows the update.
+    /// files give it now, and each secret reference of `rebinds` moved to its new object at the same target.
+    /// `healthcheck` is the spec's own (which bollard cannot read: see [`super::service_healthcheck`]), sent back
+    /// unchanged. Returns at once; [`DockerClient::update_state`] follows the update.
     pub async fn force_update(
         &self,
         swarm_name: &str,
         env: &[(String, crate::secret::Secret)],
+        rebinds: &[SecretRebind],
+        healthcheck: Option<bollard::models::HealthConfig>,
     ) -> Result<(), DockerError> {
         let err = |source| DockerError::ServiceUpdate { service: swarm_name.to_string(), source };
         let current = self.docker.inspect_service(swarm_name, None::<InspectServiceOptions>).await.map_err(err)?;
@@ -184,12 +192,21 @@ impl DockerClient {
         let mut spec = current.spec.unwrap_or_default();
         let task = spec.task_template.get_or_insert_with(Default::default);
         let container = task.container_spec.get_or_insert_with(Default::default);
+        if container.health_check.is_none() {
+            container.health_check = healthcheck;
+        }
         let vars = container.env.get_or_insert_with(Vec::new);
         for (key, value) in env {
             let line = format!("{key}={}", value.expose());
             match vars.iter_mut().find(|v| v.split_once('=').map_or(v.as_str(), |(k, _)| k) == key) {
                 Some(existing) => *existing = line,
                 None => vars.push(line),
+            }
+        }
+        for reference in container.secrets.iter_mut().flatten() {
+            if let Some(rebind) = rebinds.iter().find(|r| reference.secret_name.as_deref() == Some(r.from.as_str())) {
+                reference.secret_name = Some(rebind.to.clone());
+                reference.secret_id = Some(rebind.to_id.clone());
             }
         }
         task.force_update = Some(task.force_update.unwrap_or(0) + 1);
@@ -205,5 +222,97 @@ impl DockerClient {
         let service = self.docker.inspect_service(swarm_name, None::<InspectServiceOptions>).await.map_err(err)?;
         let status = service.update_status.unwrap_or_default();
         Ok((status.state.map(|s| s.to_string()).filter(|s| !s.is_empty()), status.message.filter(|m| !m.is_empty())))
+    }
+}
+
+impl DockerClient {
+    /// The names of every Swarm secret object of the engine.
+    pub async fn secret_object_names(&self) -> Result<Vec<String>, DockerError> {
+        let err = |source| DockerError::SecretObject { action: "list", name: "(all)".to_string(), source };
+        let secrets = self.docker.list_secrets(None::<ListSecretsOptions>).await.map_err(err)?;
+        Ok(secrets.into_iter().filter_map(|s| s.spec?.name).collect())
+    }
+
+    /// The id and `secops.fingerprint` label of secret object `name`; `None` when there is none.
+    pub async fn secret_object(&self, name: &str) -> Result<Option<(String, Option<String>)>, DockerError> {
+        match self.docker.inspect_secret(name).await {
+            Ok(secret) => {
+                let fingerprint =
+                    secret.spec.and_then(|s| s.labels).and_then(|mut labels| labels.remove(LABEL_FINGERPRINT));
+                Ok(Some((secret.id.unwrap_or_default(), fingerprint)))
+            }
+            Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }) => Ok(None),
+            Err(source) => Err(DockerError::SecretObject { action: "inspect", name: name.to_string(), source }),
+        }
+    }
+
+    /// Creates secret object `name` holding `value`, labelled with `labels`; returns its id.
+    pub async fn create_secret_object(
+        &self,
+        name: &str,
+        value: &crate::secret::Secret,
+        labels: HashMap<String, String>,
+    ) -> Result<String, DockerError> {
+        use base64::Engine as _;
+        let data = zeroize::Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(value.expose()));
+        let spec = SecretSpec {
+            name: Some(name.to_string()),
+            labels: Some(labels),
+            data: Some(data.to_string()),
+            ..Default::default()
+        };
+        let created = self.docker.create_secret(spec).await.map_err(|source| DockerError::SecretObject {
+            action: "create",
+            name: name.to_string(),
+            source,
+        })?;
+        Ok(created.id)
+    }
+
+    /// The Swarm services (of any stack) whose tasks run secret object `name`.
+    pub async fn services_using_secret(&self, name: &str) -> Result<Vec<String>, DockerError> {
+        let err = |source| DockerError::SecretObject { action: "find the services of", name: name.to_string(), source };
+        let services = self.docker.list_services(None::<ListServicesOptions>).await.map_err(err)?;
+        Ok(services
+            .into_iter()
+            .filter_map(|service| service.spec)
+            .filter(|spec| {
+                let container = spec.task_template.as_ref().and_then(|t| t.container_spec.as_ref());
+                let mut secrets = container.and_then(|c| c.secrets.as_ref()).into_iter().flatten();
+                secrets.any(|s| s.secret_name.as_deref() == Some(name))
+            })
+            .filter_map(|spec| spec.name)
+            .collect())
+    }
+
+    /// Removes secret object `name` (gone already is fine).
+    pub async fn remove_secret_object(&self, name: &str) -> Result<(), DockerError> {
+        match self.docker.delete_secret(name).await {
+            Ok(()) | Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }) => Ok(()),
+            Err(source) => Err(DockerError::SecretObject { action: "remove", name: name.to_string(), source }),
+        }
+    }
+}
+
+impl DockerClient {
+    /// For each task of `swarm_name` that Swarm wants running: the secret objects its spec runs.
+    pub async fn running_task_secrets(&self, swarm_name: &str) -> Result<Vec<Vec<String>>, DockerError> {
+        let filters = HashMap::from([
+            ("service".to_string(), vec![swarm_name.to_string()]),
+            ("desired-state".to_string(), vec!["running".to_string()]),
+        ]);
+        let tasks = self
+            .docker
+            .list_tasks(Some(ListTasksOptions { filters: Some(filters) }))
+            .await
+            .map_err(|source| DockerError::ServiceUpdate { service: swarm_name.to_string(), source })?;
+        Ok(tasks
+            .into_iter()
+            .map(|task| {
+                let container = task.spec.and_then(|s| s.container_spec);
+                let secrets = container.and_then(|c| c.secrets).unwrap_or_default();
+                secrets.into_iter().filter_map(|s| s.secret_name).collect()
+            })
+            .collect())
     }
 }

@@ -40,12 +40,14 @@ pub fn backup(path: &Path, state: &StateDir) -> Result<PathBuf, EnvError> {
     let temp = dir.join(format!(".{name}.{stamp}.{}.{n}.tmp", std::process::id()));
     // An immediate exit on a second signal waits until the temporary copy is linked and removed.
     let _writing = crate::interrupt::critical_section();
-    let written = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&temp)
-        .and_then(|mut file| file.write_all(&bytes).and_then(|()| file.sync_all()));
+    let written = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&temp).and_then(|mut file| {
+        file.write_all(&bytes)?;
+        // The original's modification time, so that a rollback can give it back with the bytes.
+        if let Ok(modified) = fs::metadata(path).and_then(|m| m.modified()) {
+            file.set_modified(modified)?;
+        }
+        file.sync_all()
+    });
     if let Err(err) = written {
         let _ = fs::remove_file(&temp);
         return Err(fail("write backup")(err));

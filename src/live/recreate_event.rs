@@ -15,4 +15,10 @@ pub enum RecreateEvent {
     Ready(Duration),
     /// It did not come up within the timeout.
     NotReady(Duration),
+    /// (For a Swarm secret object, named in place of the service.) It was created for the value services move to.
+    SecretCreated,
+    /// (For a Swarm secret object.) No service runs it any more: removed.
+    SecretRemoved,
+    /// (For a Swarm secret object.) Services outside the rotation still run it: kept.
+    SecretKept,
 }

@@ -5,11 +5,13 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use super::{DeploymentRecreator, RecreateEvent, RotateOptions, RotateScope, ServiceRecreator, StackRecreator};
+use super::{
+    DeploymentRecreator, RecreateEvent, RotateOptions, RotateScope, SecretVersions, ServiceRecreator, StackRecreator,
+};
 use crate::docker::{ComposeRunner, ContainerInfo, DockerClient, ORIGINAL_CLI_ENV};
 use crate::plugin::DockerEndpoint;
 use crate::project::Project;
-use crate::rotation::{AnyRecreator, RotationPlan};
+use crate::rotation::{AnyRecreator, Journal, RotationPlan, SecretObjectSwap};
 use crate::secret::Secret;
 use crate::stores::{
     Admin, AnyStore, ContainerExec, OpenRequest, Probe, StoreAddress, StoreKind, StoreLocator, StoreSpec,
@@ -38,18 +40,6 @@ impl<'a> RotateDeployment<'a> {
         };
         let mut needs_engine = false;
         let mut needs_compose = false;
-        if let (Some(stack), Some(plan)) = (&options.stack, plans.iter().find(|p| p.edits_secret_files())) {
-            // A Swarm secret object cannot change: its tasks would keep the old value after the files moved on,
-            // and lose their login at the revocation. Refused before anything changes.
-            let files = plan.edits.iter().filter(|e| e.whole_file()).map(|e| e.key.as_str()).collect::<Vec<_>>();
-            bail!(
-                "rotating {} on stack {stack} would rewrite compose secret {}, which the stack holds as an \
-                 immutable Swarm secret object: not supported yet (a new versioned object per rotation). \
-                 Nothing was changed",
-                plan.key,
-                files.join(", ")
-            );
-        }
         for plan in plans {
             needs_compose |= !plan.recreate_order().is_empty();
             needs_engine |= plan.store.external() && store_uri(options, &plan.store)?.is_none();
@@ -71,21 +61,25 @@ impl<'a> RotateDeployment<'a> {
         Ok(RotateDeployment { options, project: Some(project), client: Some(client), compose })
     }
 
-    /// The recreator: none offline or with `--no-recreate`. `secrets` are hidden in its log lines.
+    /// The recreator of `journals`' consumers: none offline or with `--no-recreate`. Their values are hidden in
+    /// its log lines; on a stack it swaps their compose secrets' objects.
     pub fn recreator(
         &self,
-        secrets: impl IntoIterator<Item = Secret>,
+        journals: &[&Journal],
         progress: fn(&str, RecreateEvent),
     ) -> AnyRecreator<DeploymentRecreator<'_>> {
+        let secrets = journals.iter().flat_map(|j| [j.old.clone(), j.file_old.clone(), j.new.clone()]);
         match (&self.client, &self.compose, self.project, &self.options.stack) {
             (Some(client), _, Some(project), Some(stack)) if !self.options.plan.no_recreate => {
                 AnyRecreator::Real(DeploymentRecreator::Stack(StackRecreator {
                     client,
+                    global: &self.options.global,
                     project,
                     reload: self.options.project_options.as_ref(),
                     stack,
                     timeout: Duration::from_secs(self.options.timeout),
                     progress,
+                    objects: SecretVersions::of(journals),
                 }))
             }
             (Some(client), Some(compose), Some(project), None) if !self.options.plan.no_recreate => {
@@ -94,12 +88,53 @@ impl<'a> RotateDeployment<'a> {
                     compose,
                     project,
                     timeout: Duration::from_secs(self.options.timeout),
-                    redactor: self.options.redactor.clone().with(secrets),
+                    redactor: self.options.redactor.clone().with(secrets.collect::<Vec<_>>()),
                     progress,
                 }))
             }
             _ => AnyRecreator::None,
         }
+    }
+
+    /// On a stack: for each compose secret file `plan` rewrites, the object its services run now and the
+    /// versioned one that will hold the new value (Swarm objects are immutable). Refused when the stack's
+    /// services run different objects for one secret (an update half done) or none (not this stack's files).
+    pub async fn secret_swaps(&self, plan: &RotationPlan) -> Result<Vec<SecretObjectSwap>> {
+        let (Some(stack), Some(client), Some(project)) = (&self.options.stack, &self.client, self.project) else {
+            return Ok(Vec::new());
+        };
+        if !plan.edits_secret_files() {
+            return Ok(Vec::new());
+        }
+        let services = client.stack_services(stack).await?;
+        let existing = client.secret_object_names().await?;
+        let mut swaps = Vec::new();
+        for edit in plan.edits.iter().filter(|e| e.whole_file()) {
+            let mut running = std::collections::BTreeSet::new();
+            for swarm in &services {
+                let Some(service) = project.service(&swarm.name) else { continue };
+                for mount in service.secrets.iter().filter(|m| m.source == edit.key) {
+                    let target = mount.target.strip_prefix("/run/secrets/").unwrap_or(&mount.target);
+                    running.extend(swarm.secrets.iter().filter(|s| s.target == target).map(|s| s.secret_name.clone()));
+                }
+            }
+            let old = match running.len() {
+                1 => running.pop_first().unwrap_or_default(),
+                0 => bail!(
+                    "no service of stack {stack} runs compose secret {} (is the stack deployed from these files?): \
+                     nothing was changed",
+                    edit.key
+                ),
+                _ => bail!(
+                    "the services of stack {stack} run different objects for compose secret {} ({}): finish that \
+                     update or redeploy the stack first; nothing was changed",
+                    edit.key,
+                    running.into_iter().collect::<Vec<_>>().join(", ")
+                ),
+            };
+            swaps.push(SecretObjectSwap::next(&edit.key, &old, &existing));
+        }
+        Ok(swaps)
     }
 
     /// Where the store of `spec` answers now, for stores outside the env files.

@@ -117,9 +117,8 @@ pub async fn rotate<P: Progress>(
     if rotations.is_empty() {
         return Ok(RotateResult { outcomes: Vec::new(), error });
     }
-    let secrets =
-        rotations.iter().flat_map(|r| [r.journal.old.clone(), r.journal.file_old.clone(), r.journal.new.clone()]);
-    let recreator = deployment.recreator(secrets.collect::<Vec<_>>(), recreate_progress);
+    let journals: Vec<&Journal> = rotations.iter().map(|r| &r.journal).collect();
+    let recreator = deployment.recreator(&journals, recreate_progress);
     let engine = Engine { recreator: &recreator, ..preparing };
     match engine.complete(rotations, true).await {
         Ok(outcomes) => Ok(RotateResult { outcomes, error }),
@@ -140,8 +139,10 @@ async fn prepare_one<R: crate::rotation::Recreator, P: Progress>(
     batch_slot: Option<usize>,
     read_secret: SecretReader<'_>,
 ) -> Result<Rotation<AnyStore>> {
-    let Planned { plan, file_old } = plan(scope, target, &options.plan)?;
+    let Planned { mut plan, file_old } = plan(scope, target, &options.plan)?;
     let new = new_value.produce(&plan, &file_old)?;
+    // Named before anything changes, so that the journal holds them for a resume or a rollback.
+    plan.secret_objects = deployment.secret_swaps(&plan).await?;
     let address = deployment.address(&plan.store).await?;
     let old = working_credential(&plan, address.as_ref(), &file_old, options, read_secret).await?;
     let store = deployment.open(&plan.store, address, &old, read_secret).await?;
@@ -209,9 +210,8 @@ pub async fn recover<P: Progress>(
         let store = deployment.open(&journal.plan.store, address, &login, read_secret).await?;
         rotations.push(Rotation::new(store, journal));
     }
-    let secrets =
-        rotations.iter().flat_map(|r| [r.journal.old.clone(), r.journal.file_old.clone(), r.journal.new.clone()]);
-    let recreator = deployment.recreator(secrets.collect::<Vec<_>>(), recreate_progress);
+    let journals: Vec<&Journal> = rotations.iter().map(|r| &r.journal).collect();
+    let recreator = deployment.recreator(&journals, recreate_progress);
     let engine = Engine { recreator: &recreator, progress, no_rollback: options.no_rollback, interrupt };
     Ok(match recovery {
         Recovery::Resume => engine.resume(rotations).await?,

@@ -153,9 +153,16 @@ fn declare_secrets(mut swarm: StackService, project: &Project, service: &Service
         let Some(mount) = service.secrets.iter().find(|m| secret_file_name(&m.target) == running.target) else {
             continue;
         };
-        running.declared = project
-            .secret(&mount.source)
-            .map(|s| s.name.clone().unwrap_or_else(|| format!("{stack}_{}", mount.source)));
+        let secret = project.secret(&mount.source);
+        // A version `rotate --stack` made for the value the file holds now is what the files ask for: the
+        // object it replaced is gone, so the next `docker stack deploy` makes the declared one again from the
+        // file, with the same value.
+        let rotated = running.fingerprint.is_some()
+            && running.fingerprint == secret.and_then(|s| s.value()).map(|v| fingerprint(&v));
+        running.declared = match rotated {
+            true => Some(running.secret_name.clone()),
+            false => secret.map(|s| s.name.clone().unwrap_or_else(|| format!("{stack}_{}", mount.source))),
+        };
     }
     swarm
 }

@@ -171,7 +171,11 @@ pub fn recreate_progress(service: &str, event: RecreateEvent) {
 }
 
 fn progress_line(service: &str, event: RecreateEvent) -> String {
+    let object = |what: &str| format!("  secret   {:<16} {what}", sanitize(service));
     let what = match event {
+        RecreateEvent::SecretCreated => return object("Swarm secret object created"),
+        RecreateEvent::SecretRemoved => return object("Swarm secret object removed: no service runs it"),
+        RecreateEvent::SecretKept => return object("Swarm secret object kept: services outside the rotation run it"),
         RecreateEvent::Removed => "removed".to_string(),
         RecreateEvent::Created => "created, waiting until healthy".to_string(),
         RecreateEvent::UpdateStarted => "rolling update started, waiting until it completes".to_string(),

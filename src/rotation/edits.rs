@@ -115,12 +115,14 @@ pub fn restore(journal: &Journal) -> Result<(), RotationError> {
             let value = String::from_utf8(current).ok().map(SecretFile::from_text);
             if value.is_some_and(|v| v.value() == journal.new.expose()) {
                 write_atomic(file, &original).map_err(RotationError::EnvFile)?;
+                keep_modified(backup, file);
             }
             continue;
         }
         let before = EnvDocument::parse(file, &original).map_err(RotationError::EnvFile)?;
         if current == edited(journal, file, before.clone())?.to_bytes() {
             write_atomic(file, &original).map_err(RotationError::EnvFile)?;
+            keep_modified(backup, file);
             continue;
         }
         let mut doc = EnvDocument::parse(file, &current).map_err(RotationError::EnvFile)?;
@@ -129,6 +131,15 @@ pub fn restore(journal: &Journal) -> Result<(), RotationError> {
         }
     }
     Ok(())
+}
+
+/// A file restored byte for byte gets its modification time back too (the backup kept it), so that `status`
+/// does not call it newer than what was deployed from it (a Swarm secret object, a container). Best effort: a
+/// time that cannot be set changes nothing about the content.
+fn keep_modified(backup: &Path, file: &Path) {
+    if let Ok(modified) = std::fs::metadata(backup).and_then(|m| m.modified()) {
+        let _ = std::fs::File::open(file).and_then(|f| f.set_modified(modified));
+    }
 }
 
 /// Sets each rotated key of `file` that holds the new value (or embeds it) back to the old, and a `--keep-previous`

@@ -14,6 +14,7 @@ mod recreator;
 mod rotation_error;
 #[cfg(test)]
 mod secret_edit_tests;
+mod secret_object_swap;
 mod step;
 mod target;
 mod target_hint;
@@ -28,5 +29,6 @@ pub use progress::Progress;
 pub use recovery_plan::{Recovery, RecoveryPlan};
 pub use recreator::{AnyRecreator, NoRecreate, Recreator};
 pub use rotation_error::RotationError;
+pub use secret_object_swap::SecretObjectSwap;
 pub use step::Step;
 pub use target::Target;

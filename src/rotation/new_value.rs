@@ -98,6 +98,7 @@ mod tests {
             state_dir: "/p/.secops".into(),
             project: None,
             archive_recipient: None,
+            secret_objects: Vec::new(),
         }
     }
 

@@ -98,6 +98,10 @@ pub struct RotationPlan {
     /// An age X25519 recipient: the revoked value is archived encrypted to it (`--archive-recipient`).
     #[serde(default)]
     pub archive_recipient: Option<String>,
+    /// On a Swarm stack: each rotated compose secret's object and the versioned one replacing it (filled in
+    /// before staging; empty for compose).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secret_objects: Vec<super::SecretObjectSwap>,
 }
 
 impl RotationPlan {

@@ -345,6 +345,7 @@ fn build(
         state_dir,
         project,
         archive_recipient: options.archive_recipient.clone(),
+        secret_objects: Vec::new(),
     };
     Ok(Planned { plan, file_old })
 }

@@ -118,9 +118,12 @@ fn a_secret_file_changed_since_planned_is_refused_and_kept_through_the_rollback(
 }
 
 #[test]
-fn a_rollback_puts_the_secret_files_original_bytes_and_mode_back() {
+fn a_rollback_puts_the_secret_files_original_bytes_mode_and_time_back() {
     let (dir, file) = project(&format!("{OLD}\r\n"));
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    // An hour old: what was deployed from it (a Swarm secret object, a container) is younger.
+    let written = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::open(&file).and_then(|f| f.set_modified(written)).expect("set mtime");
     let original = std::fs::read(&file).expect("read");
     let journal = staged(dir.path(), "token");
     commit(&journal).expect("commit");
@@ -128,6 +131,8 @@ fn a_rollback_puts_the_secret_files_original_bytes_and_mode_back() {
     restore(&journal).expect("restore");
     assert_eq!(std::fs::read(&file).expect("read"), original, "byte for byte");
     assert_eq!(mode(&file), 0o640);
+    let modified = std::fs::metadata(&file).and_then(|m| m.modified()).expect("mtime");
+    assert_eq!(modified, written, "its modification time comes back with the bytes");
     // Gone meanwhile (deleted by hand): the backup brings it back.
     commit(&journal).expect("commit again");
     std::fs::remove_file(&file).expect("rm");

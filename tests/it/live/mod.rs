@@ -21,4 +21,5 @@ mod secrets;
 mod stack;
 mod status;
 mod swarm;
+mod swarm_secrets;
 mod usage;

@@ -17,7 +17,7 @@ const PASSWORD: &str = "swarm-redis-pw-3c9e1a7b5d2f4e60";
 const JWT: &str = "swarm-jwt-secret-8a1f5c3e9b7d2046";
 
 /// The swarm for one test: left on drop when this test started it.
-struct SwarmGuard {
+pub(super) struct SwarmGuard {
     started: bool,
     /// The gateway bridge existed before the swarm was started (leaving does not remove it).
     had_gateway: bool,
@@ -25,7 +25,7 @@ struct SwarmGuard {
 }
 
 impl SwarmGuard {
-    fn acquire() -> Option<SwarmGuard> {
+    pub(super) fn acquire() -> Option<SwarmGuard> {
         if std::env::var(OPT_IN).as_deref() != Ok("1") {
             crate::support::skip(&format!("set {OPT_IN}=1 to run tests against the Docker engine"));
             return None;
@@ -65,9 +65,9 @@ impl Drop for SwarmGuard {
 /// A stack deployed from a copy of a small compose file: Redis (its password from an env file) and a file secret
 /// with a versioned name holding the same password, and an app with 2 replicas that logs in with its env value
 /// (its healthcheck, and a probe every 10 ms) and has a JWT from the env file.
-struct SwarmStack {
+pub(super) struct SwarmStack {
     dir: tempfile::TempDir,
-    name: String,
+    pub(super) name: String,
 }
 
 const STACK_FILE: &str = r#"services:
@@ -131,7 +131,7 @@ impl SwarmStack {
 
     /// Writes `files` into a new directory, deploys its `stack.yml` with `.env` exported as compose would read
     /// it (`docker stack deploy` reads only the process environment), and waits for `services` to run.
-    fn deploy_files(test: &str, files: &[(&str, String)], services: &[(&str, usize)]) -> SwarmStack {
+    pub(super) fn deploy_files(test: &str, files: &[(&str, String)], services: &[(&str, usize)]) -> SwarmStack {
         let dir = tempfile::tempdir().expect("tempdir");
         let name =
             format!("secops{}{}", test.replace('_', "").chars().take(12).collect::<String>(), std::process::id());
@@ -149,11 +149,11 @@ impl SwarmStack {
         stack
     }
 
-    fn dir(&self) -> &Path {
+    pub(super) fn dir(&self) -> &Path {
         self.dir.path()
     }
 
-    fn run(&self, program: &str, args: &[&str]) -> Output {
+    pub(super) fn run(&self, program: &str, args: &[&str]) -> Output {
         Command::new(program)
             .args(args)
             .current_dir(self.dir())
@@ -163,7 +163,7 @@ impl SwarmStack {
     }
 
     /// Waits until each service runs its replicas (a bound for a broken engine, not a speed assertion).
-    fn wait_running(&self, services: &[(&str, usize)]) {
+    pub(super) fn wait_running(&self, services: &[(&str, usize)]) {
         let deadline = Instant::now() + Duration::from_secs(180);
         loop {
             let ready = services.iter().all(|(service, replicas)| {
@@ -187,17 +187,17 @@ impl SwarmStack {
     }
 
     /// `docker secops COMMAND -f stack.yml --stack NAME ARGS...` in the stack's directory, with `env` set.
-    fn secops(&self, command: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+    pub(super) fn secops(&self, command: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
         let mut run = secops(self.dir());
         run.args([command, "-f", "stack.yml", "--stack", &self.name]).args(args).env("STACK", &self.name);
         run.envs(env.iter().copied()).output().expect("docker-secops runs")
     }
 
-    fn status(&self, extra: &[&str], env: &[(&str, &str)]) -> Output {
+    pub(super) fn status(&self, extra: &[&str], env: &[(&str, &str)]) -> Output {
         self.secops("status", extra, env)
     }
 
-    fn status_json(&self, env: &[(&str, &str)]) -> (Option<i32>, serde_json::Value) {
+    pub(super) fn status_json(&self, env: &[(&str, &str)]) -> (Option<i32>, serde_json::Value) {
         let out = self.status(&["--format", "json"], env);
         let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|err| {
             panic!("status JSON ({err}): stdout {} stderr {}", lossy(&out.stdout), lossy(&out.stderr))
@@ -227,7 +227,7 @@ impl Drop for SwarmStack {
     }
 }
 
-fn docker(args: &[&str]) -> Output {
+pub(super) fn docker(args: &[&str]) -> Output {
     Command::new("docker").args(args).output().expect("docker runs")
 }
 
@@ -318,7 +318,7 @@ fn status_on_a_stack_counts_a_service_whose_tasks_fail() {
 }
 
 /// The IDs of the running task containers of `service`.
-fn task_containers(stack: &SwarmStack, service: &str) -> Vec<String> {
+pub(super) fn task_containers(stack: &SwarmStack, service: &str) -> Vec<String> {
     let filter = format!("label=com.docker.swarm.service.name={}_{service}", stack.name);
     let out = docker(&["ps", "-q", "--no-trunc", "--filter", &filter]);
     let mut ids: Vec<String> = lossy(&out.stdout).lines().map(str::to_string).collect();
@@ -367,7 +367,7 @@ fn recreate_on_a_stack_rolls_the_env_files_values_out_and_stops_at_an_update_tha
 }
 
 /// `redis-cli` in the stack's Redis task container, authenticated with `password` through the environment.
-fn redis_cli(stack: &SwarmStack, password: &str, args: &[&str]) -> String {
+pub(super) fn redis_cli(stack: &SwarmStack, password: &str, args: &[&str]) -> String {
     let id = task_containers(stack, "redis").into_iter().next().expect("a running redis task");
     let auth = format!("REDISCLI_AUTH={password}");
     let out = docker(&[&["exec", "-e", &auth, &id, "redis-cli", "--no-auth-warning"], args].concat());
@@ -378,16 +378,8 @@ fn redis_cli(stack: &SwarmStack, password: &str, args: &[&str]) -> String {
 fn rotate_on_a_stack_changes_redis_and_rolls_every_consumer_onto_the_new_value() {
     let Some(_swarm) = SwarmGuard::acquire() else { return };
     let stack = SwarmStack::deploy("rotate");
-    // The secret file holds the Redis password too: rotating it would need a new Swarm secret object, which is
-    // refused before anything changes.
-    let out = stack.secops("rotate", &["REDIS_PASSWORD", "--yes"], &[]);
-    let text = format!("{}{}", lossy(&out.stdout), lossy(&out.stderr));
-    assert_eq!(out.status.code(), Some(2), "{text}");
-    assert!(text.contains("immutable Swarm secret object") && text.contains("Nothing was changed"), "{text}");
-    assert!(std::fs::read_to_string(stack.dir().join("app.env")).expect("env").contains(PASSWORD), "unchanged");
-    assert_eq!(redis_cli(&stack, PASSWORD, &["PING"]), "PONG");
-    // Without the secret file holding it (the app logs in with its env value), the rotation runs.
-    std::fs::write(stack.dir().join("redis_pw.txt"), "another-secret-0c7a91e4d2b3\n").expect("write secret");
+    // The secret file holds the Redis password too: it changes with the env files, as a new versioned secret
+    // object that every service mounting it is moved to.
     assert_eq!(redis_cli(&stack, PASSWORD, &["SET", "kept", "before-rotation"]), "OK");
     let app_before = task_containers(&stack, "app");
     let redis_before = task_containers(&stack, "redis");
@@ -420,8 +412,14 @@ fn rotate_on_a_stack_changes_redis_and_rolls_every_consumer_onto_the_new_value()
     assert!(refused.is_empty(), "refused logins during the rotation: {refused:?}");
     assert!(!logs.contains(PASSWORD) && !logs.contains(&new), "the probe printed a password");
 
-    // (The secret file was edited by hand above: it alone is stale.)
-    let status = stack.status_json(&[]).1;
+    let file = std::fs::read_to_string(stack.dir().join("redis_pw.txt")).expect("read secret file");
+    assert_eq!(file, format!("{new}\n"), "the secret file holding the same value changed with it");
+    let objects = lossy(&docker(&["secret", "ls", "--format", "{{.Name}}"]).stdout).to_string();
+    let objects: Vec<&str> = objects.lines().filter(|n| n.starts_with(&stack.name)).collect();
+    assert_eq!(objects, [format!("{}_redis_pw_2", stack.name)], "the old object is gone");
+    let (code, status) = stack.status_json(&[]);
+    assert_eq!(code, Some(0), "{status:#}");
+    assert_eq!(key(&status, "app", "redis_pw")["drift"], "in_sync", "{status:#}");
     for name in ["app", "redis"] {
         assert!(service(&status, name)["down"].is_null(), "{status:#}");
         for k in ["REDIS_PASSWORD", "REDIS_URL", "JWT_SECRET_KEY"] {
@@ -489,7 +487,7 @@ volumes:
 
 /// The logs of every task container of `service`, the replaced ones included (`docker service logs` can hang on
 /// engine 20.10).
-fn task_logs(stack: &SwarmStack, service: &str) -> String {
+pub(super) fn task_logs(stack: &SwarmStack, service: &str) -> String {
     let filter = format!("label=com.docker.swarm.service.name={}_{service}", stack.name);
     let all = docker(&["ps", "-aq", "--no-trunc", "--filter", &filter]);
     let mut logs = String::new();
@@ -502,7 +500,7 @@ fn task_logs(stack: &SwarmStack, service: &str) -> String {
 }
 
 /// The probe's answers in `logs`, one per login.
-fn probe_answers(logs: &str) -> Vec<&str> {
+pub(super) fn probe_answers(logs: &str) -> Vec<&str> {
     logs.lines().filter_map(|l| l.strip_prefix("probe ")).collect()
 }
 

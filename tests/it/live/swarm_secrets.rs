@@ -1,0 +1,249 @@
+//! `rotate --stack` of a credential held in a compose file secret: Swarm secret objects are immutable, so the
+//! rotation makes a new versioned object, moves every consuming service onto it with a rolling update and removes
+//! the old one once no service runs it; a value the app cannot use rolls everything back.
+#![allow(clippy::print_stderr)]
+
+use std::io::Write;
+use std::process::{Output, Stdio};
+
+use super::stack::{key, lossy, service};
+use super::swarm::{SwarmGuard, SwarmStack, docker, probe_answers, redis_cli, task_containers, task_logs};
+use crate::support::secops;
+
+const PASSWORD: &str = "swarm-file-pw-6d2b9e14a7c3f580";
+
+/// Redis whose password comes from a file secret (as config on stdin, never on a command line), and an app with 2
+/// replicas reading the same secret: a login probe every 10 ms with the value its task holds, one line per answer
+/// in the task's own log. Its healthcheck refuses a value containing `unusable` (a value the app cannot work with).
+const STACK_FILE: &str = r#"services:
+  redis:
+    image: secops-test/redis:7
+    command: ["sh", "-c", "exec redis-server - --appendonly yes <<EOF\nrequirepass \"$$(cat /run/secrets/redis_pw)\"\nEOF\n"]
+    secrets: [redis_pw]
+    volumes:
+      - redis-data:/data
+    healthcheck:
+      test: ["CMD-SHELL", "REDISCLI_AUTH=\"$$(cat /run/secrets/redis_pw)\" redis-cli --no-auth-warning ping | grep -q PONG"]
+      interval: 1s
+      timeout: 3s
+      retries: 20
+    deploy:
+      endpoint_mode: dnsrr
+  app:
+    image: secops-test/app:1
+    command:
+      - sh
+      - -c
+      - |
+        trap 'exit 0' TERM
+        while :; do
+          echo "probe $$(REDISCLI_AUTH="$$(cat /run/secrets/redis_pw)" redis-cli --no-auth-warning -h redis ping 2>&1 | head -c 80)"
+          sleep 0.01
+        done
+    secrets: [redis_pw]
+    healthcheck:
+      test: ["CMD-SHELL", "pw=\"$$(cat /run/secrets/redis_pw)\"; case \"$$pw\" in *unusable*) exit 1;; esac; REDISCLI_AUTH=\"$$pw\" redis-cli --no-auth-warning -h redis ping | grep -q PONG"]
+      interval: 1s
+      timeout: 5s
+      retries: 30
+    deploy:
+      replicas: 2
+      endpoint_mode: dnsrr
+      update_config:
+        order: start-first
+volumes:
+  redis-data:
+secrets:
+  redis_pw:
+    name: ${STACK}_redis_pw_${PW_VERSION:-1}
+    file: ./redis_pw.txt
+x-secops:
+  secrets:
+    - key: redis_pw
+      store: redis
+      service: redis
+"#;
+
+fn deploy(test: &str) -> SwarmStack {
+    let files = [("stack.yml", STACK_FILE.to_string()), ("redis_pw.txt", format!("{PASSWORD}\n"))];
+    SwarmStack::deploy_files(test, &files, &[("redis", 1), ("app", 2)])
+}
+
+/// The secret objects each running task of `service` runs, one entry per task.
+fn task_secrets(stack: &SwarmStack, service: &str) -> Vec<String> {
+    let swarm_name = format!("{}_{service}", stack.name);
+    let out = docker(&["service", "ps", "-q", "--filter", "desired-state=running", &swarm_name]);
+    lossy(&out.stdout)
+        .lines()
+        .map(|task| {
+            let format = "{{range .Spec.ContainerSpec.Secrets}}{{.SecretName}} {{end}}";
+            lossy(&docker(&["inspect", "--format", format, task]).stdout).trim().to_string()
+        })
+        .collect()
+}
+
+fn secret_objects(stack: &SwarmStack) -> Vec<String> {
+    let out = docker(&["secret", "ls", "--format", "{{.Name}}"]);
+    lossy(&out.stdout).lines().filter(|n| n.starts_with(&stack.name)).map(str::to_string).collect()
+}
+
+/// `rotate redis_pw` with `value` as the new value on stdin.
+fn rotate_with(stack: &SwarmStack, value: &str) -> Output {
+    let mut child = secops(stack.dir())
+        .args(["rotate", "redis_pw", "-f", "stack.yml", "--stack", &stack.name, "--yes", "--new-from-stdin"])
+        .args(["--timeout", "240"])
+        .env("STACK", &stack.name)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("docker-secops runs");
+    child.stdin.take().expect("stdin").write_all(format!("{value}\n").as_bytes()).expect("write stdin");
+    child.wait_with_output().expect("docker-secops ends")
+}
+
+#[test]
+fn rotate_a_file_secret_on_a_stack_makes_a_new_version_and_moves_every_task_onto_it_with_no_refused_login() {
+    let Some(_swarm) = SwarmGuard::acquire() else { return };
+    let stack = deploy("filesecret");
+    let (old_object, new_object) = (format!("{}_redis_pw_1", stack.name), format!("{}_redis_pw_2", stack.name));
+    assert_eq!(task_secrets(&stack, "app"), [old_object.clone(), old_object]);
+    assert_eq!(redis_cli(&stack, PASSWORD, &["SET", "kept", "before-rotation"]), "OK");
+    let app_before = task_containers(&stack, "app");
+    let redis_before = task_containers(&stack, "redis");
+
+    let out = stack.secops("rotate", &["redis_pw", "--yes", "--timeout", "240"], &[]);
+    let (stdout, stderr) = (lossy(&out.stdout), lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    let file = std::fs::read_to_string(stack.dir().join("redis_pw.txt")).expect("read secret file");
+    let new = file.strip_suffix('\n').expect("the trailing newline is kept").to_string();
+    assert_ne!(new, PASSWORD);
+    for value in [PASSWORD, new.as_str()] {
+        assert!(!stdout.contains(value) && !stderr.contains(value), "rotate printed a password: {stdout}{stderr}");
+    }
+    assert!(stderr.contains(&format!("secret   {new_object}")) && stderr.contains("created"), "{stderr}");
+
+    // Every task runs the new version, the old object is gone, the new one says what it holds.
+    for name in ["app", "redis"] {
+        let running = task_secrets(&stack, name);
+        assert!(!running.is_empty() && running.iter().all(|s| *s == new_object), "{name} tasks run {running:?}");
+    }
+    assert_eq!(secret_objects(&stack), [new_object.clone()], "the old object is removed");
+    let labels = lossy(&docker(&["secret", "inspect", "--format", "{{json .Spec.Labels}}", &new_object]).stdout)
+        .trim()
+        .to_string();
+    let labels: serde_json::Value = serde_json::from_str(&labels).expect("labels json");
+    assert_eq!(labels["secops.version"], "2", "{labels}");
+    assert_eq!(labels["com.docker.stack.namespace"], stack.name.as_str(), "{labels}");
+    assert!(labels["secops.fingerprint"].as_str().is_some_and(|f| f.len() == 8), "{labels}");
+
+    let app_after = task_containers(&stack, "app");
+    assert!(app_after.len() == 2 && app_after.iter().all(|id| !app_before.contains(id)), "every app task replaced");
+    assert_ne!(task_containers(&stack, "redis"), redis_before, "redis reads its password at start: updated too");
+    assert_eq!(redis_cli(&stack, &new, &["GET", "kept"]), "before-rotation", "data kept");
+    assert_ne!(redis_cli(&stack, PASSWORD, &["PING"]), "PONG", "the old password is refused");
+
+    let logs = task_logs(&stack, "app");
+    let answers = probe_answers(&logs);
+    let ok = answers.iter().filter(|a| **a == "PONG").count();
+    let refused: Vec<&&str> = answers.iter().filter(|a| a.contains("WRONGPASS") || a.contains("NOAUTH")).collect();
+    let other = answers.len() - ok - refused.len();
+    eprintln!("file secret probe during the rotation: {ok} ok, {} refused, {other} connection errors", refused.len());
+    assert!(ok > 100, "the probe ran: {ok} answers");
+    assert!(refused.is_empty(), "refused logins during the rotation: {refused:?}");
+
+    // The version docker-secops made holds what the file holds: in sync, not "the files name another version".
+    let (code, status) = stack.status_json(&[]);
+    assert_eq!(code, Some(0), "{status:#}");
+    assert_eq!(key(&status, "app", "redis_pw")["drift"], "in_sync", "{status:#}");
+    assert!(service(&status, "app")["down"].is_null(), "{status:#}");
+
+    // The next `docker stack deploy` of the same files is accepted: it makes the declared object again from the
+    // rotated file, and the services keep working with the same value.
+    let deploy = stack.run("docker", &["stack", "deploy", "--resolve-image", "never", "-c", "stack.yml", &stack.name]);
+    assert!(deploy.status.success(), "redeploy after the rotation: {}", lossy(&deploy.stderr));
+    stack.wait_running(&[("redis", 1), ("app", 2)]);
+}
+
+#[test]
+fn a_new_secret_value_the_app_cannot_use_rolls_the_stack_back_to_the_old_object_and_password() {
+    let Some(_swarm) = SwarmGuard::acquire() else { return };
+    let stack = deploy("unusable");
+    let old_object = format!("{}_redis_pw_1", stack.name);
+    let app_before = task_containers(&stack, "app");
+
+    let unusable = "unusable-value-4b8e2f6a1c9d3057e1";
+    let out = rotate_with(&stack, unusable);
+    let (stdout, stderr) = (lossy(&out.stdout), lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(stderr.contains("rolled back") || stderr.contains("rolling back"), "{stderr}");
+    assert!(stderr.contains("paused"), "the failing update is named: {stderr}");
+    for value in [PASSWORD, unusable] {
+        assert!(!stdout.contains(value) && !stderr.contains(value), "rotate printed a password: {stdout}{stderr}");
+    }
+
+    assert_eq!(std::fs::read_to_string(stack.dir().join("redis_pw.txt")).expect("read"), format!("{PASSWORD}\n"));
+    for name in ["app", "redis"] {
+        let running = task_secrets(&stack, name);
+        assert!(!running.is_empty() && running.iter().all(|s| *s == old_object), "{name} tasks run {running:?}");
+    }
+    assert_eq!(secret_objects(&stack), [old_object], "the new object is removed again");
+    assert_eq!(redis_cli(&stack, PASSWORD, &["PING"]), "PONG", "the old password logs in");
+    assert_ne!(redis_cli(&stack, unusable, &["PING"]), "PONG", "the new one was taken back");
+    let app_now = task_containers(&stack, "app");
+    assert_eq!(app_now.len(), 2, "{app_now:?} (before: {app_before:?})");
+    let (code, status) = stack.status_json(&[]);
+    assert_eq!(code, Some(0), "{status:#}");
+}
+
+/// After a recovery: no journal, the secret file's value logs in to Redis, every task of both services runs the
+/// one secret object the stack has left, and that object holds the file's value. Returns the value.
+#[cfg(feature = "fault-injection")]
+fn assert_consistent(stack: &SwarmStack, case: &str) -> String {
+    let journal = stack.dir().join(".secops/rotation.journal.json");
+    assert!(!journal.exists(), "{case}: journal left");
+    let value = std::fs::read_to_string(stack.dir().join("redis_pw.txt")).expect("read").trim_end().to_string();
+    assert_eq!(redis_cli(stack, &value, &["PING"]), "PONG", "{case}: the file's value does not log in");
+    let objects = secret_objects(stack);
+    assert_eq!(objects.len(), 1, "{case}: one secret object is left: {objects:?}");
+    for name in ["app", "redis"] {
+        let running = task_secrets(stack, name);
+        assert!(!running.is_empty() && running.iter().all(|s| *s == objects[0]), "{case}: {name} runs {running:?}");
+    }
+    for id in task_containers(stack, "app") {
+        let held = lossy(&docker(&["exec", &id, "cat", "/run/secrets/redis_pw"]).stdout).trim_end().to_string();
+        assert!(held == value, "{case}: an app task holds another value than the file");
+    }
+    value
+}
+
+#[cfg(feature = "fault-injection")]
+#[test]
+fn a_stack_rotation_aborted_at_every_step_resumes_or_rolls_back_to_one_consistent_secret_object() {
+    let Some(_swarm) = SwarmGuard::acquire() else { return };
+    let stack = deploy("faults");
+    // `secret-object`: the new object exists, no service runs it yet.
+    let cases = [
+        ("staged", "--rollback"),
+        ("set", "--resume"),
+        ("tested", "--rollback"),
+        ("committed", "--resume"),
+        ("secret-object", "--rollback"),
+        ("secret-object", "--resume"),
+        ("recreated", "--rollback"),
+        ("recreated", "--resume"),
+    ];
+    for (point, mode) in cases {
+        let case = format!("aborted at {point}, then {mode}");
+        let before = assert_consistent(&stack, &format!("before {case}"));
+        let crashed = stack.secops("rotate", &["redis_pw", "--yes", "--timeout", "240"], &[("SECOPS_FAULT_AT", point)]);
+        assert!(!crashed.status.success(), "{case}: the fault did not fire: {}", lossy(&crashed.stderr));
+        let out = stack.secops("rotate", &[mode, "--yes", "--timeout", "240"], &[]);
+        let (stdout, stderr) = (lossy(&out.stdout), lossy(&out.stderr));
+        assert!(out.status.success(), "{case}: {stdout}{stderr}");
+        assert!(!stdout.contains(&before) && !stderr.contains(&before), "{case}: a value was printed");
+        let after = assert_consistent(&stack, &case);
+        assert_eq!(after == before, mode == "--rollback", "{case}");
+        eprintln!("{case}: consistent");
+    }
+}
