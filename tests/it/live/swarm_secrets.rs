@@ -128,7 +128,7 @@ fn rotate_a_file_secret_on_a_stack_makes_a_new_version_and_moves_every_task_onto
         let running = task_secrets(&stack, name);
         assert!(!running.is_empty() && running.iter().all(|s| *s == new_object), "{name} tasks run {running:?}");
     }
-    assert_eq!(secret_objects(&stack), [new_object.clone()], "the old object is removed");
+    assert_eq!(secret_objects(&stack), std::slice::from_ref(&new_object), "the old object is removed");
     let labels = lossy(&docker(&["secret", "inspect", "--format", "{{json .Spec.Labels}}", &new_object]).stdout)
         .trim()
         .to_string();
