@@ -247,3 +247,38 @@ fn a_stack_rotation_aborted_at_every_step_resumes_or_rolls_back_to_one_consisten
         eprintln!("{case}: consistent");
     }
 }
+
+#[cfg(feature = "fault-injection")]
+#[test]
+fn sigint_during_a_stack_rotations_rolling_updates_lets_them_finish_and_the_rotation_completes() {
+    let Some(_swarm) = SwarmGuard::acquire() else { return };
+    let stack = deploy("sigint");
+    let before = assert_consistent(&stack, "before");
+    let marker = stack.dir().join(".paused");
+    // Paused with the new object made and no service moved yet; SIGINT arrives, then the updates go on.
+    let child = secops(stack.dir())
+        .args(["rotate", "redis_pw", "-f", "stack.yml", "--stack", &stack.name, "--yes", "--timeout", "240"])
+        .env("STACK", &stack.name)
+        .env("SECOPS_PAUSE_AT", "secret-object")
+        .env("SECOPS_PAUSE_FILE", &marker)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("docker-secops runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while !marker.exists() {
+        assert!(std::time::Instant::now() < deadline, "never reached secret-object");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let kill = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill");
+    assert!(kill.success());
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    std::fs::remove_file(&marker).expect("release the pause");
+    let out = child.wait_with_output().expect("docker-secops ends");
+    let stderr = lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("SIGINT received after the consumers were recreated: finishing"), "{stderr}");
+    let after = assert_consistent(&stack, "SIGINT during the rolling updates");
+    assert_ne!(after, before, "the rotation completed");
+    assert_ne!(redis_cli(&stack, &before, &["PING"]), "PONG", "the old value is revoked");
+}
