@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # docker-secops benchmarks (issue 6): each figure against its baseline in the same run, alternating A and B.
 #
-# Usage: bench/run.sh [startup] [check] [memory] [rotation] [downtime] [keys]   (no section = the first five)
+# Usage: bench/run.sh [startup] [check] [memory] [rotation] [downtime] [keys] [swarm]   (no section = the first five)
 #
-# `keys` is opt-in (never run by default): `check` on one env file of 5k to 40k secret keys
+# `swarm` is opt-in: a single-node swarm and a stack (bench/lib/swarm.sh), rotate --stack vs the same rolling
+# update by hand, with the refused logins of each. `keys` is opt-in (never run by default): `check` on one env file of 5k to 40k secret keys
 # (bench/gen_many_secrets.py), to catch work that grows faster than the number of keys.
 #
 # Env:  BENCH_OUT     work dir: generated repos, logs, JSON, results.tsv, table.md (default /tmp/secops-bench)
@@ -40,7 +41,7 @@ BENCH_STORES="${BENCH_STORES:-redis postgres mariadb}"
 mkdir -p "$OUT/logs"
 
 ALL=(startup check memory rotation downtime)
-OPTIONAL=(keys)
+OPTIONAL=(keys swarm)
 SECTIONS=("$@")
 [ ${#SECTIONS[@]} -gt 0 ] || SECTIONS=("${ALL[@]}")
 for s in "${SECTIONS[@]}"; do
@@ -504,6 +505,9 @@ section_keys() {
             - - - "wall / peak RSS; bench/gen_many_secrets.py"
     done
 }
+
+# shellcheck source=bench/lib/swarm.sh
+source "$LIB/swarm.sh"
 
 for s in "${SECTIONS[@]}"; do "section_$s"; done
 
