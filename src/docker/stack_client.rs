@@ -246,15 +246,15 @@ impl DockerClient {
         }
     }
 
-    /// Creates secret object `name` holding `value`, labelled with `labels`; returns its id.
+    /// Creates secret object `name` holding `content`, labelled with `labels`; returns its id.
     pub async fn create_secret_object(
         &self,
         name: &str,
-        value: &crate::secret::Secret,
+        content: &[u8],
         labels: HashMap<String, String>,
     ) -> Result<String, DockerError> {
         use base64::Engine as _;
-        let data = zeroize::Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(value.expose()));
+        let data = zeroize::Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(content));
         let spec = SecretSpec {
             name: Some(name.to_string()),
             labels: Some(labels),

@@ -10,8 +10,8 @@ use super::{
 };
 use crate::docker::{ComposeRunner, ContainerInfo, DockerClient, ORIGINAL_CLI_ENV};
 use crate::plugin::DockerEndpoint;
-use crate::project::Project;
-use crate::rotation::{AnyRecreator, Journal, RotationPlan, SecretObjectSwap};
+use crate::project::{ComposeSecret, Project};
+use crate::rotation::{AnyRecreator, Journal, RotationPlan, SecretObjectSwap, VersionVariable};
 use crate::secret::Secret;
 use crate::stores::{
     Admin, AnyStore, ContainerExec, OpenRequest, Probe, StoreAddress, StoreKind, StoreLocator, StoreSpec,
@@ -132,7 +132,8 @@ impl<'a> RotateDeployment<'a> {
                     running.into_iter().collect::<Vec<_>>().join(", ")
                 ),
             };
-            swaps.push(SecretObjectSwap::next(&edit.key, &old, &existing));
+            let bumped = project.secret(&edit.key).and_then(|s| bump_version(project, s, &old, &existing));
+            swaps.push(bumped.unwrap_or_else(|| SecretObjectSwap::next(&edit.key, &old, &existing)));
         }
         Ok(swaps)
     }
@@ -240,6 +241,44 @@ impl<'a> RotateDeployment<'a> {
     }
 }
 
+/// The swap of a secret whose `name:` ends with a version variable defined in an env file
+/// (`name: ${STACK}_db_pw_${DB_PW_VERSION}`, `DB_PW_VERSION=3` in `.env`), when the stack runs the object that
+/// name gives now: the variable goes to the next version no object has, so the next `docker stack deploy` of the
+/// files names the object the services run. `None` otherwise (the name's next `_<n>` version is used instead).
+fn bump_version(project: &Project, secret: &ComposeSecret, old: &str, existing: &[String]) -> Option<SecretObjectSwap> {
+    let template = &secret.name_substitution.as_ref()?.template;
+    if secret.name.as_deref() != Some(old) {
+        return None;
+    }
+    let key = secret.name_substitution.as_ref()?.variables.iter().find(|v| ends_with_variable(template, v))?;
+    let (file, _) = project.variable_sources.get(key)?;
+    let doc = crate::envfile::EnvDocument::read(file).ok()?;
+    let current = doc.get(key)?.value.clone()?;
+    let number: u32 = current.parse().ok().filter(|_| current.bytes().all(|b| b.is_ascii_digit()))?;
+    let prefix = old.strip_suffix(current.as_str())?;
+    let version = (number.checked_add(1)?..number.saturating_add(10_000))
+        .find(|v| !existing.iter().any(|name| *name == format!("{prefix}{v}")))?;
+    Some(SecretObjectSwap {
+        secret: secret.key.clone(),
+        old: old.to_string(),
+        new: format!("{prefix}{version}"),
+        version,
+        version_variable: Some(VersionVariable { file: file.clone(), key: key.clone(), old: current }),
+    })
+}
+
+/// True when `template` ends with a reference to `name`: `$NAME`, `${NAME}`, `${NAME:-1}`, `${NAME-1}`.
+fn ends_with_variable(template: &str, name: &str) -> bool {
+    if template.ends_with(&format!("${name}")) || template.ends_with(&format!("${{{name}}}")) {
+        return true;
+    }
+    let Some(start) = template.rfind("${") else { return false };
+    let last = &template[start + 2..];
+    last.ends_with('}')
+        && !last[..last.len() - 1].contains(['{', '}', '$'])
+        && (last.starts_with(&format!("{name}:-")) || last.starts_with(&format!("{name}-")))
+}
+
 /// Tries `secret` against the store of `spec` at `address`.
 pub async fn probe(spec: &StoreSpec, address: &StoreAddress, secret: &Secret) -> Probe {
     spec.store_kind().probe(address, spec, secret).await
@@ -253,4 +292,19 @@ fn store_uri<'o>(options: &'o RotateOptions, spec: &StoreSpec) -> Result<Option<
         }
     }
     Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ends_with_variable;
+
+    #[test]
+    fn a_version_variable_is_the_one_the_name_ends_with() {
+        for template in ["${STACK}_pw_${V}", "pw_$V", "pw_${V:-1}", "pw_${V-1}"] {
+            assert!(ends_with_variable(template, "V"), "{template}");
+        }
+        for template in ["${V}_pw", "pw_${VERSION}", "pw_${V:-${W}}", "pw_${W:-V}", "pw_$VV"] {
+            assert!(!ends_with_variable(template, "V"), "{template}");
+        }
+    }
 }

@@ -142,7 +142,8 @@ async fn prepare_one<R: crate::rotation::Recreator, P: Progress>(
     let Planned { mut plan, file_old } = plan(scope, target, &options.plan)?;
     let new = new_value.produce(&plan, &file_old)?;
     // Named before anything changes, so that the journal holds them for a resume or a rollback.
-    plan.secret_objects = deployment.secret_swaps(&plan).await?;
+    let swaps = deployment.secret_swaps(&plan).await?;
+    plan.set_secret_objects(swaps).map_err(|err| anyhow::anyhow!("cannot read a secret's version variable: {err}"))?;
     let address = deployment.address(&plan.store).await?;
     let old = working_credential(&plan, address.as_ref(), &file_old, options, read_secret).await?;
     let store = deployment.open(&plan.store, address, &old, read_secret).await?;

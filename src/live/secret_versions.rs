@@ -7,6 +7,9 @@ use crate::secret::Secret;
 /// One compose secret's old and new object with the value each holds.
 pub struct SecretVersions {
     pub swap: SecretObjectSwap,
+    /// The secret's file: an object holds the value with the file's trailing line breaks, byte for byte what
+    /// `docker stack deploy` makes of the file (a deploy refuses an object whose bytes differ from its file).
+    pub file: Option<std::path::PathBuf>,
     /// What the secret file held before the rotation (the old object's content).
     pub old: Secret,
     pub new: Secret,
@@ -29,11 +32,21 @@ impl SecretVersions {
             .flat_map(|j| {
                 j.plan.secret_objects.iter().map(|swap| SecretVersions {
                     swap: swap.clone(),
+                    file: j.plan.edits.iter().find(|e| e.whole_file() && e.key == swap.secret).map(|e| e.file.clone()),
                     old: j.file_old.clone(),
                     new: j.new.clone(),
                 })
             })
             .collect()
+    }
+
+    /// The bytes of an object holding `value`: the value with the trailing line breaks its file has now.
+    pub fn content(&self, value: &Secret) -> zeroize::Zeroizing<Vec<u8>> {
+        let file = self.file.as_deref().and_then(|f| crate::project::SecretFile::read(f).ok());
+        zeroize::Zeroizing::new(match file {
+            Some(file) => file.with_value(value.expose()),
+            None => value.expose().as_bytes().to_vec(),
+        })
     }
 
     /// Which object services get when they are moved to the values of `expect`: the new one when it holds the

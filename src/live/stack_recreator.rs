@@ -145,7 +145,8 @@ impl StackRecreator<'_> {
                     if let Some(version) = wanted.version {
                         labels.insert(LABEL_VERSION.to_string(), version.to_string());
                     }
-                    let id = self.client.create_secret_object(wanted.name, wanted.value, labels).await.map_err(fail)?;
+                    let content = versions.content(wanted.value);
+                    let id = self.client.create_secret_object(wanted.name, &content, labels).await.map_err(fail)?;
                     (self.progress)(wanted.name, RecreateEvent::SecretCreated);
                     id
                 }

@@ -19,6 +19,9 @@ pub fn plan_text(plan: &RotationPlan, current_fingerprint: &str) -> String {
         let line = match edit.kind {
             EditKind::Value => format!("{} {} (new value)", display_path(&edit.file), edit.key),
             EditKind::Embedded => format!("{} {} (value embedding the secret)", display_path(&edit.file), edit.key),
+            EditKind::Version => {
+                format!("{} {} (version of a Swarm secret's name)", display_path(&edit.file), edit.key)
+            }
             EditKind::SecretFile => format!(
                 "{} (secret {}: the whole file, written atomically, mode and owner kept)",
                 display_path(&edit.file),

@@ -29,6 +29,9 @@ pub struct ComposeSecret {
     pub key: String,
     /// `name:` (Swarm's object name; versioned names such as `db_password_v2` let `stack deploy` rotate).
     pub name: Option<String>,
+    /// How `name:` was interpolated, when it referenced variables (`${STACK}_db_pw_${DB_PW_VERSION}`): a stack
+    /// rotation bumps a version variable defined in an env file.
+    pub name_substitution: Option<super::Substitution>,
     pub source: SecretSource,
     /// The compose file that defined it, and the line of its key.
     pub declared_in: PathBuf,

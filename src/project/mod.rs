@@ -64,6 +64,7 @@ pub use secret_file::SecretFile;
 pub use secret_mount::{SECRETS_DIR, SecretMount};
 pub use service::Service;
 pub use stateful_image::StatefulImage;
+pub use substitution::Substitution;
 pub use undefined_variable::UndefinedVariable;
 pub use volume::{Volume, VolumeKind};
 pub use yaml_file::{MAX_ALIAS_REPLAYED_EVENTS, MAX_DEPTH};

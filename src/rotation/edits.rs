@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Journal, RotationError};
+use super::{EditKind, Journal, RotationError};
 use crate::envfile::{EnvDocument, backup, write_atomic};
 use crate::inventory::replace_password;
 use crate::project::SecretFile;
@@ -77,7 +77,11 @@ fn edited(journal: &Journal, file: &Path, mut doc: EnvDocument) -> Result<EnvDoc
     let (old, new) = (journal.file_old.expose(), journal.new.expose());
     for edit in journal.plan.edits.iter().filter(|e| e.file == file) {
         let Some(current) = doc.get(&edit.key).and_then(|e| e.value.clone()) else { continue };
-        let value = if edit.embedded() { replace_password(&current, old, new) } else { new.to_string() };
+        let value = match edit.kind {
+            EditKind::Embedded => replace_password(&current, old, new),
+            EditKind::Version => journal.plan.version_of(&edit.key).map_or(current.clone(), |(version, _)| version),
+            EditKind::Value | EditKind::SecretFile => new.to_string(),
+        };
         if value != current {
             doc.set(&edit.key, &value).map_err(RotationError::EnvFile)?;
         }
@@ -157,6 +161,11 @@ fn reverted(
         let Some(current) = value_of(doc, &edit.key) else { continue };
         let value = if edit.embedded() {
             replace_password(&current, new, old)
+        } else if let (true, Some((version, before))) = (edit.version(), journal.plan.version_of(&edit.key)) {
+            match current == version {
+                true => before.to_string(),
+                false => continue,
+            }
         } else if current == new {
             old.to_string()
         } else {

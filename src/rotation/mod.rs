@@ -18,6 +18,7 @@ mod secret_object_swap;
 mod step;
 mod target;
 mod target_hint;
+mod version_variable;
 
 pub use engine::{Credentials, Engine, Outcome, Rotation};
 pub use journal::{JOURNAL_FILE, Journal, JournalError};
@@ -32,3 +33,4 @@ pub use rotation_error::RotationError;
 pub use secret_object_swap::SecretObjectSwap;
 pub use step::Step;
 pub use target::Target;
+pub use version_variable::VersionVariable;

@@ -19,6 +19,9 @@ pub enum EditKind {
     Embedded,
     /// A compose `file:` secret: the whole content is the value; its trailing line breaks, mode and owner are kept.
     SecretFile,
+    /// On a Swarm stack, the env file variable giving a secret's `name:` its version: set to the new object's
+    /// version (see [`super::SecretObjectSwap::version_variable`]). No secret.
+    Version,
 }
 
 /// One change to one file: an env file's key, or a whole secret file.
@@ -40,6 +43,11 @@ impl FileEdit {
     /// True for a whole secret file.
     pub fn whole_file(&self) -> bool {
         self.kind == EditKind::SecretFile
+    }
+
+    /// True for a secret object's version variable.
+    pub fn version(&self) -> bool {
+        self.kind == EditKind::Version
     }
 }
 
@@ -119,6 +127,29 @@ impl RotationPlan {
     /// True when the rotation edits secret files: containers see a renamed-over file only once recreated.
     pub fn edits_secret_files(&self) -> bool {
         self.edits.iter().any(FileEdit::whole_file)
+    }
+
+    /// The value the version edit of `key` writes, and the one it held before.
+    pub fn version_of(&self, key: &str) -> Option<(String, &str)> {
+        self.secret_objects.iter().find_map(|swap| {
+            let variable = swap.version_variable.as_ref().filter(|v| v.key == key)?;
+            Some((swap.version.to_string(), variable.old.as_str()))
+        })
+    }
+
+    /// On a stack: records `swaps` and adds an edit for each version variable among them, with the hash of its
+    /// file as it is now unless the plan edits that file already.
+    pub fn set_secret_objects(&mut self, swaps: Vec<super::SecretObjectSwap>) -> std::io::Result<()> {
+        for variable in swaps.iter().filter_map(|s| s.version_variable.as_ref()) {
+            if !self.file_hashes.iter().any(|(p, _)| *p == variable.file) {
+                let doc = crate::envfile::EnvDocument::read(&variable.file).map_err(std::io::Error::other)?;
+                self.file_hashes.push((variable.file.clone(), doc.content_hash()));
+            }
+            let edit = FileEdit { file: variable.file.clone(), key: variable.key.clone(), kind: EditKind::Version };
+            self.edits.push(edit);
+        }
+        self.secret_objects = swaps;
+        Ok(())
     }
 
     /// The state directory this rotation writes to.

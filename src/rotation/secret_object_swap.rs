@@ -13,8 +13,11 @@ pub struct SecretObjectSwap {
     pub old: String,
     /// The object made for the new value (`shop_redis_pw_2`).
     pub new: String,
-    /// The new object's version, the number ending its name.
+    /// The new object's version, the number ending its name (or given to its version variable).
     pub version: u32,
+    /// The env file variable that gives the `name:` its version, set to `version` at commit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_variable: Option<super::VersionVariable>,
 }
 
 impl SecretObjectSwap {
@@ -26,7 +29,8 @@ impl SecretObjectSwap {
         let (base, current) = split_version(old).unwrap_or((old, 1));
         let taken = existing.iter().filter_map(|name| split_version(name)).filter(|(b, _)| *b == base);
         let version = taken.map(|(_, v)| v).chain([current]).max().unwrap_or(current).saturating_add(1);
-        SecretObjectSwap { secret: secret.to_string(), old: old.to_string(), new: format!("{base}_{version}"), version }
+        let new = format!("{base}_{version}");
+        SecretObjectSwap { secret: secret.to_string(), old: old.to_string(), new, version, version_variable: None }
     }
 }
 

@@ -69,6 +69,31 @@ fn deploy(test: &str) -> SwarmStack {
     SwarmStack::deploy_files(test, &files, &[("redis", 1), ("app", 2)])
 }
 
+/// The same stack with the secret's version in `.env` (`PW_VERSION=1`), as a team that deploys with
+/// `set -a; . ./.env; docker stack deploy ...` keeps it.
+fn deploy_versioned(test: &str) -> SwarmStack {
+    let files = [
+        ("stack.yml", STACK_FILE.replace("${PW_VERSION:-1}", "${PW_VERSION}")),
+        ("redis_pw.txt", format!("{PASSWORD}\n")),
+        (".env", "# the version of redis_pw's Swarm secret object\nPW_VERSION=1\n".to_string()),
+    ];
+    SwarmStack::deploy_files(test, &files, &[("redis", 1), ("app", 2)])
+}
+
+/// `docker stack deploy` of the stack's files again, with `.env` exported as the team's deploy script does.
+fn redeploy(stack: &SwarmStack) {
+    let dotenv = std::fs::read_to_string(stack.dir().join(".env")).unwrap_or_default();
+    let vars: Vec<(&str, &str)> = dotenv.lines().filter_map(|l| l.split_once('=')).collect();
+    let out = std::process::Command::new("docker")
+        .args(["stack", "deploy", "--resolve-image", "never", "-c", "stack.yml", &stack.name])
+        .current_dir(stack.dir())
+        .env("STACK", &stack.name)
+        .envs(vars)
+        .output()
+        .expect("docker runs");
+    assert!(out.status.success(), "redeploy: {}", lossy(&out.stderr));
+}
+
 /// The secret objects each running task of `service` runs, one entry per task.
 fn task_secrets(stack: &SwarmStack, service: &str) -> Vec<String> {
     let swarm_name = format!("{}_{service}", stack.name);
@@ -166,9 +191,34 @@ fn rotate_a_file_secret_on_a_stack_makes_a_new_version_and_moves_every_task_onto
 }
 
 #[test]
+fn a_version_variable_in_the_env_file_is_bumped_so_the_next_deploy_names_the_object_the_services_run() {
+    let Some(_swarm) = SwarmGuard::acquire() else { return };
+    let stack = deploy_versioned("versioned");
+    let new_object = format!("{}_redis_pw_2", stack.name);
+    let out = stack.secops("rotate", &["redis_pw", "--yes", "--timeout", "240"], &[]);
+    let (stdout, stderr) = (lossy(&out.stdout), lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    let dotenv = std::fs::read_to_string(stack.dir().join(".env")).expect("read .env");
+    assert_eq!(dotenv, "# the version of redis_pw's Swarm secret object\nPW_VERSION=2\n", "only the version changed");
+    for name in ["app", "redis"] {
+        let running = task_secrets(&stack, name);
+        assert!(!running.is_empty() && running.iter().all(|s| *s == new_object), "{name} tasks run {running:?}");
+    }
+    assert_eq!(secret_objects(&stack), std::slice::from_ref(&new_object), "the old object is removed");
+    let (code, status) = stack.status_json(&[]);
+    assert_eq!(code, Some(0), "{status:#}");
+    // The files now name the object every task runs: a deploy changes nothing, no task is replaced.
+    let app = task_containers(&stack, "app");
+    redeploy(&stack);
+    std::thread::sleep(std::time::Duration::from_secs(5));
+    assert_eq!(task_containers(&stack, "app"), app, "the redeploy replaced tasks: the files named another object");
+    assert_eq!(secret_objects(&stack), std::slice::from_ref(&new_object));
+}
+
+#[test]
 fn a_new_secret_value_the_app_cannot_use_rolls_the_stack_back_to_the_old_object_and_password() {
     let Some(_swarm) = SwarmGuard::acquire() else { return };
-    let stack = deploy("unusable");
+    let stack = deploy_versioned("unusable");
     let old_object = format!("{}_redis_pw_1", stack.name);
     let app_before = task_containers(&stack, "app");
 
@@ -183,6 +233,8 @@ fn a_new_secret_value_the_app_cannot_use_rolls_the_stack_back_to_the_old_object_
     }
 
     assert_eq!(std::fs::read_to_string(stack.dir().join("redis_pw.txt")).expect("read"), format!("{PASSWORD}\n"));
+    let dotenv = std::fs::read_to_string(stack.dir().join(".env")).expect("read .env");
+    assert!(dotenv.ends_with("PW_VERSION=1\n"), "the version variable is back: {dotenv}");
     for name in ["app", "redis"] {
         let running = task_secrets(&stack, name);
         assert!(!running.is_empty() && running.iter().all(|s| *s == old_object), "{name} tasks run {running:?}");
