@@ -29,6 +29,9 @@ pub struct ComposeSecret {
     pub key: String,
     /// `name:` (Swarm's object name; versioned names such as `db_password_v2` let `stack deploy` rotate).
     pub name: Option<String>,
+    /// The variables `name:` was interpolated from (`db_pw_${DB_PW_VERSION:-1}`: `DB_PW_VERSION`); empty for a
+    /// fixed name or none.
+    pub name_variables: Vec<String>,
     pub source: SecretSource,
     /// The compose file that defined it, and the line of its key.
     pub declared_in: PathBuf,

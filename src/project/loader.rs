@@ -131,6 +131,11 @@ fn compose_secrets(model: &Node, variables: &Variables) -> Vec<ComposeSecret> {
             ComposeSecret {
                 key: key.clone(),
                 name: text("name"),
+                name_variables: node
+                    .get("name")
+                    .and_then(|n| n.substitution.as_ref())
+                    .map(|s| s.variables.clone())
+                    .unwrap_or_default(),
                 source,
                 declared_in: node.file.as_deref().map_or_else(PathBuf::new, Path::to_path_buf),
                 line: node.line,

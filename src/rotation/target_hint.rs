@@ -62,6 +62,7 @@ mod tests {
         let secret = ComposeSecret {
             key: "db_password".into(),
             name: None,
+            name_variables: Vec::new(),
             source: crate::project::SecretSource::File("/p/db_password.txt".into()),
             declared_in: "/p/compose.yaml".into(),
             line: Some(3),

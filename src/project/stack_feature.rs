@@ -1,0 +1,196 @@
+//! Finding, in one compose file as written (before interpolation, include and extends), the uses of features that
+//! `docker stack deploy` does not read as `docker compose` does.
+
+use std::path::{Path, PathBuf};
+
+use super::node::{Node, Value};
+use super::yaml_file::parse_compose_yaml;
+use super::{ProjectError, StackFeatureKind, VariablePlace};
+
+/// The sections docker/cli's loader interpolates (`x-` extensions and the rest are left alone).
+const INTERPOLATED_SECTIONS: &[&str] = &["services", "networks", "volumes", "secrets", "configs"];
+
+/// One use of a feature, where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StackFeature {
+    pub kind: StackFeatureKind,
+    pub file: PathBuf,
+    /// The line of the feature's value: a block (`include:`'s list, `extends:`'s mapping) by its first line.
+    pub line: Option<usize>,
+}
+
+impl StackFeature {
+    /// Every use in the compose file at `path`, in file order within each section.
+    pub fn scan(path: &Path) -> Result<Vec<StackFeature>, ProjectError> {
+        let text = crate::envfile::read_bounded_to_string(path)
+            .map_err(|source| ProjectError::Read { path: path.to_path_buf(), source })?;
+        let root = parse_compose_yaml(&text, path)?;
+        let mut found = Vec::new();
+        let mut push = |kind, line| found.push(StackFeature { kind, file: path.to_path_buf(), line });
+        let Some(top) = root.as_map() else { return Ok(Vec::new()) };
+        if let Some(include) = top.get("include") {
+            push(StackFeatureKind::Include, include.line);
+        }
+        for (key, section) in top.iter().filter(|(k, _)| INTERPOLATED_SECTIONS.contains(&k.as_str())) {
+            for (name, entry) in section.as_map().into_iter().flatten() {
+                if key == "secrets" {
+                    secret_features(name, entry, &mut push);
+                } else if key == "services" {
+                    service_features(name, entry, &mut push);
+                } else {
+                    variables(entry, &|| VariablePlace::Other, &mut push);
+                }
+            }
+        }
+        Ok(found)
+    }
+}
+
+type Push<'a> = dyn FnMut(StackFeatureKind, Option<usize>) + 'a;
+
+fn secret_features(secret: &str, node: &Node, push: &mut Push<'_>) {
+    for (field, value) in node.as_map().into_iter().flatten() {
+        let place = || match field.as_str() {
+            "name" => VariablePlace::SecretName { secret: secret.to_string() },
+            "file" => VariablePlace::SecretFile { secret: secret.to_string() },
+            _ => VariablePlace::Other,
+        };
+        if field == "environment" {
+            push(StackFeatureKind::SecretEnvironment { secret: secret.to_string() }, value.line.or(node.line));
+        }
+        variables(value, &place, push);
+    }
+}
+
+fn service_features(service: &str, node: &Node, push: &mut Push<'_>) {
+    for (field, value) in node.as_map().into_iter().flatten() {
+        match field.as_str() {
+            "extends" => push(StackFeatureKind::Extends { service: service.to_string() }, value.line.or(node.line)),
+            "env_file" => {
+                for (index, item) in value.as_seq().into_iter().flatten().enumerate() {
+                    if item.as_map().is_some() {
+                        let kind = StackFeatureKind::EnvFileLongForm { service: service.to_string(), index };
+                        push(kind, item.line.or(value.line));
+                    }
+                }
+            }
+            "environment" => {
+                environment(service, value, push);
+                continue;
+            }
+            _ => {}
+        }
+        variables(value, &|| VariablePlace::Other, push);
+    }
+}
+
+/// The references in a service's `environment`, as a mapping or as a list of `KEY=value`.
+fn environment(service: &str, node: &Node, push: &mut Push<'_>) {
+    let place = |key: &str| VariablePlace::Environment { service: service.to_string(), key: key.to_string() };
+    match &node.value {
+        Value::Map(map) => {
+            for (key, value) in map {
+                variables(value, &|| place(key), push);
+            }
+        }
+        Value::Seq(items) => {
+            for item in items {
+                let key = item.as_str().map(|t| t.split_once('=').map_or(t, |(k, _)| k)).unwrap_or_default();
+                variables(item, &|| place(key), push);
+            }
+        }
+        _ => variables(node, &|| VariablePlace::Other, push),
+    }
+}
+
+/// Every reference in the strings under `node`, each with the place `place` gives.
+fn variables(node: &Node, place: &dyn Fn() -> VariablePlace, push: &mut Push<'_>) {
+    match &node.value {
+        Value::Str(text) => {
+            for (variable, alternative) in references(text) {
+                if alternative {
+                    push(StackFeatureKind::Alternative { variable: variable.clone() }, node.line);
+                }
+                push(StackFeatureKind::Variable { variable, place: place() }, node.line);
+            }
+        }
+        Value::Seq(items) => items.iter().for_each(|n| variables(n, place, push)),
+        Value::Map(map) => map.values().for_each(|n| variables(n, place, push)),
+        Value::Null | Value::Scalar(_) => {}
+    }
+}
+
+/// The variables `text` references (`$$` is a literal `$`), each with whether it is a `${VAR:+alt}`/`${VAR+alt}`.
+/// References nested in a default (`${A:-${B}}`) are found too.
+fn references(text: &str) -> Vec<(String, bool)> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'$' {
+            i += 1;
+            continue;
+        }
+        let (start, braced) = match bytes.get(i + 1) {
+            Some(b'$') => {
+                i += 2;
+                continue;
+            }
+            Some(b'{') => (i + 2, true),
+            _ => (i + 1, false),
+        };
+        let end = start + bytes[start..].iter().take_while(|&&c| c == b'_' || c.is_ascii_alphanumeric()).count();
+        let named = end > start && !bytes[start].is_ascii_digit();
+        if named {
+            let rest = &text[end..];
+            let alternative = braced && (rest.starts_with(":+") || rest.starts_with('+'));
+            found.push((text[start..end].to_string(), alternative));
+        }
+        i = end.max(i + 1);
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_skip_escapes_and_find_nested_and_alternatives() {
+        let names = |t: &str| references(t);
+        assert_eq!(names("a$$B ${C} $D-x"), vec![("C".to_string(), false), ("D".to_string(), false)]);
+        assert_eq!(names("${A:-${B}}"), vec![("A".to_string(), false), ("B".to_string(), false)]);
+        assert_eq!(names("${A:+x}${B+y}${C:-+}"), vec![("A".into(), true), ("B".into(), true), ("C".into(), false)]);
+        assert!(names("$1 $ ${} $$").is_empty());
+    }
+
+    #[test]
+    fn each_feature_is_found_where_it_is_written() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("compose.yaml");
+        let text = concat!(
+            "include:\n  - other.yaml\nservices:\n  app:\n    image: app:${TAG}\n    extends:\n      service: base\n",
+            "    env_file:\n      - plain.env\n      - path: long.env\n        required: false\n",
+            "    environment:\n      DB_PASSWORD: ${DB_PW}\nsecrets:\n  pw:\n    environment: PW\n  v:\n",
+            "    file: ./v.txt\n    name: v_${V:+2}\nx-secops:\n  a: ${IGNORED}\n",
+        );
+        std::fs::write(&path, text).expect("write");
+        let found = StackFeature::scan(&path).expect("scans");
+        let at = |kind: StackFeatureKind| found.iter().find(|f| f.kind == kind).and_then(|f| f.line);
+        assert_eq!(at(StackFeatureKind::Include), Some(2), "{found:#?}");
+        assert_eq!(at(StackFeatureKind::Extends { service: "app".into() }), Some(7), "{found:#?}");
+        assert_eq!(at(StackFeatureKind::EnvFileLongForm { service: "app".into(), index: 1 }), Some(10));
+        assert_eq!(at(StackFeatureKind::SecretEnvironment { secret: "pw".into() }), Some(16));
+        assert_eq!(at(StackFeatureKind::Alternative { variable: "V".into() }), Some(19));
+        let env = VariablePlace::Environment { service: "app".into(), key: "DB_PASSWORD".into() };
+        assert_eq!(at(StackFeatureKind::Variable { variable: "DB_PW".into(), place: env }), Some(13));
+        let name = VariablePlace::SecretName { secret: "v".into() };
+        assert_eq!(at(StackFeatureKind::Variable { variable: "V".into(), place: name }), Some(19));
+        assert!(
+            found
+                .iter()
+                .all(|f| !matches!(&f.kind, StackFeatureKind::Variable { variable, .. } if variable == "IGNORED"))
+        );
+        assert_eq!(found.iter().filter(|f| matches!(f.kind, StackFeatureKind::EnvFileLongForm { .. })).count(), 1);
+    }
+}
