@@ -22,12 +22,13 @@ impl Check for StackUnsupported {
         true
     }
     fn help(&self) -> &'static str {
-        "The files use what `docker stack deploy` refuses: `secrets.*.environment`, the long `env_file` form \
-         (`path:`/`required:`), `include`, `extends`, `${VAR:+alt}`, an env file line with `export` or a blank \
-         in its name; or what it reads otherwise than compose, changing a credential: an env file value is taken \
-         as written after `=` (quotes, inline comments, trailing blanks kept, no `${...}`), and `${VAR}` in the \
-         compose file comes from the deploying shell only, never from `.env` (warning). Rewrite those parts, or \
-         deploy what compose resolved (`docker compose config > stack.yml`). Runs with `check --swarm`."
+        "The files use a compose feature `docker stack deploy` refuses, or reads otherwise than compose so that a \
+         credential changes. Refused: `secrets.*.environment`, the long `env_file` form (`path:`/`required:`), \
+         `include`, `extends`, `${VAR:+alt}`, an env file line with `export` or a blank in its name. Read \
+         otherwise: an env file value is taken as written after `=` (quotes, inline comments, trailing blanks \
+         kept, no `${...}`), and `${VAR}` in the compose file comes from the deploying shell only, never from \
+         `.env` (warning). Rewrite those parts (`docker compose config` output is no way out: its top-level \
+         `name:` is refused too). Runs with `check --swarm`."
     }
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
         for file in &cx.project.compose_files {
