@@ -78,12 +78,14 @@ impl StackUnsupported {
                 "`${{{variable}:+...}}`: {refused} (\"invalid interpolation format\"): it knows `${{VAR}}`, \
                  `${{VAR:-default}}`, `${{VAR-default}}`, `${{VAR:?error}}` and `${{VAR?error}}` only"
             )),
-            StackFeatureKind::Variable { variable, place } => return self.variable(cx, variable, place),
+            StackFeatureKind::Variable { variable, place, required } => {
+                return self.variable(cx, variable, place, *required);
+            }
         })
     }
 
     /// A compose file's `${VAR}` that compose takes from `.env` or `--env-file`, where it carries a credential.
-    fn variable(&self, cx: &Context, variable: &str, place: &VariablePlace) -> Option<Finding> {
+    fn variable(&self, cx: &Context, variable: &str, place: &VariablePlace, required: bool) -> Option<Finding> {
         let (file, line) = cx.project.variable_sources.get(variable)?;
         // The finding's key is what gets another value: the secret, the environment key, else the variable.
         let (what, key) = match place {
@@ -104,9 +106,13 @@ impl StackUnsupported {
             Severity::Warning,
             format!(
                 "`${{{variable}}}` in {what} comes from {}:{line}, which docker stack deploy does not read (it interpolates \
-                 from the deploying shell only): the stack gets the default or an empty value unless that shell \
-                 exports {variable}",
-                cx.relative(file)
+                 from the deploying shell only): {} unless that shell exports {variable}",
+                cx.relative(file),
+                if required {
+                    "it refuses the file (a required variable)"
+                } else {
+                    "the stack gets the default or an empty value"
+                }
             ),
         );
         Some(match place {

@@ -107,11 +107,12 @@ fn environment(service: &str, node: &Node, push: &mut Push<'_>) {
 fn variables(node: &Node, place: &dyn Fn() -> VariablePlace, push: &mut Push<'_>) {
     match &node.value {
         Value::Str(text) => {
-            for (variable, alternative) in references(text) {
-                if alternative {
+            for (variable, operator) in references(text) {
+                if operator == Operator::Alternative {
                     push(StackFeatureKind::Alternative { variable: variable.clone() }, node.line);
                 }
-                push(StackFeatureKind::Variable { variable, place: place() }, node.line);
+                let required = operator == Operator::Required;
+                push(StackFeatureKind::Variable { variable, place: place(), required }, node.line);
             }
         }
         Value::Seq(items) => items.iter().for_each(|n| variables(n, place, push)),
@@ -120,9 +121,20 @@ fn variables(node: &Node, place: &dyn Fn() -> VariablePlace, push: &mut Push<'_>
     }
 }
 
-/// The variables `text` references (`$$` is a literal `$`), each with whether it is a `${VAR:+alt}`/`${VAR+alt}`.
-/// References nested in a default (`${A:-${B}}`) are found too.
-fn references(text: &str) -> Vec<(String, bool)> {
+/// What a reference does when its variable is unset or empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Operator {
+    /// `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`.
+    Value,
+    /// `${VAR:?error}`, `${VAR?error}`: interpolation fails.
+    Required,
+    /// `${VAR:+alt}`, `${VAR+alt}`.
+    Alternative,
+}
+
+/// The variables `text` references (`$$` is a literal `$`), each with its operator. References nested in a default
+/// (`${A:-${B}}`) are found too.
+fn references(text: &str) -> Vec<(String, Operator)> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;
@@ -142,9 +154,13 @@ fn references(text: &str) -> Vec<(String, bool)> {
         let end = start + bytes[start..].iter().take_while(|&&c| c == b'_' || c.is_ascii_alphanumeric()).count();
         let named = end > start && !bytes[start].is_ascii_digit();
         if named {
-            let rest = &text[end..];
-            let alternative = braced && (rest.starts_with(":+") || rest.starts_with('+'));
-            found.push((text[start..end].to_string(), alternative));
+            let rest = text[end..].strip_prefix(':').unwrap_or(&text[end..]);
+            let operator = match rest.as_bytes().first() {
+                Some(b'+') if braced => Operator::Alternative,
+                Some(b'?') if braced => Operator::Required,
+                _ => Operator::Value,
+            };
+            found.push((text[start..end].to_string(), operator));
         }
         i = end.max(i + 1);
     }
@@ -158,9 +174,12 @@ mod tests {
     #[test]
     fn references_skip_escapes_and_find_nested_and_alternatives() {
         let names = |t: &str| references(t);
-        assert_eq!(names("a$$B ${C} $D-x"), vec![("C".to_string(), false), ("D".to_string(), false)]);
-        assert_eq!(names("${A:-${B}}"), vec![("A".to_string(), false), ("B".to_string(), false)]);
-        assert_eq!(names("${A:+x}${B+y}${C:-+}"), vec![("A".into(), true), ("B".into(), true), ("C".into(), false)]);
+        let v = |name: &str, op| (name.to_string(), op);
+        use Operator::{Alternative, Required, Value};
+        assert_eq!(names("a$$B ${C} $D-x $E:?"), vec![v("C", Value), v("D", Value), v("E", Value)]);
+        assert_eq!(names("${A:-${B}}"), vec![v("A", Value), v("B", Value)]);
+        assert_eq!(names("${A:+x}${B+y}${C:-+}"), vec![v("A", Alternative), v("B", Alternative), v("C", Value)]);
+        assert_eq!(names("${A:?no}${B?}"), vec![v("A", Required), v("B", Required)]);
         assert!(names("$1 $ ${} $$").is_empty());
     }
 
@@ -183,9 +202,9 @@ mod tests {
         assert_eq!(at(StackFeatureKind::SecretEnvironment { secret: "pw".into() }), Some(16));
         assert_eq!(at(StackFeatureKind::Alternative { variable: "V".into() }), Some(19));
         let env = VariablePlace::Environment { service: "app".into(), key: "DB_PASSWORD".into() };
-        assert_eq!(at(StackFeatureKind::Variable { variable: "DB_PW".into(), place: env }), Some(13));
+        assert_eq!(at(StackFeatureKind::Variable { variable: "DB_PW".into(), place: env, required: false }), Some(13));
         let name = VariablePlace::SecretName { secret: "v".into() };
-        assert_eq!(at(StackFeatureKind::Variable { variable: "V".into(), place: name }), Some(19));
+        assert_eq!(at(StackFeatureKind::Variable { variable: "V".into(), place: name, required: false }), Some(19));
         assert!(
             found
                 .iter()

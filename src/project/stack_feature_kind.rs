@@ -17,7 +17,12 @@ pub enum StackFeatureKind {
     Alternative { variable: String },
     /// A `${VAR}`/`$VAR` reference: `docker stack deploy` interpolates from its own process environment only, never
     /// from `.env` or `--env-file`. Whether it matters depends on where the variable is defined.
-    Variable { variable: String, place: VariablePlace },
+    Variable {
+        variable: String,
+        place: VariablePlace,
+        /// `${VAR:?error}` or `${VAR?error}`: unset, it fails the deploy instead of giving an empty value.
+        required: bool,
+    },
 }
 
 /// Where a variable reference stands, which says whether it carries a credential.

@@ -25,6 +25,7 @@ const FIXTURES: &[&str] = &[
     "stack/env-export",
     "stack/env-values",
     "stack/dotenv",
+    "stack/dotenv-required",
 ];
 
 #[test]
