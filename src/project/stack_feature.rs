@@ -87,16 +87,25 @@ fn service_features(service: &str, node: &Node, push: &mut Push<'_>) {
 /// The references in a service's `environment`, as a mapping or as a list of `KEY=value`.
 fn environment(service: &str, node: &Node, push: &mut Push<'_>) {
     let place = |key: &str| VariablePlace::Environment { service: service.to_string(), key: key.to_string() };
+    // A key without a value (`KEY:`, `- KEY`) takes the variable of its name, as a reference would.
+    let bare = |key: &str| StackFeatureKind::Variable { variable: key.to_string(), place: place(key), required: false };
     match &node.value {
         Value::Map(map) => {
             for (key, value) in map {
+                if value.is_null() {
+                    push(bare(key), value.line.or(node.line));
+                }
                 variables(value, &|| place(key), push);
             }
         }
         Value::Seq(items) => {
             for item in items {
-                let key = item.as_str().map(|t| t.split_once('=').map_or(t, |(k, _)| k)).unwrap_or_default();
-                variables(item, &|| place(key), push);
+                let text = item.as_str().unwrap_or_default();
+                match text.split_once('=') {
+                    Some((key, _)) => variables(item, &|| place(key), push),
+                    None if !text.is_empty() => push(bare(text), item.line),
+                    None => {}
+                }
             }
         }
         _ => variables(node, &|| VariablePlace::Other, push),
@@ -211,5 +220,23 @@ mod tests {
                 .all(|f| !matches!(&f.kind, StackFeatureKind::Variable { variable, .. } if variable == "IGNORED"))
         );
         assert_eq!(found.iter().filter(|f| matches!(f.kind, StackFeatureKind::EnvFileLongForm { .. })).count(), 1);
+    }
+
+    #[test]
+    fn a_key_without_a_value_reads_the_variable_of_its_name() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("compose.yaml");
+        let text =
+            "services:\n  a:\n    environment:\n      API_KEY:\n  b:\n    environment:\n      - TOKEN\n      - X=1\n";
+        std::fs::write(&path, text).expect("write");
+        let found: Vec<(String, Option<usize>)> = StackFeature::scan(&path)
+            .expect("scans")
+            .into_iter()
+            .filter_map(|f| match f.kind {
+                StackFeatureKind::Variable { variable, .. } => Some((variable, f.line)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(found, [("API_KEY".to_string(), Some(4)), ("TOKEN".to_string(), Some(7))]);
     }
 }

@@ -161,3 +161,25 @@ fn a_refused_env_file_is_one_finding_at_its_first_refused_line() {
     assert!(message.contains("`export NAME`") && message.contains("2 more lines after it"), "{message}");
     assert!(!message.contains("Wq8vN3kT"), "a refused line is never quoted: {message}");
 }
+
+#[test]
+fn a_credential_only_dotenv_defines_is_one_warning_per_key_naming_every_service() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("project");
+    std::fs::create_dir(&dir).expect("mkdir");
+    let compose = "x-env: &env\n  DB_PASSWORD: ${DB_PASSWORD}\nservices:\n  api:\n    image: app:1\n    environment: *env\n  \
+                   worker:\n    image: app:1\n    environment:\n      <<: *env\n      REDIS_PASSWORD:\n";
+    std::fs::write(dir.join("compose.yaml"), compose).expect("write");
+    std::fs::write(dir.join(".env"), "DB_PASSWORD=Tz4Kq9Vm2Xb7Lp3Nw8Rc5Hj1Fd6Gs0Ya\nREDIS_PASSWORD=x\n")
+        .expect("write");
+    let found = findings(&dir, &["--only", "stack-unsupported"]);
+    let summary: Vec<(&str, &str, u64)> = found
+        .iter()
+        .map(|f| {
+            (f["key"].as_str().unwrap_or(""), f["severity"].as_str().unwrap_or(""), f["line"].as_u64().unwrap_or(0))
+        })
+        .collect();
+    assert_eq!(summary, [("DB_PASSWORD", "warning", 2), ("REDIS_PASSWORD", "warning", 11)], "{found:#?}");
+    let message = found[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("service api, worker") && message.contains(".env:1"), "{message}");
+}
