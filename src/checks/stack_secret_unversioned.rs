@@ -19,11 +19,11 @@ impl Check for StackSecretUnversioned {
     }
     fn help(&self) -> &'static str {
         "A `file:` compose secret deployed as a Swarm stack has a fixed object name (no `name:`, or one without a \
-         `${VARIABLE}`). Swarm secret objects are immutable, so after the file changes (a rotation) `docker stack \
-         deploy` fails with \"only updates to Labels are allowed\". Version the name, `name: \
-         <stack>_<key>_${<KEY>_VERSION:-1}` (a `name:` is used as is, without the stack prefix); `docker secops \
-         rotate --stack` creates the next version, swaps it into each service and removes the old object once no \
-         service uses it. Runs with `check --swarm`."
+         `${VARIABLE}`). Swarm secret objects are immutable, so after the file changes `docker stack deploy` fails \
+         with \"only updates to Labels are allowed\". Version the name, `name: <stack>_<key>_${<KEY>_VERSION:-1}` \
+         (a `name:` is used as is, without the stack prefix), or rotate with `docker secops rotate KEY --stack \
+         NAME`: it swaps a new versioned object into each service and removes the old one once no service uses \
+         it, so the next deploy recreates it from the file. Runs with `check --swarm`."
     }
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
         for info in &cx.secret_files {
@@ -39,11 +39,11 @@ impl Check for StackSecretUnversioned {
             findings.push(
                 self.finding(format!(
                     "secret {key}: {fixed}; Swarm secret objects are immutable, so a `docker stack deploy` after the \
-                     file changes fails with \"only updates to Labels are allowed\". Version it: `name: \
-                     {stack}_{key}_${{{variable}:-1}}`, the stack's name for `{stack}` (a `name:` gets no stack \
-                     prefix); \
-                     `docker secops rotate --stack` then creates the next version and removes the old object once no \
-                     service uses it",
+                     file changes fails with \"only updates to Labels are allowed\". Version it, `name: \
+                     {stack}_{key}_${{{variable}:-1}}` with the stack's name for `{stack}` (a `name:` gets no stack \
+                     prefix), or change the file only with `docker secops rotate {key} --stack NAME`, which swaps a \
+                     new versioned object into the services and removes the old one once no service uses it, so the \
+                     next deploy recreates it from the file",
                     key = secret.key,
                     stack = cx.project.name,
                 ))

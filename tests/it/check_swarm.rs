@@ -90,7 +90,8 @@ fn an_unversioned_secret_is_a_warning_with_a_name_docker_accepts() {
         let message = f["message"].as_str().unwrap_or_default();
         assert_eq!(f["severity"], "warning");
         assert!(
-            message.contains("only updates to Labels are allowed") && message.contains("rotate --stack"),
+            message.contains("only updates to Labels are allowed")
+                && message.contains(&format!("docker secops rotate {} --stack NAME", f["key"].as_str().unwrap_or("?"))),
             "{message}"
         );
     }
