@@ -44,7 +44,8 @@ pub enum Command {
     /// Audit the project offline: env files, templates, weak or reused secrets, secrets in git, data volumes.
     #[command(
         after_help = "Examples:\n  docker secops check\n  docker secops check --fail-on warning --format sarif\n  \
-                            docker secops check --format github    (annotations in GitHub Actions)\n\n\
+                            docker secops check --format github    (annotations in GitHub Actions)\n  \
+                            docker secops check --swarm -f stack.yml   (also as a `docker stack deploy` file)\n\n\
                             Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 error."
     )]
     Check(CheckArgs),
@@ -232,6 +233,10 @@ pub struct CheckArgs {
     /// Run only this check (repeatable).
     #[arg(long, value_name = "CHECK")]
     pub only: Vec<CheckName>,
+    /// Judge the files as a Swarm stack too (`docker stack deploy -c FILE`): adds stack-unsupported and
+    /// stack-secret-unversioned.
+    #[arg(long)]
+    pub swarm: bool,
     /// Suppress the findings already in this earlier JSON report.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub baseline: Option<PathBuf>,

@@ -10,6 +10,11 @@ pub trait Check {
     fn severity(&self) -> Severity;
     /// One paragraph for SARIF rule help and `check --list`: what it finds, why it matters, how to fix it.
     fn help(&self) -> &'static str;
+    /// True for a check that judges the files as a Swarm stack (`docker stack deploy`): it runs with `check
+    /// --swarm` or when `--only` names it, since an offline audit cannot tell whether a file is deployed as one.
+    fn swarm(&self) -> bool {
+        false
+    }
     /// Appends its findings for the project in `cx`.
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>);
 

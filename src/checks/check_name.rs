@@ -55,6 +55,8 @@ check_names! {
     SecretFileTracked => "secret-file-tracked",
     SecretFileNotIgnored => "secret-file-not-ignored",
     SecretEnvUnset => "secret-env-unset",
+    StackUnsupported => "stack-unsupported",
+    StackSecretUnversioned => "stack-secret-unversioned",
 }
 
 impl fmt::Display for CheckName {
@@ -87,6 +89,6 @@ mod tests {
             assert!(c.as_str().bytes().all(|b| b.is_ascii_lowercase() || b == b'-'));
             assert_eq!(serde_json::to_value(c).expect("json"), c.as_str());
         }
-        assert_eq!(CheckName::ALL.len(), 27);
+        assert_eq!(CheckName::ALL.len(), 29);
     }
 }

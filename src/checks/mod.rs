@@ -37,6 +37,8 @@ mod secret_in_command;
 mod secret_in_git_history;
 mod secret_inline;
 mod secret_reused;
+mod stack_secret_unversioned;
+mod stack_unsupported;
 mod state_not_ignored;
 mod undefined_variable;
 mod weak_secret;
@@ -82,14 +84,19 @@ pub fn registry() -> Vec<Box<dyn Check>> {
         Box::new(secret_file_tracked::SecretFileTracked),
         Box::new(secret_file_not_ignored::SecretFileNotIgnored),
         Box::new(secret_env_unset::SecretEnvUnset),
+        Box::new(stack_unsupported::StackUnsupported),
+        Box::new(stack_secret_unversioned::StackSecretUnversioned),
     ]
 }
 
-/// Which checks run: all but `skip`, or only `only` when it is not empty.
+/// Which checks run: all but `skip`, or only `only` when it is not empty; the Swarm checks only with `swarm` or
+/// when `only` names them.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
     pub only: Vec<CheckName>,
     pub skip: Vec<CheckName>,
+    /// `--swarm`: judge the files as a Swarm stack too.
+    pub swarm: bool,
     /// Findings to suppress (from a `--baseline` report).
     pub baseline: Baseline,
 }
@@ -99,7 +106,9 @@ pub fn run(cx: &Context, selection: &Selection) -> Report {
     let mut findings = Vec::new();
     for check in registry() {
         let name = check.name();
-        if selection.skip.contains(&name) || (!selection.only.is_empty() && !selection.only.contains(&name)) {
+        let asked =
+            if selection.only.is_empty() { !check.swarm() || selection.swarm } else { selection.only.contains(&name) };
+        if !asked || selection.skip.contains(&name) {
             continue;
         }
         check.run(cx, &mut findings);

@@ -29,7 +29,8 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
         now: time::OffsetDateTime::now_utc(),
     };
     let cx = Context::build(project, check_options)?;
-    let report = checks::run(&cx, &Selection { only: args.only.clone(), skip: args.skip.clone(), baseline });
+    let selection = Selection { only: args.only.clone(), skip: args.skip.clone(), swarm: args.swarm, baseline };
+    let report = checks::run(&cx, &selection);
     match args.format {
         CheckFormatArg::Human => output::check_human(&report)?,
         CheckFormatArg::Json => output::check_json(&report)?,

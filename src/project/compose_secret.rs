@@ -39,6 +39,12 @@ pub struct ComposeSecret {
 }
 
 impl ComposeSecret {
+    /// The variables `name:` was interpolated from (`db_pw_${DB_PW_VERSION:-1}`: `DB_PW_VERSION`); empty for a
+    /// fixed name or none.
+    pub fn name_variables(&self) -> &[String] {
+        self.name_substitution.as_ref().map_or(&[], |s| s.variables.as_slice())
+    }
+
     /// The host file holding the secret, for `file:` secrets.
     pub fn file(&self) -> Option<&Path> {
         match &self.source {

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use crate::support::{copy_dir, repo_root, secops};
 
-fn fixture(check: &str, kind: &str) -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn fixture(check: &str, kind: &str) -> (tempfile::TempDir, PathBuf) {
     let src = repo_root().join("tests/fixtures/checks").join(check).join(kind);
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("project");

@@ -2,6 +2,7 @@
 //! the real `docker` CLI. Modules mirror the commands.
 
 mod check;
+mod check_swarm;
 mod cli;
 mod completion;
 mod compose_oracle;
@@ -14,5 +15,6 @@ mod rotate_new_value;
 mod rotate_offline;
 mod rotate_secret;
 mod snapshots;
+mod stack_oracle;
 mod state_dir;
 mod support;
