@@ -233,6 +233,18 @@ impl DockerClient {
         Ok(secrets.into_iter().filter_map(|s| s.spec?.name).collect())
     }
 
+    /// The names of the secret objects docker-secops made for stack `stack` (labelled with a fingerprint).
+    pub async fn rotated_secret_objects(&self, stack: &str) -> Result<Vec<String>, DockerError> {
+        let filters = HashMap::from([(
+            "label".to_string(),
+            vec![format!("{LABEL_STACK}={stack}"), LABEL_FINGERPRINT.to_string()],
+        )]);
+        let options = ListSecretsOptions { filters: Some(filters) };
+        let err = |source| DockerError::SecretObject { action: "list", name: format!("(stack {stack})"), source };
+        let secrets = self.docker.list_secrets(Some(options)).await.map_err(err)?;
+        Ok(secrets.into_iter().filter_map(|s| s.spec?.name).collect())
+    }
+
     /// The id and `secops.fingerprint` label of secret object `name`; `None` when there is none.
     pub async fn secret_object(&self, name: &str) -> Result<Option<(String, Option<String>)>, DockerError> {
         match self.docker.inspect_secret(name).await {

@@ -157,9 +157,20 @@ impl StackRecreator<'_> {
     }
 
     /// Removes each object the services were moved away from, once no service runs it; one still in use (by a
-    /// service outside the rotation) is kept and named.
+    /// service outside the rotation) is kept and named. Earlier versions docker-secops made of the same name that
+    /// no service runs any more go too (a redeploy of a fixed `name:` moves the services off them).
     async fn retire_objects(&self, rebinds: &[SecretRebind]) -> Result<(), String> {
         let fail = |err: crate::docker::DockerError| crate::error_chain::one_line(&err);
+        let ours = self.client.rotated_secret_objects(self.stack).await.map_err(fail)?;
+        for versions in &self.objects {
+            let Some(rebind) = rebinds.iter().find(|r| r.to == versions.swap.new) else { continue };
+            for name in ours.iter().filter(|n| versions.swap.is_version_of_new(n) && **n != rebind.from) {
+                if self.client.services_using_secret(name).await.map_err(fail)?.is_empty() {
+                    self.client.remove_secret_object(name).await.map_err(fail)?;
+                    (self.progress)(name, RecreateEvent::SecretRemoved);
+                }
+            }
+        }
         for rebind in rebinds {
             let users = self.client.services_using_secret(&rebind.from).await.map_err(fail)?;
             if users.is_empty() {

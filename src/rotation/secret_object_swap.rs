@@ -34,6 +34,14 @@ impl SecretObjectSwap {
     }
 }
 
+impl SecretObjectSwap {
+    /// True when `name` is another version of the new object's name (`shop_redis_pw_2` beside `shop_redis_pw_4`).
+    pub fn is_version_of_new(&self, name: &str) -> bool {
+        let base = |n: &str| split_version(n).map_or(n.to_string(), |(b, _)| b.to_string());
+        name != self.new && base(name) == base(&self.new)
+    }
+}
+
 /// `("shop_redis_pw", 3)` for `shop_redis_pw_3`; `None` for a name not ending in `_<number>`.
 fn split_version(name: &str) -> Option<(&str, u32)> {
     let (base, digits) = name.rsplit_once('_')?;
@@ -59,6 +67,14 @@ mod tests {
         let swap =
             SecretObjectSwap::next("redis_pw", "shop_redis_pw_1", &names(&["shop_redis_pw_1", "shop_redis_pw_7"]));
         assert_eq!(swap.new, "shop_redis_pw_8");
+    }
+
+    #[test]
+    fn earlier_versions_of_the_new_name_are_recognised() {
+        let swap = SecretObjectSwap::next("redis_pw", "shop_redis_pw", &[]);
+        assert!(swap.is_version_of_new("shop_redis_pw_7") && swap.is_version_of_new("shop_redis_pw"));
+        assert!(!swap.is_version_of_new("shop_redis_pw_2") && !swap.is_version_of_new("shop_redis_pw_x_3"));
+        assert!(!swap.is_version_of_new("other_2"));
     }
 
     #[test]

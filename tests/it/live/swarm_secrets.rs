@@ -132,7 +132,7 @@ fn rotate_a_file_secret_on_a_stack_makes_a_new_version_and_moves_every_task_onto
     let Some(_swarm) = SwarmGuard::acquire() else { return };
     let stack = deploy("filesecret");
     let (old_object, new_object) = (format!("{}_redis_pw_1", stack.name), format!("{}_redis_pw_2", stack.name));
-    assert_eq!(task_secrets(&stack, "app"), [old_object.clone(), old_object]);
+    assert_eq!(task_secrets(&stack, "app"), [old_object.clone(), old_object.clone()]);
     assert_eq!(redis_cli(&stack, PASSWORD, &["SET", "kept", "before-rotation"]), "OK");
     let app_before = task_containers(&stack, "app");
     let redis_before = task_containers(&stack, "redis");
@@ -188,6 +188,15 @@ fn rotate_a_file_secret_on_a_stack_makes_a_new_version_and_moves_every_task_onto
     let deploy = stack.run("docker", &["stack", "deploy", "--resolve-image", "never", "-c", "stack.yml", &stack.name]);
     assert!(deploy.status.success(), "redeploy after the rotation: {}", lossy(&deploy.stderr));
     stack.wait_running(&[("redis", 1), ("app", 2)]);
+
+    // A second rotation after that deploy: the services run `_1` again; `_3` replaces it, and `_2`, which
+    // docker-secops made and no service runs since the deploy, is removed too.
+    let mut objects = secret_objects(&stack);
+    objects.sort();
+    assert_eq!(objects, [old_object.clone(), new_object.clone()], "after the deploy");
+    let out = stack.secops("rotate", &["redis_pw", "--yes", "--timeout", "240"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", lossy(&out.stderr));
+    assert_eq!(secret_objects(&stack), [format!("{}_redis_pw_3", stack.name)]);
 }
 
 #[test]
