@@ -75,7 +75,8 @@ pub fn run(mut args: RotateArgs, global: &GlobalFlags) -> Result<Exit> {
         true => NewValue::Provided { secret: read_secret_from_stdin("new value")?, allow_weak: args.allow_weak },
         false => NewValue::Generate,
     };
-    let planned = live::plan_all(&scope, &targets, &options.plan, &new_value)?;
+    let mut planned = live::plan_all(&scope, &targets, &options.plan, &new_value)?;
+    runtime.block_on(live::name_secret_objects(&scope, &options, &mut planned))?;
     if args.dry_run {
         for one in &planned {
             output::rotation_plan(&one.plan, &one.file_old.fingerprint(), json)?;

@@ -41,7 +41,9 @@ pub use recreate_plan::RecreatePlan;
 pub use rejected_value::{RejectedValue, StoreRejects};
 pub use rotate_deployment::{RotateDeployment, SecretReader};
 pub use rotate_options::{RotateIo, RotateOptions, RotateScope};
-pub use rotate_run::{RotateResult, all_targets, journals, plan, plan_all, recover, recovery_plans, rotate};
+pub use rotate_run::{
+    RotateResult, all_targets, journals, name_secret_objects, plan, plan_all, recover, recovery_plans, rotate,
+};
 pub use secret_versions::{SecretVersions, WantedObject};
 pub use service_recreator::{LOG_LINES, ServiceRecreator};
 pub use service_status::ServiceStatus;

@@ -96,6 +96,13 @@ impl<'a> RotateDeployment<'a> {
         }
     }
 
+    /// On a stack: names in `plan` the stack and the secret objects it swaps (see [`Self::secret_swaps`]).
+    pub async fn name_secret_objects(&self, plan: &mut RotationPlan) -> Result<()> {
+        let Some(stack) = &self.options.stack else { return Ok(()) };
+        let swaps = self.secret_swaps(plan).await?;
+        plan.on_stack(stack, swaps).context("cannot read a secret's version variable")
+    }
+
     /// On a stack: for each compose secret file `plan` rewrites, the object its services run now and the
     /// versioned one that will hold the new value (Swarm objects are immutable). Refused when the stack's
     /// services run different objects for one secret (an update half done) or none (not this stack's files).

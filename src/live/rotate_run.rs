@@ -71,6 +71,20 @@ pub fn plan_all(
     Ok(planned)
 }
 
+/// On a stack: `planned` with the secret objects each would swap (for `--dry-run` and the prompt; a rotation
+/// names them again just before it stages, as the engine stands then). Nothing else on compose or offline.
+pub async fn name_secret_objects(scope: &RotateScope, options: &RotateOptions, planned: &mut [Planned]) -> Result<()> {
+    if options.stack.is_none() {
+        return Ok(());
+    }
+    let plans: Vec<RotationPlan> = planned.iter().map(|p| p.plan.clone()).collect();
+    let deployment = RotateDeployment::connect(options, scope, &plans.iter().collect::<Vec<_>>()).await?;
+    for one in planned {
+        deployment.name_secret_objects(&mut one.plan).await?;
+    }
+    Ok(())
+}
+
 /// Rotates `targets` in order: each is planned again just before it starts (an earlier one may have written the
 /// same files), staged, set, tested and committed; then every consumer of all of them is recreated once and each
 /// old value revoked. A failure rolls back the rotation it hit; the ones before it still complete.
@@ -142,8 +156,7 @@ async fn prepare_one<R: crate::rotation::Recreator, P: Progress>(
     let Planned { mut plan, file_old } = plan(scope, target, &options.plan)?;
     let new = new_value.produce(&plan, &file_old)?;
     // Named before anything changes, so that the journal holds them for a resume or a rollback.
-    let swaps = deployment.secret_swaps(&plan).await?;
-    plan.set_secret_objects(swaps).map_err(|err| anyhow::anyhow!("cannot read a secret's version variable: {err}"))?;
+    deployment.name_secret_objects(&mut plan).await?;
     let address = deployment.address(&plan.store).await?;
     let old = working_credential(&plan, address.as_ref(), &file_old, options, read_secret).await?;
     let store = deployment.open(&plan.store, address, &old, read_secret).await?;

@@ -39,13 +39,25 @@ pub fn plan_text(plan: &RotationPlan, current_fingerprint: &str) -> String {
     if let Some(prev) = &plan.keep_previous {
         text.push_str(&format!("  keep:      old value under {prev}\n"));
     }
-    let order = plan.recreate_order();
-    if order.is_empty() {
-        text.push_str("  recreate:  nothing\n");
-    } else {
-        text.push_str(&format!("  recreate:  {} (down + up -d, in this order)\n", order.join(", ")));
+    for swap in &plan.secret_objects {
+        text.push_str(&format!(
+            "  secret:    Swarm object {} -> {} (made once the file is written; {} removed once no service runs it)\n",
+            sanitize(&swap.old),
+            sanitize(&swap.new),
+            sanitize(&swap.old)
+        ));
     }
-    if plan.edits_secret_files() {
+    let order = plan.recreate_order();
+    match (order.is_empty(), &plan.stack) {
+        (true, _) => text.push_str("  recreate:  nothing\n"),
+        (false, None) => text.push_str(&format!("  recreate:  {} (down + up -d, in this order)\n", order.join(", "))),
+        (false, Some(stack)) => text.push_str(&format!(
+            "  recreate:  {} (a rolling update of each service of stack {}, in this order)\n",
+            order.join(", "),
+            sanitize(stack)
+        )),
+    }
+    if plan.edits_secret_files() && plan.stack.is_none() {
         // The bind mount holds the old inode: a renamed-over secret file reaches a container only when recreated.
         let how = if order.is_empty() { "until recreated" } else { "until each is recreated" };
         text.push_str(&format!("  note:      running containers keep reading the old secret file {how}\n"));
@@ -56,8 +68,9 @@ pub fn plan_text(plan: &RotationPlan, current_fingerprint: &str) -> String {
 
 /// Prints the plan on stdout (`--dry-run`), as text or as JSON (one object per target; `--all` prints several):
 /// `{"dry_run": true, "key", "kind", "current_fingerprint", "store": {"kind", "service", "summary"},
-/// "edits": [{"file", "key", "kind": "value"|"embedded"|"secret-file", "embedded"}], "keep_previous",
-/// "recreate": [...], "state_dir"}`.
+/// "edits": [{"file", "key", "kind": "value"|"embedded"|"secret-file"|"version", "embedded"}], "keep_previous",
+/// "stack", "secret_objects": [{"secret", "old", "new", "version", "version_variable"?}], "recreate": [...],
+/// "state_dir"}`.
 pub fn rotation_plan(plan: &RotationPlan, current_fingerprint: &str, json: bool) -> std::io::Result<()> {
     let console = Console::stdout();
     if !json {
@@ -77,6 +90,8 @@ pub fn rotation_plan(plan: &RotationPlan, current_fingerprint: &str, json: bool)
             "file": e.file, "key": e.key, "kind": e.kind, "embedded": e.embedded()
         })).collect::<Vec<_>>(),
         "keep_previous": plan.keep_previous,
+        "stack": plan.stack,
+        "secret_objects": plan.secret_objects,
         "recreate": plan.recreate_order(),
         "state_dir": plan.state_dir,
     }))

@@ -99,6 +99,7 @@ mod tests {
             project: None,
             archive_recipient: None,
             secret_objects: Vec::new(),
+            stack: None,
         }
     }
 

@@ -110,6 +110,9 @@ pub struct RotationPlan {
     /// before staging; empty for compose).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secret_objects: Vec<super::SecretObjectSwap>,
+    /// The Swarm stack whose services the rotation updates, when it runs on one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stack: Option<String>,
 }
 
 impl RotationPlan {
@@ -137,9 +140,10 @@ impl RotationPlan {
         })
     }
 
-    /// On a stack: records `swaps` and adds an edit for each version variable among them, with the hash of its
-    /// file as it is now unless the plan edits that file already.
-    pub fn set_secret_objects(&mut self, swaps: Vec<super::SecretObjectSwap>) -> std::io::Result<()> {
+    /// On stack `stack`: records it and `swaps`, and adds an edit for each version variable among them, with the
+    /// hash of its file as it is now unless the plan edits that file already.
+    pub fn on_stack(&mut self, stack: &str, swaps: Vec<super::SecretObjectSwap>) -> std::io::Result<()> {
+        self.stack = Some(stack.to_string());
         for variable in swaps.iter().filter_map(|s| s.version_variable.as_ref()) {
             if !self.file_hashes.iter().any(|(p, _)| *p == variable.file) {
                 let doc = crate::envfile::EnvDocument::read(&variable.file).map_err(std::io::Error::other)?;

@@ -346,6 +346,7 @@ fn build(
         project,
         archive_recipient: options.archive_recipient.clone(),
         secret_objects: Vec::new(),
+        stack: None,
     };
     Ok(Planned { plan, file_old })
 }

@@ -204,6 +204,13 @@ fn a_version_variable_in_the_env_file_is_bumped_so_the_next_deploy_names_the_obj
     let Some(_swarm) = SwarmGuard::acquire() else { return };
     let stack = deploy_versioned("versioned");
     let new_object = format!("{}_redis_pw_2", stack.name);
+    let dry = stack.secops("rotate", &["redis_pw", "--dry-run"], &[]);
+    let plan = lossy(&dry.stdout);
+    assert_eq!(dry.status.code(), Some(0), "{plan}{}", lossy(&dry.stderr));
+    let swap = format!("Swarm object {}_redis_pw_1 -> {new_object}", stack.name);
+    assert!(plan.contains(&swap) && plan.contains(".env PW_VERSION (version of a Swarm secret's name)"), "{plan}");
+    assert!(plan.contains("app, redis (a rolling update of each service of stack"), "{plan}");
+    assert_eq!(secret_objects(&stack), [format!("{}_redis_pw_1", stack.name)], "a dry run changes nothing");
     let out = stack.secops("rotate", &["redis_pw", "--yes", "--timeout", "240"], &[]);
     let (stdout, stderr) = (lossy(&out.stdout), lossy(&out.stderr));
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
