@@ -86,6 +86,10 @@ impl CredentialStore for MariaDbStore {
         self.0.describe()
     }
 
+    async fn relocate(&self) {
+        self.0.relocate().await
+    }
+
     fn dual_window(&self) -> bool {
         true
     }

@@ -6,14 +6,14 @@ use mysql_async::Conn;
 
 use super::connection::{connect, probe, write_and_read};
 use crate::secret::Secret;
-use crate::stores::{Admin, OpenRequest, Probe, StoreAddress, StoreError};
+use crate::stores::{Admin, LocatedAddress, OpenRequest, Probe, StoreError};
 
 /// A server, the account whose password rotates, and who changes it.
 #[derive(Debug)]
 pub struct SqlAccount {
     /// The store kind's name, for messages (`mariadb`, `mysql`).
     kind: &'static str,
-    address: StoreAddress,
+    address: LocatedAddress,
     service: String,
     pub user: String,
     /// The database the test's temporary table goes in (the account may have no other).
@@ -24,10 +24,10 @@ pub struct SqlAccount {
 impl SqlAccount {
     /// The account of a rotation's `request` (root unless the plan names another).
     pub fn of(kind: &'static str, request: OpenRequest) -> Self {
-        let OpenRequest { spec, address, admin, .. } = request;
+        let OpenRequest { spec, address, admin, locator, .. } = request;
         SqlAccount {
             kind,
-            address,
+            address: LocatedAddress::new(address, locator),
             service: spec.service().unwrap_or(kind).to_string(),
             user: spec.user.clone().unwrap_or_else(|| "root".to_string()),
             database: spec.database.clone(),
@@ -37,7 +37,7 @@ impl SqlAccount {
 
     /// `mariadb (service db, 172.18.0.2:3306, account root)`.
     pub fn describe(&self) -> String {
-        format!("{} (service {}, {}, account {})", self.kind, self.service, self.address, self.user)
+        format!("{} (service {}, {}, account {})", self.kind, self.service, self.address.current(), self.user)
     }
 
     /// A store error of this account.
@@ -47,7 +47,12 @@ impl SqlAccount {
 
     /// Tries to log in as the user with `secret`.
     pub async fn probe(&self, secret: &Secret) -> Probe {
-        probe(&self.address, &self.user, secret).await
+        probe(&self.address.current(), &self.user, secret).await
+    }
+
+    /// Finds the server again after its container was recreated.
+    pub async fn relocate(&self) {
+        self.address.relocate().await
     }
 
     /// A connection allowed to change the account: the admin's, else the user's with `first`, falling back to
@@ -59,18 +64,18 @@ impl SqlAccount {
         action: &'static str,
     ) -> Result<Conn, StoreError> {
         if let Some(admin) = &self.admin {
-            return connect(&self.address, &admin.user, &admin.password).await.map_err(self.fail(action));
+            return connect(&self.address.current(), &admin.user, &admin.password).await.map_err(self.fail(action));
         }
         let password = match second {
             Some(second) if self.probe(first).await == Probe::Rejected => second,
             _ => first,
         };
-        connect(&self.address, &self.user, password).await.map_err(self.fail(action))
+        connect(&self.address.current(), &self.user, password).await.map_err(self.fail(action))
     }
 
     /// A fresh login as the user with `new`, then a real write and read.
     pub async fn test(&self, new: &Secret) -> Result<(), StoreError> {
-        let mut conn = connect(&self.address, &self.user, new).await.map_err(self.fail("test (login)"))?;
+        let mut conn = connect(&self.address.current(), &self.user, new).await.map_err(self.fail("test (login)"))?;
         let result = write_and_read(&mut conn, self.database.as_deref()).await;
         let _ = conn.disconnect().await;
         result.map_err(|(action, reason)| StoreError { store: self.describe(), action, reason })

@@ -110,10 +110,10 @@ impl Kind for Mongo {
 
     fn open<'a>(&'a self, request: OpenRequest) -> LocalBoxFuture<'a, Result<AnyStore, StoreError>> {
         Box::pin(async move {
-            let OpenRequest { spec, address, admin, .. } = request;
+            let OpenRequest { spec, address, admin, locator, .. } = request;
             let service = spec.service().unwrap_or("mongo");
-            let mut store =
-                MongoStore::new(address, service, spec.user.as_deref().unwrap_or("root"), spec.database.as_deref());
+            let user = spec.user.as_deref().unwrap_or("root");
+            let mut store = MongoStore::new(address, service, user, spec.database.as_deref()).with_locator(locator);
             if let Some(admin) = admin {
                 store = store.with_admin(admin);
             }

@@ -9,12 +9,12 @@ use mongodb::bson::{Document, doc};
 
 use super::connection::{DEFAULT_AUTH_DB, client, first_line};
 use crate::secret::Secret;
-use crate::stores::{Admin, CredentialStore, Probe, StoreAddress, StoreError};
+use crate::stores::{Admin, CredentialStore, LocatedAddress, Probe, StoreAddress, StoreError, StoreLocator};
 
 /// A MongoDB server and the user whose password rotates.
 #[derive(Debug, Clone)]
 pub struct MongoStore {
-    address: StoreAddress,
+    address: LocatedAddress,
     service: String,
     user: String,
     auth_db: String,
@@ -25,12 +25,18 @@ impl MongoStore {
     /// The store for `user` of `auth_db` (`admin` when `None`) on the server at `address`.
     pub fn new(address: StoreAddress, service: &str, user: &str, auth_db: Option<&str>) -> Self {
         MongoStore {
-            address,
+            address: LocatedAddress::new(address, None),
             service: service.to_string(),
             user: user.to_string(),
             auth_db: auth_db.filter(|db| !db.is_empty()).unwrap_or(DEFAULT_AUTH_DB).to_string(),
             admin: None,
         }
+    }
+
+    /// Lets [`CredentialStore::relocate`] find the server again through the engine.
+    pub fn with_locator(mut self, locator: Option<StoreLocator>) -> Self {
+        self.address = LocatedAddress::new(self.address.current(), locator);
+        self
     }
 
     /// Changes the password as `admin` (authenticating in the user's auth database) instead of as the user (needs
@@ -53,13 +59,13 @@ impl MongoStore {
         action: &'static str,
     ) -> Result<Client, StoreError> {
         if let Some(admin) = &self.admin {
-            return client(&self.address, &admin.user, &admin.password, &self.auth_db).await.map_err(self.err(action));
+            return client(&self.address.current(), &admin.user, &admin.password, &self.auth_db).await.map_err(self.err(action));
         }
         let password = match second {
             Some(second) if self.probe(first).await == Probe::Rejected => second,
             _ => first,
         };
-        client(&self.address, &self.user, password, &self.auth_db).await.map_err(self.err(action))
+        client(&self.address.current(), &self.user, password, &self.auth_db).await.map_err(self.err(action))
     }
 
     async fn update_password(&self, client: &Client, value: &Secret, action: &'static str) -> Result<(), StoreError> {
@@ -71,8 +77,12 @@ impl MongoStore {
 }
 
 impl CredentialStore for MongoStore {
+    async fn relocate(&self) {
+        self.address.relocate().await
+    }
+
     fn describe(&self) -> String {
-        format!("mongo (service {}, {}, user {} in {})", self.service, self.address, self.user, self.auth_db)
+        format!("mongo (service {}, {}, user {} in {})", self.service, self.address.current(), self.user, self.auth_db)
     }
 
     fn dual_window(&self) -> bool {
@@ -80,7 +90,7 @@ impl CredentialStore for MongoStore {
     }
 
     async fn probe(&self, secret: &Secret) -> Probe {
-        super::connection::probe(&self.address, &self.user, secret, Some(&self.auth_db)).await
+        super::connection::probe(&self.address.current(), &self.user, secret, Some(&self.auth_db)).await
     }
 
     async fn set(&self, current: &Secret, new: &Secret) -> Result<(), StoreError> {
@@ -89,7 +99,7 @@ impl CredentialStore for MongoStore {
     }
 
     async fn test(&self, new: &Secret) -> Result<(), StoreError> {
-        let client = client(&self.address, &self.user, new, &self.auth_db).await.map_err(self.err("test"))?;
+        let client = client(&self.address.current(), &self.user, new, &self.auth_db).await.map_err(self.err("test"))?;
         let db = client.database(&self.auth_db);
         let status = db.run_command(doc! { "connectionStatus": 1 }).await.map_err(self.err("test (login)"));
         // A real read any authenticated user may do: the databases it is allowed to see.

@@ -53,6 +53,10 @@ impl CredentialStore for MySqlStore {
         self.0.describe()
     }
 
+    async fn relocate(&self) {
+        self.0.relocate().await
+    }
+
     fn dual_window(&self) -> bool {
         true
     }

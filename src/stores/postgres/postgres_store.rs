@@ -11,12 +11,12 @@ use tokio_postgres::{Client, SimpleQueryMessage};
 use super::connection::{connect, describe};
 use super::via_exec::ViaExec;
 use crate::secret::Secret;
-use crate::stores::{Admin, CredentialStore, Probe, StoreAddress, StoreError};
+use crate::stores::{Admin, CredentialStore, LocatedAddress, Probe, StoreAddress, StoreError, StoreLocator};
 
 /// A PostgreSQL server and the role whose password rotates.
 #[derive(Debug)]
 pub struct PostgresStore {
-    address: StoreAddress,
+    address: LocatedAddress,
     service: String,
     user: String,
     database: String,
@@ -28,13 +28,19 @@ impl PostgresStore {
     /// The store for role `user` working in `database` on the server at `address`.
     pub fn new(address: StoreAddress, service: &str, user: &str, database: &str) -> Self {
         PostgresStore {
-            address,
+            address: LocatedAddress::new(address, None),
             service: service.to_string(),
             user: user.to_string(),
             database: database.to_string(),
             admin: None,
             via_exec: None,
         }
+    }
+
+    /// Lets [`CredentialStore::relocate`] find the server again through the engine.
+    pub fn with_locator(mut self, locator: Option<StoreLocator>) -> Self {
+        self.address = LocatedAddress::new(self.address.current(), locator);
+        self
     }
 
     /// Changes the password as `admin` (a superuser or a role with CREATEROLE) instead of as the role itself.
@@ -63,7 +69,7 @@ impl PostgresStore {
         action: &'static str,
     ) -> Result<Client, StoreError> {
         if let Some(admin) = &self.admin {
-            return connect(&self.address, &admin.user, &admin.password, &self.database)
+            return connect(&self.address.current(), &admin.user, &admin.password, &self.database)
                 .await
                 .map_err(self.err(action));
         }
@@ -71,7 +77,7 @@ impl PostgresStore {
             Some(second) if self.probe(first).await == Probe::Rejected => second,
             _ => first,
         };
-        connect(&self.address, &self.user, password, &self.database).await.map_err(self.err(action))
+        connect(&self.address.current(), &self.user, password, &self.database).await.map_err(self.err(action))
     }
 
     /// `ALTER ROLE "user" PASSWORD 'SCRAM-SHA-256$...'`: only the verifier is ever sent or logged.
@@ -101,8 +107,12 @@ impl PostgresStore {
 }
 
 impl CredentialStore for PostgresStore {
+    async fn relocate(&self) {
+        self.address.relocate().await
+    }
+
     fn describe(&self) -> String {
-        format!("postgres (service {}, {}, role {} in {})", self.service, self.address, self.user, self.database)
+        format!("postgres (service {}, {}, role {} in {})", self.service, self.address.current(), self.user, self.database)
     }
 
     fn dual_window(&self) -> bool {
@@ -110,7 +120,7 @@ impl CredentialStore for PostgresStore {
     }
 
     async fn probe(&self, secret: &Secret) -> Probe {
-        super::connection::probe(&self.address, &self.user, secret, &self.database).await
+        super::connection::probe(&self.address.current(), &self.user, secret, &self.database).await
     }
 
     async fn set(&self, current: &Secret, new: &Secret) -> Result<(), StoreError> {
@@ -118,7 +128,7 @@ impl CredentialStore for PostgresStore {
     }
 
     async fn test(&self, new: &Secret) -> Result<(), StoreError> {
-        let client = connect(&self.address, &self.user, new, &self.database).await.map_err(self.err("test (login)"))?;
+        let client = connect(&self.address.current(), &self.user, new, &self.database).await.map_err(self.err("test (login)"))?;
         let nonce = Secret::new(format!("{:?}{}", std::time::SystemTime::now(), std::process::id())).fingerprint();
         // A temporary table: a real write and read that leave nothing behind and need no privilege on the schema.
         let script = format!(

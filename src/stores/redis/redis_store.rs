@@ -7,15 +7,13 @@
 //! scrubbed of hashes before they reach a message. Redis < 6 has no ACL: the store falls back to `requirepass`
 //! and says so through `dual_window() == false`.
 
-use std::sync::RwLock;
-
 use redis::aio::MultiplexedConnection;
 use sha2::{Digest, Sha256};
 
 use super::RedisAuthMode;
 use super::connection::{connect, describe};
 use crate::secret::Secret;
-use crate::stores::{CredentialStore, Probe, StoreAddress, StoreError, StoreLocator};
+use crate::stores::{CredentialStore, LocatedAddress, Probe, StoreAddress, StoreError, StoreLocator};
 
 /// The name of Redis's default user.
 pub const DEFAULT_USER: &str = "default";
@@ -24,11 +22,10 @@ pub const DEFAULT_USER: &str = "default";
 #[derive(Debug)]
 pub struct RedisStore {
     /// Replaced by [`CredentialStore::relocate`] once the rotation recreated the Redis container.
-    address: RwLock<StoreAddress>,
+    address: LocatedAddress,
     service: String,
     user: String,
     mode: RedisAuthMode,
-    locator: Option<StoreLocator>,
 }
 
 impl RedisStore {
@@ -41,11 +38,10 @@ impl RedisStore {
     ) -> Result<Self, StoreError> {
         let user = user.filter(|u| !u.is_empty()).unwrap_or(DEFAULT_USER).to_string();
         let mut store = RedisStore {
-            address: RwLock::new(address),
+            address: LocatedAddress::new(address, None),
             service: service.to_string(),
             user,
             mode: RedisAuthMode::RequirePass,
-            locator: None,
         };
         let mut con = store.connect(current, "open").await?;
         let info: String = redis::cmd("INFO").arg("server").query_async(&mut con).await.map_err(store.err("open"))?;
@@ -73,13 +69,13 @@ impl RedisStore {
 
     /// Lets [`CredentialStore::relocate`] find the server again through the engine.
     pub fn with_locator(mut self, locator: StoreLocator) -> Self {
-        self.locator = Some(locator);
+        self.address = LocatedAddress::new(self.address.current(), Some(locator));
         self
     }
 
     /// Where the server answers now.
     fn address(&self) -> StoreAddress {
-        self.address.read().map(|a| a.clone()).unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+        self.address.current()
     }
 
     /// How the server authenticates.
@@ -220,13 +216,7 @@ impl CredentialStore for RedisStore {
     }
 
     async fn relocate(&self) {
-        let Some(locator) = &self.locator else { return };
-        // Not found: the old address stays, and the next call reports the store unreachable there.
-        if let Ok(found) = locator.locate().await
-            && let Ok(mut address) = self.address.write()
-        {
-            *address = found;
-        }
+        self.address.relocate().await
     }
 }
 

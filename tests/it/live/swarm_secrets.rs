@@ -350,3 +350,103 @@ fn sigint_during_a_stack_rotations_rolling_updates_lets_them_finish_and_the_rota
     assert_ne!(after, before, "the rotation completed");
     assert_ne!(redis_cli(&stack, &before, &["PING"]), "PONG", "the old value is revoked");
 }
+
+const ROOT_PASSWORD: &str = "swarm-maria-file-root-8c1e5a3f7b2d9046";
+
+/// MariaDB whose root password comes from a file secret (`MARIADB_ROOT_PASSWORD_FILE`), and an app with 2
+/// replicas logging in as root every 10 ms with the value its task's copy of the secret holds.
+const MARIADB_STACK: &str = r#"services:
+  mariadb:
+    image: secops-test/mariadb:10.11
+    environment:
+      MARIADB_ROOT_PASSWORD_FILE: /run/secrets/db_root
+      MARIADB_DATABASE: app
+    secrets: [db_root]
+    volumes:
+      - mariadata:/var/lib/mysql
+    healthcheck:
+      test: ["CMD", "healthcheck.sh", "--connect", "--innodb_initialized"]
+      interval: 1s
+      timeout: 5s
+      retries: 90
+    deploy:
+      endpoint_mode: dnsrr
+  app:
+    image: secops-test/app:1
+    command:
+      - sh
+      - -c
+      - |
+        trap 'exit 0' TERM
+        while :; do
+          echo "probe $$(MYSQL_PWD="$$(cat /run/secrets/db_root)" mariadb -h mariadb -u root -N -e 'SELECT 1' 2>&1 | tr '\n' ' ' | head -c 200)"
+          sleep 0.01
+        done
+    secrets: [db_root]
+    healthcheck:
+      test: ["CMD-SHELL", "MYSQL_PWD=\"$$(cat /run/secrets/db_root)\" mariadb -h mariadb -u root -N -e 'SELECT 1'"]
+      interval: 1s
+      timeout: 5s
+      retries: 60
+    deploy:
+      replicas: 2
+      endpoint_mode: dnsrr
+      update_config:
+        order: start-first
+volumes:
+  mariadata:
+secrets:
+  db_root:
+    name: ${STACK}_db_root_${DB_ROOT_VERSION}
+    file: ./db_root.txt
+"#;
+
+#[test]
+fn rotate_a_mariadb_root_file_secret_on_a_stack_keeps_both_passwords_until_every_task_runs_the_new_object() {
+    let Some(_swarm) = SwarmGuard::acquire() else { return };
+    let files = [
+        ("stack.yml", MARIADB_STACK.to_string()),
+        ("db_root.txt", format!("{ROOT_PASSWORD}\n")),
+        (".env", "DB_ROOT_VERSION=1\n".to_string()),
+    ];
+    let stack = SwarmStack::deploy_files("mariafile", &files, &[("mariadb", 1), ("app", 2)]);
+    let app_before = task_containers(&stack, "app");
+    let new_object = format!("{}_db_root_2", stack.name);
+
+    let out = stack.secops("rotate", &["db_root", "--yes", "--timeout", "240"], &[]);
+    let (stdout, stderr) = (lossy(&out.stdout), lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    let new = std::fs::read_to_string(stack.dir().join("db_root.txt")).expect("read").trim_end().to_string();
+    assert_ne!(new, ROOT_PASSWORD);
+    for value in [ROOT_PASSWORD, new.as_str()] {
+        assert!(!stdout.contains(value) && !stderr.contains(value), "rotate printed a password: {stdout}{stderr}");
+    }
+    assert_eq!(std::fs::read_to_string(stack.dir().join(".env")).expect("read"), "DB_ROOT_VERSION=2\n");
+    for name in ["app", "mariadb"] {
+        let running = task_secrets(&stack, name);
+        assert!(!running.is_empty() && running.iter().all(|s| *s == new_object), "{name} tasks run {running:?}");
+    }
+    assert_eq!(secret_objects(&stack), std::slice::from_ref(&new_object), "the old object is removed");
+    let app_after = task_containers(&stack, "app");
+    assert!(app_after.len() == 2 && app_after.iter().all(|id| !app_before.contains(id)), "every app task replaced");
+
+    let logs = task_logs(&stack, "app");
+    let answers = probe_answers(&logs);
+    let ok = answers.iter().filter(|a| a.trim() == "1").count();
+    let refused: Vec<&&str> = answers.iter().filter(|a| a.contains("Access denied")).collect();
+    let other = answers.len() - ok - refused.len();
+    eprintln!("mariadb file secret probe: {ok} ok, {} refused, {other} connection errors", refused.len());
+    assert!(ok > 50, "the probe ran: {ok} answers");
+    assert!(refused.is_empty(), "refused logins during the rotation: {refused:?}");
+
+    let app = task_containers(&stack, "app").into_iter().next().expect("an app task");
+    let login = |password: &str| {
+        let pwd = format!("MYSQL_PWD={password}");
+        let out = docker(&["exec", "-e", &pwd, &app, "mariadb", "-h", "mariadb", "-u", "root", "-N", "-e", "SELECT 1"]);
+        lossy(&out.stdout).trim() == "1"
+    };
+    assert!(login(&new), "the new password logs in");
+    assert!(!login(ROOT_PASSWORD), "the old password is refused after finish");
+    let (code, status) = stack.status_json(&[]);
+    assert_eq!(code, Some(0), "{status:#}");
+}
