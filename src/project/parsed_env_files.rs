@@ -96,6 +96,34 @@ mod tests {
     }
 
     #[test]
+    fn a_file_is_read_once_and_its_parse_handed_over_with_the_lines_it_skipped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("app.env");
+        std::fs::write(&path, "A=1\nB C=2\nD=4\n").expect("write");
+        let mut files = ParsedEnvFiles::default();
+        let keys = |files: &mut ParsedEnvFiles| {
+            files.entries(&path).expect("reads").iter().map(|e| e.key.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(keys(&mut files), ["A", "D"]);
+        // Read once: a second use is the first parse, not the file as it is now.
+        std::fs::write(&path, "Z=9\n").expect("rewrite");
+        assert_eq!(keys(&mut files), ["A", "D"]);
+        // A clone shares the parse: neither can take it while the other holds it.
+        let clone = files.clone();
+        assert!(files.take(&path).is_none());
+        drop(clone);
+        let mut files = ParsedEnvFiles::default();
+        std::fs::write(&path, "A=1\nB C=2\nD=4\n").expect("write");
+        keys(&mut files);
+        let (doc, errors) = files.take(&path).expect("the parse");
+        assert_eq!(doc.entries().len(), 2);
+        assert_eq!(errors.iter().map(|e| e.line()).collect::<Vec<_>>(), [Some(2)]);
+        assert!(files.take(&path).is_none(), "taken once");
+        let missing = files.entries(&dir.path().join("missing.env")).map(|_| ()).expect_err("no file");
+        assert!(missing.to_string().contains("missing.env"), "{missing}");
+    }
+
+    #[test]
     fn errors_name_the_line() {
         assert_eq!(parse("A=1\nB C=2\n").map_err(|e| e.0), Err(2));
         assert_eq!(parse("A='open\n").map_err(|e| e.0), Err(1));
