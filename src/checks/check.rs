@@ -2,8 +2,8 @@
 
 use super::{CheckName, Context, Finding, Severity};
 
-/// One audit rule.
-pub trait Check {
+/// One audit rule. `Sync`: [`super::run`] may run a check on a thread of its own.
+pub trait Check: Sync {
     /// The stable name.
     fn name(&self) -> CheckName;
     /// The severity of its findings unless the check says otherwise for one finding.
@@ -17,6 +17,11 @@ pub trait Check {
     }
     /// Appends its findings for the project in `cx`.
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>);
+    /// True for a check whose work is long and its own (the history scan): it runs on a thread of its own beside
+    /// the other checks, so that both cores work. Its findings are the same either way.
+    fn runs_apart(&self) -> bool {
+        false
+    }
 
     /// A finding of this check at its default severity.
     fn finding(&self, message: String) -> Finding {

@@ -1,6 +1,6 @@
 //! Everything the checks look at, gathered once: the project, its env files and templates, git, the audit log.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use time::OffsetDateTime;
@@ -44,7 +44,7 @@ pub struct Context {
 
 impl Context {
     /// Gathers the context of `project`. Git and audit-log problems degrade to "no data" rather than failing.
-    pub fn build(project: Project, options: CheckOptions) -> anyhow::Result<Self> {
+    pub fn build(mut project: Project, options: CheckOptions) -> anyhow::Result<Self> {
         let rule = SecretRule::for_project(&project);
         let mut bindings: BTreeMap<PathBuf, (Vec<String>, bool)> = BTreeMap::new();
         for service in &project.services {
@@ -58,9 +58,14 @@ impl Context {
         for path in &project.interpolation_files {
             bindings.entry(path.clone()).or_default().1 = true;
         }
+        // The loader parsed every bound file that exists and every interpolation source: take its documents.
+        let mut parsed = std::mem::take(&mut project.env_documents);
         let env_files: Vec<EnvFileInfo> = bindings
             .into_iter()
-            .map(|(path, (services, interp))| EnvFileInfo::load(&path, services, interp, &rule))
+            .map(|(path, (services, interp))| {
+                let doc = parsed.take(&path);
+                EnvFileInfo::with_parsed(&path, services, interp, &rule, doc)
+            })
             .collect();
         let templates = env_files
             .iter()
@@ -98,19 +103,30 @@ impl Context {
 
 /// Env files for another named environment in the directory of a bound env file (`.env.local`, `prod.env`), not
 /// bound themselves and not templates (`.example`, `.sample`, `.template`, `.dist`), sorted.
+///
+/// Each directory is read once, however many bound files it holds (2,000 env files in one directory made this
+/// quadratic); a file is another environment when some bound file of its directory is for a different one.
 fn siblings(bound: &[EnvFileInfo]) -> Vec<PathBuf> {
-    let mut found = std::collections::BTreeSet::new();
+    // The environments the bound files of each directory are for (`None`: a file that names none).
+    let mut dirs: BTreeMap<&Path, BTreeSet<Option<&'static str>>> = BTreeMap::new();
     for file in bound {
         let Some(dir) = file.path.parent() else { continue };
+        dirs.entry(dir).or_default().insert(super::env_of(&file.path));
+    }
+    let bound_paths: HashSet<&Path> = bound.iter().map(|b| b.path.as_path()).collect();
+    let mut found = BTreeSet::new();
+    for (dir, owns) in dirs {
         let Ok(entries) = std::fs::read_dir(dir) else { continue };
-        let own = super::env_of(&file.path);
         for entry in entries.flatten() {
             let path = entry.path();
             let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
             let env_like = name.starts_with(".env.") || name.ends_with(".env");
             let template = [".example", ".sample", ".template", ".dist", ".tpl"].iter().any(|t| name.ends_with(t));
-            let other_env = super::env_of(&path).is_some_and(|env| Some(env) != own);
-            if env_like && !template && other_env && path.is_file() && !bound.iter().any(|b| b.path == path) {
+            if !env_like || template || bound_paths.contains(path.as_path()) {
+                continue;
+            }
+            let other_env = super::env_of(&path).is_some_and(|env| owns.iter().any(|own| *own != Some(env)));
+            if other_env && path.is_file() {
                 found.insert(path);
             }
         }

@@ -30,6 +30,18 @@ pub struct EnvFileInfo {
 impl EnvFileInfo {
     /// Reads and leniently parses `path`, and finds its secrets under `rule`.
     pub fn load(path: &Path, services: Vec<String>, interpolation: bool, rule: &SecretRule) -> Self {
+        EnvFileInfo::with_parsed(path, services, interpolation, rule, None)
+    }
+
+    /// Like [`EnvFileInfo::load`], taking the document and the lines its lenient parse skipped when the project
+    /// loader already parsed `path` (`parsed`), reading and parsing the file only when it did not.
+    pub fn with_parsed(
+        path: &Path,
+        services: Vec<String>,
+        interpolation: bool,
+        rule: &SecretRule,
+        parsed: Option<(EnvDocument, Vec<EnvError>)>,
+    ) -> Self {
         let mut info = EnvFileInfo {
             path: path.to_path_buf(),
             services,
@@ -40,9 +52,12 @@ impl EnvFileInfo {
             mode: None,
             secret_indices: Vec::new(),
         };
-        match crate::envfile::read_bounded(path) {
-            Ok(bytes) => {
-                let (doc, errors) = EnvDocument::parse_lenient(path, &bytes);
+        let parsed = match parsed {
+            Some(parsed) => Ok(parsed),
+            None => crate::envfile::read_bounded(path).map(|bytes| EnvDocument::parse_lenient(path, &bytes)),
+        };
+        match parsed {
+            Ok((doc, errors)) => {
                 info.secret_indices = secret_indices(&doc, rule);
                 info.doc = Some(doc);
                 info.syntax_errors = errors;

@@ -103,16 +103,34 @@ pub struct Selection {
 
 /// Runs the selected checks over `cx`.
 pub fn run(cx: &Context, selection: &Selection) -> Report {
-    let mut findings = Vec::new();
-    for check in registry() {
-        let name = check.name();
-        let asked =
-            if selection.only.is_empty() { !check.swarm() || selection.swarm } else { selection.only.contains(&name) };
-        if !asked || selection.skip.contains(&name) {
-            continue;
+    let checks: Vec<Box<dyn Check>> = registry()
+        .into_iter()
+        .filter(|check| {
+            let name = check.name();
+            let asked = if selection.only.is_empty() {
+                !check.swarm() || selection.swarm
+            } else {
+                selection.only.contains(&name)
+            };
+            asked && !selection.skip.contains(&name)
+        })
+        .collect();
+    // Each check's findings apart, joined in registry order: the same list whichever thread ran which check.
+    let mut per_check: Vec<Vec<Finding>> = checks.iter().map(|_| Vec::new()).collect();
+    let (apart, here): (Vec<_>, Vec<_>) = checks.iter().zip(per_check.iter_mut()).partition(|(c, _)| c.runs_apart());
+    std::thread::scope(|scope| {
+        // The long ones start first, so that they overlap with all the others.
+        let apart: Vec<_> = apart.into_iter().map(|(check, out)| scope.spawn(move || check.run(cx, out))).collect();
+        for (check, out) in here {
+            check.run(cx, out);
         }
-        check.run(cx, &mut findings);
-    }
+        for handle in apart {
+            if let Err(panic) = handle.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+    });
+    let findings: Vec<Finding> = per_check.into_iter().flatten().collect();
     let base = cx.base_dir();
     // No key in use: no finding carries a fingerprint, and ids are places, comparable under any key.
     let key_id = crate::secret::key_in_use().map(|k| k.id());

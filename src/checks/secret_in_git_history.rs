@@ -21,6 +21,9 @@ impl Check for SecretInGitHistory {
         "A secret that is in use now (an env file value or a compose secret file's content) appears in a file of some commit reachable from a branch, tag or stash. \
          Anyone with a clone has it. Rotate it (`docker secops rotate KEY`); purging history alone does not help."
     }
+    fn runs_apart(&self) -> bool {
+        true
+    }
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
         if !cx.options.history {
             return;

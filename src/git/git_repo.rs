@@ -1,6 +1,7 @@
 //! `GitRepo`: the repository that holds a compose project, and the questions the checks ask it.
 
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use gix::index::entry::Mode;
 use gix::worktree::stack::state::ignore::Source;
@@ -15,8 +16,12 @@ use super::{GitError, HistoryHit, HistoryScan};
 const PACK_CACHE_BYTES: usize = 32 * 1024 * 1024;
 
 /// A git repository with a working tree, opened read-only.
+///
+/// Shareable between threads (the checks run the history scan on a thread of its own): `gix::Repository` keeps
+/// per-handle caches and is not `Sync`, so the handle is behind a lock that each question holds only while it
+/// asks, and the history scan works on a handle of its own (a clone shares the object store, not the caches).
 pub struct GitRepo {
-    repo: gix::Repository,
+    repo: Mutex<gix::Repository>,
     /// The working tree, canonicalized so that paths reached through a symlink still compare equal.
     workdir: PathBuf,
 }
@@ -35,11 +40,8 @@ impl GitRepo {
             return Err(GitError::Bare { repo: repo.git_dir().to_owned() });
         };
         let workdir = std::fs::canonicalize(workdir).unwrap_or_else(|_| workdir.to_owned());
-        // Without a delta-base cache every blob read inflates its whole delta chain again from the base: the
-        // history scan of the 5,000- and 20,000-commit benchmark repos took 2.1x and 2.6x the CPU time. The cache
-        // is bounded, so memory stays independent of the history's size.
-        repo.objects.set_pack_cache(|| Box::new(StaticLinkedList::<64>::new(PACK_CACHE_BYTES)));
-        Ok(Some(GitRepo { repo, workdir }))
+        set_pack_cache(&mut repo);
+        Ok(Some(GitRepo { repo: Mutex::new(repo), workdir }))
     }
 
     /// The root of the working tree.
@@ -52,7 +54,7 @@ impl GitRepo {
     pub fn is_tracked(&self, path: &Path) -> Result<bool, GitError> {
         let relative = self.repo_relative(path)?;
         let index =
-            self.repo.index_or_empty().map_err(|source| GitError::Index { repo: self.workdir.clone(), source })?;
+            self.repo().index_or_empty().map_err(|source| GitError::Index { repo: self.workdir.clone(), source })?;
         // The index keys paths with `/`; a path the platform cannot spell as bytes cannot be one of them.
         let Ok(key) = gix::path::into_bstr(&relative) else { return Ok(false) };
         Ok(index.entry_by_path(gix::path::to_unix_separators_on_windows(key).as_ref()).is_some())
@@ -67,10 +69,10 @@ impl GitRepo {
     pub fn is_ignored(&self, path: &Path) -> Result<bool, GitError> {
         let relative = self.repo_relative(path)?;
         let excludes_error = |source| GitError::Excludes { repo: self.workdir.clone(), path: relative.clone(), source };
-        let index =
-            self.repo.index_or_empty().map_err(|source| GitError::Index { repo: self.workdir.clone(), source })?;
+        let repo = self.repo();
+        let index = repo.index_or_empty().map_err(|source| GitError::Index { repo: self.workdir.clone(), source })?;
         let mut stack =
-            self.repo.excludes(&index, None, Source::WorktreeThenIdMappingIfNotSkipped).map_err(excludes_error)?;
+            repo.excludes(&index, None, Source::WorktreeThenIdMappingIfNotSkipped).map_err(excludes_error)?;
         let components = relative.components().count();
         let mut prefix = PathBuf::new();
         for (depth, component) in relative.components().enumerate() {
@@ -100,7 +102,16 @@ impl GitRepo {
     pub fn scan_history_with_stats(&self, needles: &[&[u8]]) -> Result<HistoryScan, GitError> {
         let mut matcher =
             NeedleMatcher::new(needles).map_err(|source| GitError::Matcher { repo: self.workdir.clone(), source })?;
-        HistoryWalker::new(&self.repo, &self.workdir).scan(&mut matcher)
+        // A handle of its own, so that a long scan does not hold the lock the other questions take.
+        let mut repo = self.repo().clone();
+        set_pack_cache(&mut repo);
+        HistoryWalker::new(&repo, &self.workdir).scan(&mut matcher)
+    }
+
+    /// The shared handle, locked for one question (a question that panicked leaves no state to distrust: every
+    /// question reads).
+    fn repo(&self) -> MutexGuard<'_, gix::Repository> {
+        self.repo.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// `path` relative to the working tree, `.` and `..` resolved; an error when it leads outside.
@@ -122,6 +133,13 @@ impl GitRepo {
 }
 
 /// True when discovery failed only because no repository encloses the path (as opposed to one that is unreadable).
+/// Without a delta-base cache every blob read inflates its whole delta chain again from the base: the history scan
+/// of the 5,000- and 20,000-commit benchmark repos took 2.1x and 2.6x the CPU time. The cache is bounded, so memory
+/// stays independent of the history's size.
+fn set_pack_cache(repo: &mut gix::Repository) {
+    repo.objects.set_pack_cache(|| Box::new(StaticLinkedList::<64>::new(PACK_CACHE_BYTES)));
+}
+
 fn is_no_repository(err: &gix::Error) -> bool {
     use gix::discover::upwards::Error;
     matches!(

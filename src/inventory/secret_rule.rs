@@ -4,7 +4,7 @@
 //! `x-secops.secrets[].key`, when its value feeds a secret key by interpolation (`MONGO_PASSWORD: ${DB_PW}` makes
 //! `DB_PW` secret), or when its value is a URL with a password in it (a `MONGODB_URL` holding the password).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use super::url_password::has_url_password;
 use crate::envfile::EnvDocument;
@@ -16,13 +16,22 @@ use crate::secret::{is_non_secret_value, is_secret_key};
 pub struct SecretRule {
     declared: BTreeSet<String>,
     feeds: BTreeSet<String>,
+    /// `is_secret_key` of each distinct key of the services' environments, judged once: the same few names recur
+    /// in every env file, and `check` asks again for each entry of each file.
+    by_name: HashMap<String, bool>,
 }
 
 impl SecretRule {
     /// The rule with the project's `x-secops` declarations and interpolation feeds.
     pub fn for_project(project: &Project) -> Self {
         let declared = SecretDecl::all(project).into_iter().map(|d| d.key).collect();
-        let mut rule = SecretRule { declared, feeds: BTreeSet::new() };
+        let mut by_name = HashMap::new();
+        for var in project.services.iter().flat_map(|s| s.environment.iter()) {
+            if !by_name.contains_key(&var.key) {
+                by_name.insert(var.key.clone(), is_secret_key(&var.key));
+            }
+        }
+        let mut rule = SecretRule { declared, feeds: BTreeSet::new(), by_name };
         let feeds: BTreeSet<String> = project
             .services
             .iter()
@@ -45,7 +54,8 @@ impl SecretRule {
 
     /// True when `key` names a secret: by its name, a declaration, or because it feeds a secret key.
     pub fn is_secret_name(&self, key: &str) -> bool {
-        is_secret_key(key) || self.declared.contains(key) || self.feeds.contains(key)
+        let by_name = self.by_name.get(key).copied().unwrap_or_else(|| is_secret_key(key));
+        by_name || self.declared.contains(key) || self.feeds.contains(key)
     }
 
     /// For each variable of `service.environment`, in order, whether it carries a secret: by its name (or the

@@ -84,6 +84,7 @@ mod tests {
             undefined_variables: vec![],
             profiles: vec![],
             variable_sources: Default::default(),
+            env_documents: Default::default(),
         }
     }
 

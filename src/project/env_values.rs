@@ -4,8 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::env_reader::read_env_file;
-use super::{ProjectError, UndefinedVariable, interpolate};
+use super::{ParsedEnvFiles, ProjectError, UndefinedVariable, interpolate};
 
 /// One assignment of an env file with the value compose computes for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,20 +14,21 @@ pub(crate) struct EnvValue {
     pub line: usize,
 }
 
-/// Reads `path` and computes its values.
+/// Reads `path` (through `files`, which parses each file once) and computes its values.
 ///
 /// compose-go's dotenv parser asks `outer` first and only then the keys defined earlier in the same file, so an
 /// outer definition shadows the file's own (`A=1` then `B=${A}` gives `B` the outer `A` when there is one). A bare
 /// `KEY` line takes `outer(KEY)` and is dropped when that is unset. Unset variables read without a fallback are
 /// pushed to `undefined`.
 pub(crate) fn resolve_env_file(
+    files: &mut ParsedEnvFiles,
     path: &Path,
     outer: &dyn Fn(&str) -> Option<String>,
     undefined: &mut Vec<UndefinedVariable>,
 ) -> Result<Vec<EnvValue>, ProjectError> {
     let mut own: HashMap<String, String> = HashMap::new();
     let mut values = Vec::new();
-    for entry in read_env_file(path)? {
+    for entry in files.entries(path)? {
         let value = match &entry.value {
             None => match outer(&entry.key) {
                 Some(value) => value,
@@ -56,7 +56,7 @@ pub(crate) fn resolve_env_file(
             }
         };
         own.insert(entry.key.clone(), value.clone());
-        values.push(EnvValue { key: entry.key, value, line: entry.line });
+        values.push(EnvValue { key: entry.key.clone(), value, line: entry.line });
     }
     Ok(values)
 }
@@ -71,7 +71,7 @@ mod tests {
         std::fs::write(&path, text).expect("write");
         let lookup = |name: &str| outer.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string());
         let mut undefined = Vec::new();
-        resolve_env_file(&path, &lookup, &mut undefined)
+        resolve_env_file(&mut ParsedEnvFiles::default(), &path, &lookup, &mut undefined)
             .expect("resolves")
             .into_iter()
             .map(|v| (v.key, v.value))

@@ -9,7 +9,7 @@ use super::env_values::resolve_env_file;
 use super::node::Node;
 use super::normalize::resolve_bare;
 use super::variables::Variables;
-use super::{EnvFileBinding, EnvVar, Origin, ProjectError, UndefinedVariable};
+use super::{EnvFileBinding, EnvVar, Origin, ParsedEnvFiles, ProjectError, UndefinedVariable};
 
 /// Computes a service's environment, sorted by key.
 ///
@@ -24,13 +24,14 @@ pub(crate) fn resolve_environment(
     service: &Node,
     env_files: &[EnvFileBinding],
     variables: &Variables,
+    parsed: &mut ParsedEnvFiles,
     undefined: &mut Vec<UndefinedVariable>,
 ) -> Result<Vec<EnvVar>, ProjectError> {
     let mut env: IndexMap<String, EnvVar> = IndexMap::new();
     for binding in env_files.iter().filter(|b| b.exists) {
         let lookup = |name: &str| env.get(name).and_then(|v| v.value.clone()).or_else(|| variables.lookup(name));
         let mut file_undefined = Vec::new();
-        let values = resolve_env_file(&binding.path, &lookup, &mut file_undefined)?;
+        let values = resolve_env_file(parsed, &binding.path, &lookup, &mut file_undefined)?;
         for mut record in file_undefined {
             record.service = Some(service_name.to_string());
             undefined.push(record);

@@ -3,13 +3,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::ProjectError;
 use super::UndefinedVariable;
 use super::interpolate_tree::interpolate_tree;
 use super::node::Node;
 use super::normalize::{Scope, normalize_services};
 use super::variables::Variables;
 use super::yaml_file::parse_compose_yaml;
+use super::{ParsedEnvFiles, ProjectError};
 
 /// State shared by every file of one project load.
 #[derive(Debug, Default)]
@@ -20,6 +20,8 @@ pub(crate) struct FileLoader {
     pub undefined: Vec<UndefinedVariable>,
     /// Interpolation env files read for `include` entries.
     pub include_env_files: Vec<PathBuf>,
+    /// Every env file read so far, parsed once.
+    pub parsed_env_files: ParsedEnvFiles,
 }
 
 /// Where a compose file is read from: its variables, the directory its relative paths start from, and the chain of

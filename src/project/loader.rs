@@ -9,7 +9,7 @@ use super::name::{is_valid_project_name, normalize_project_name};
 use super::node::Node;
 use super::service_builder::build_service;
 use super::variables::Variables;
-use super::{ComposeSecret, Project, ProjectError, ProjectOptions, SecretSource};
+use super::{ComposeSecret, ParsedEnvFiles, Project, ProjectError, ProjectOptions, SecretSource};
 
 /// Loads the project `options` select.
 ///
@@ -21,6 +21,7 @@ use super::{ComposeSecret, Project, ProjectError, ProjectOptions, SecretSource};
 pub(crate) fn load(options: &ProjectOptions) -> Result<Project, ProjectError> {
     let cwd = options.working_dir.as_path();
     let mut undefined = Vec::new();
+    let mut parsed_env_files = ParsedEnvFiles::default();
     let mut variables = Variables::from_process(&options.environ);
     let project_dir_option = options.project_directory.as_deref().map(|d| absolute_path(cwd, d));
     let cli_files: Vec<PathBuf> = options.files.iter().map(|f| absolute_path(cwd, f)).collect();
@@ -30,7 +31,7 @@ pub(crate) fn load(options: &ProjectOptions) -> Result<Project, ProjectError> {
         .or_else(|| cli_files.first().and_then(|f| f.parent()).map(Path::to_path_buf))
         .unwrap_or_else(|| cwd.to_path_buf());
     let first_env_files = dotenv_files(&options.env_files, &start_dir, cwd, &options.environ);
-    variables.merge_env_files(&first_env_files, &mut undefined)?;
+    variables.merge_env_files(&first_env_files, &mut parsed_env_files, &mut undefined)?;
 
     let files = if !cli_files.is_empty() {
         cli_files
@@ -46,11 +47,12 @@ pub(crate) fn load(options: &ProjectOptions) -> Result<Project, ProjectError> {
         project_dir_option.unwrap_or_else(|| first.parent().map_or_else(|| cwd.to_path_buf(), Path::to_path_buf));
     let second_env_files = dotenv_files(&options.env_files, &directory, cwd, &options.environ);
     if second_env_files != first_env_files {
-        variables.merge_env_files(&second_env_files, &mut undefined)?;
+        variables.merge_env_files(&second_env_files, &mut parsed_env_files, &mut undefined)?;
     }
 
     let mut loader = FileLoader { home: options.environ.get("HOME").map(PathBuf::from), ..FileLoader::default() };
     loader.undefined = undefined;
+    loader.parsed_env_files = parsed_env_files;
     let ctx = FileContext { variables: &variables, base_dir: directory.clone(), include_chain: Vec::new() };
     let mut model: Option<Node> = None;
     for file in &files {
@@ -73,7 +75,7 @@ pub(crate) fn load(options: &ProjectOptions) -> Result<Project, ProjectError> {
     check_dependencies(&services)?;
     let mut built = Vec::new();
     for (service_name, node) in services {
-        built.push(build_service(service_name, node, &variables, &mut loader.undefined)?);
+        built.push(build_service(service_name, node, &variables, &mut loader.parsed_env_files, &mut loader.undefined)?);
     }
     built.sort_by(|a, b| a.name.cmp(&b.name));
 
@@ -105,6 +107,7 @@ pub(crate) fn load(options: &ProjectOptions) -> Result<Project, ProjectError> {
         undefined_variables: undefined,
         profiles,
         variable_sources: variables.sources(),
+        env_documents: loader.parsed_env_files,
     })
 }
 

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use super::{ComposeSecret, ProjectError, Service, UndefinedVariable};
+use super::{ComposeSecret, ParsedEnvFiles, ProjectError, Service, UndefinedVariable};
 
 /// What selects a project: the same inputs `docker compose` takes.
 #[derive(Debug, Clone, Default)]
@@ -49,6 +49,9 @@ pub struct Project {
     /// Interpolation variables defined in an env file (`.env`, `--env-file`, an include's `env_file`), with the
     /// file and line that defines each; variables from the process environment are not listed.
     pub variable_sources: BTreeMap<String, (PathBuf, usize)>,
+    /// The env files the load read (bound ones that exist, interpolation sources), parsed once: `check` takes
+    /// them rather than parsing each file again.
+    pub env_documents: ParsedEnvFiles,
 }
 
 impl Project {

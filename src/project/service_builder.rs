@@ -9,7 +9,8 @@ use super::shell_words::split_command;
 use super::variables::Variables;
 use super::volume_spec::volume_from_node;
 use super::{
-    ArgumentVariable, EnvFileBinding, Port, ProjectError, SecretMount, Service, UndefinedVariable, Volume, VolumeKind,
+    ArgumentVariable, EnvFileBinding, ParsedEnvFiles, Port, ProjectError, SecretMount, Service, UndefinedVariable,
+    Volume, VolumeKind,
 };
 
 /// Builds the service `name` from its merged, normalised definition.
@@ -17,6 +18,7 @@ pub(crate) fn build_service(
     name: &str,
     node: &Node,
     variables: &Variables,
+    parsed: &mut ParsedEnvFiles,
     undefined: &mut Vec<UndefinedVariable>,
 ) -> Result<Service, ProjectError> {
     let declared_in = node.file.as_deref().map_or_else(PathBuf::new, Path::to_path_buf);
@@ -27,7 +29,7 @@ pub(crate) fn build_service(
         expected,
     };
     let env_files = env_file_bindings(node);
-    let environment = resolve_environment(name, node, &env_files, variables, undefined)?;
+    let environment = resolve_environment(name, node, &env_files, variables, parsed, undefined)?;
     let mut ports: Vec<Port> = Vec::new();
     for item in node.get("ports").and_then(Node::as_seq).unwrap_or_default() {
         for mut port in parse_port(item).map_err(|_| invalid("ports", item, "is not a valid port mapping"))? {

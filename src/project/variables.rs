@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::env_values::resolve_env_file;
-use super::{ProjectError, UndefinedVariable};
+use super::{ParsedEnvFiles, ProjectError, UndefinedVariable};
 
 /// Variable name -> value and definition site (`None`: the process environment).
 #[derive(Debug, Clone, Default)]
@@ -45,6 +45,7 @@ impl Variables {
     pub fn merge_env_files(
         &mut self,
         files: &[PathBuf],
+        parsed: &mut ParsedEnvFiles,
         undefined: &mut Vec<UndefinedVariable>,
     ) -> Result<(), ProjectError> {
         let mut batch: BTreeMap<String, (String, Option<(PathBuf, usize)>)> = BTreeMap::new();
@@ -54,7 +55,7 @@ impl Variables {
                 return Err(ProjectError::EnvFileNotFound { path: file.clone() });
             }
             let outer = |name: &str| self.lookup(name).or_else(|| batch.get(name).map(|(v, _)| v.clone()));
-            let values = resolve_env_file(file, &outer, undefined)?;
+            let values = resolve_env_file(parsed, file, &outer, undefined)?;
             for value in values {
                 batch.insert(value.key, (value.value, Some((file.clone(), value.line))));
             }
@@ -69,10 +70,11 @@ impl Variables {
     pub fn with_env_files(
         &self,
         files: &[PathBuf],
+        parsed: &mut ParsedEnvFiles,
         undefined: &mut Vec<UndefinedVariable>,
     ) -> Result<Variables, ProjectError> {
         let mut copy = self.clone();
-        copy.merge_env_files(files, undefined)?;
+        copy.merge_env_files(files, parsed, undefined)?;
         Ok(copy)
     }
 }
@@ -90,7 +92,8 @@ mod tests {
         std::fs::write(&two, "B=2\nC=${A}${P}\n").expect("write");
         let environ = BTreeMap::from([("P".to_string(), "proc".to_string())]);
         let mut vars = Variables::from_process(&environ);
-        vars.merge_env_files(&[one.clone(), two.clone()], &mut Vec::new()).expect("merges");
+        vars.merge_env_files(&[one.clone(), two.clone()], &mut ParsedEnvFiles::default(), &mut Vec::new())
+            .expect("merges");
         assert_eq!(vars.get("P"), Some("proc"));
         assert_eq!(vars.source("P"), None);
         assert_eq!(vars.get("B"), Some("2"));
@@ -102,7 +105,11 @@ mod tests {
     #[test]
     fn a_missing_env_file_is_an_error() {
         let mut vars = Variables::default();
-        let err = vars.merge_env_files(&[PathBuf::from("/nonexistent/.env")], &mut Vec::new());
+        let err = vars.merge_env_files(
+            &[PathBuf::from("/nonexistent/.env")],
+            &mut ParsedEnvFiles::default(),
+            &mut Vec::new(),
+        );
         assert!(matches!(err, Err(ProjectError::EnvFileNotFound { .. })));
     }
 }

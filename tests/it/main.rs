@@ -1,6 +1,7 @@
 //! The integration test binary: the built `docker-secops` driven as a user would, through its own CLI and through
 //! the real `docker` CLI. Modules mirror the commands.
 
+mod bench_report;
 mod check;
 mod check_swarm;
 mod cli;
