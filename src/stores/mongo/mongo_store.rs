@@ -59,7 +59,9 @@ impl MongoStore {
         action: &'static str,
     ) -> Result<Client, StoreError> {
         if let Some(admin) = &self.admin {
-            return client(&self.address.current(), &admin.user, &admin.password, &self.auth_db).await.map_err(self.err(action));
+            return client(&self.address.current(), &admin.user, &admin.password, &self.auth_db)
+                .await
+                .map_err(self.err(action));
         }
         let password = match second {
             Some(second) if self.probe(first).await == Probe::Rejected => second,

@@ -111,8 +111,8 @@ impl Kind for Postgres {
             let OpenRequest { spec, address, admin, via_exec, locator, .. } = request;
             let user = spec.user.as_deref().unwrap_or(DEFAULT_USER);
             let database = spec.database.as_deref().unwrap_or(user);
-            let mut store = PostgresStore::new(address, spec.service().unwrap_or("postgres"), user, database)
-                .with_locator(locator);
+            let mut store =
+                PostgresStore::new(address, spec.service().unwrap_or("postgres"), user, database).with_locator(locator);
             if let Some(admin) = admin {
                 store = store.with_admin(admin);
             }

@@ -112,7 +112,13 @@ impl CredentialStore for PostgresStore {
     }
 
     fn describe(&self) -> String {
-        format!("postgres (service {}, {}, role {} in {})", self.service, self.address.current(), self.user, self.database)
+        format!(
+            "postgres (service {}, {}, role {} in {})",
+            self.service,
+            self.address.current(),
+            self.user,
+            self.database
+        )
     }
 
     fn dual_window(&self) -> bool {
@@ -128,7 +134,9 @@ impl CredentialStore for PostgresStore {
     }
 
     async fn test(&self, new: &Secret) -> Result<(), StoreError> {
-        let client = connect(&self.address.current(), &self.user, new, &self.database).await.map_err(self.err("test (login)"))?;
+        let client = connect(&self.address.current(), &self.user, new, &self.database)
+            .await
+            .map_err(self.err("test (login)"))?;
         let nonce = Secret::new(format!("{:?}{}", std::time::SystemTime::now(), std::process::id())).fingerprint();
         // A temporary table: a real write and read that leave nothing behind and need no privilege on the schema.
         let script = format!(
