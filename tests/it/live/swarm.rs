@@ -402,15 +402,10 @@ fn rotate_on_a_stack_changes_redis_and_rolls_every_consumer_onto_the_new_value()
     assert_ne!(redis_cli(&stack, PASSWORD, &["PING"]), "PONG", "the old password is refused");
 
     // Every answer every task got, old tasks included: none refused the password the task held.
-    let logs = task_logs(&stack, "app");
-    let answers = probe_answers(&logs);
-    let ok = answers.iter().filter(|a| **a == "PONG").count();
-    let refused: Vec<&&str> = answers.iter().filter(|a| a.contains("WRONGPASS") || a.contains("NOAUTH")).collect();
-    let other = answers.len() - ok - refused.len();
-    eprintln!("probe during the rotation: {ok} ok, {} refused, {other} connection errors", refused.len());
-    assert!(ok > 100, "the probe ran: {ok} answers");
-    assert!(refused.is_empty(), "refused logins during the rotation: {refused:?}");
-    assert!(!logs.contains(PASSWORD) && !logs.contains(&new), "the probe printed a password");
+    let probe = ProbeCount::of(&stack, "app", "PONG", &["WRONGPASS", "NOAUTH"], "probe during the rotation");
+    assert!(probe.ok > 100, "the probe ran: {} answers", probe.ok);
+    assert!(probe.refused.is_empty(), "refused logins during the rotation: {:?}", probe.refused);
+    assert!(!probe.logs.contains(PASSWORD) && !probe.logs.contains(&new), "the probe printed a password");
 
     let file = std::fs::read_to_string(stack.dir().join("redis_pw.txt")).expect("read secret file");
     assert_eq!(file, format!("{new}\n"), "the secret file holding the same value changed with it");
@@ -499,9 +494,35 @@ pub(super) fn task_logs(stack: &SwarmStack, service: &str) -> String {
     logs
 }
 
-/// The probe's answers in `logs`, one per login.
-pub(super) fn probe_answers(logs: &str) -> Vec<&str> {
-    logs.lines().filter_map(|l| l.strip_prefix("probe ")).collect()
+/// The answers of the login probe (`probe ANSWER` lines) in the task logs of a service, sorted: an answer equal to
+/// the ok one (trimmed), refused (containing a refusal text), or anything else (connection errors).
+pub(super) struct ProbeCount {
+    pub(super) ok: usize,
+    pub(super) refused: Vec<String>,
+    pub(super) other: Vec<String>,
+    /// The logs themselves, to check that no password was printed.
+    pub(super) logs: String,
+}
+
+impl ProbeCount {
+    /// Counts the answers of every task of `service` (the replaced ones included) and prints the counts as `what`.
+    pub(super) fn of(stack: &SwarmStack, service: &str, ok: &str, refusals: &[&str], what: &str) -> ProbeCount {
+        let logs = task_logs(stack, service);
+        let mut count = ProbeCount { ok: 0, refused: Vec::new(), other: Vec::new(), logs: String::new() };
+        for answer in logs.lines().filter_map(|l| l.strip_prefix("probe ")) {
+            if answer.trim() == ok {
+                count.ok += 1;
+            } else if refusals.iter().any(|r| answer.contains(r)) {
+                count.refused.push(answer.to_string());
+            } else {
+                count.other.push(answer.to_string());
+            }
+        }
+        let (refused, other) = (count.refused.len(), count.other.len());
+        eprintln!("{what}: {} ok, {refused} refused, {other} connection errors", count.ok);
+        count.logs = logs;
+        count
+    }
 }
 
 #[test]
@@ -530,14 +551,9 @@ fn rotate_mariadb_on_a_stack_keeps_both_passwords_until_every_task_runs_the_new_
         "the database keeps its task: its data dir has the password"
     );
 
-    let logs = task_logs(&stack, "app");
-    let answers = probe_answers(&logs);
-    let ok = answers.iter().filter(|a| a.trim() == "1").count();
-    let refused: Vec<&&str> = answers.iter().filter(|a| a.contains("Access denied")).collect();
-    let other = answers.len() - ok - refused.len();
-    eprintln!("mariadb probe during the rotation: {ok} ok, {} refused, {other} connection errors", refused.len());
-    assert!(ok > 100, "the probe ran: {ok} answers");
-    assert!(refused.is_empty(), "refused logins during the rotation: {refused:?}");
+    let probe = ProbeCount::of(&stack, "app", "1", &["Access denied"], "mariadb probe during the rotation");
+    assert!(probe.ok > 100, "the probe ran: {} answers", probe.ok);
+    assert!(probe.refused.is_empty(), "refused logins during the rotation: {:?}", probe.refused);
 
     let db = db_before.first().expect("db task");
     let login = |password: &str| {
@@ -634,13 +650,10 @@ fn rotate_postgres_on_a_stack_counts_the_logins_refused_without_a_dual_window() 
 
     // One password per role: from `set` until a task is replaced, its logins with the old one are refused.
     // Counted and reported, not asserted zero.
-    let logs = task_logs(&stack, "app");
-    let answers = probe_answers(&logs);
-    let ok = answers.iter().filter(|a| a.trim() == "1").count();
-    let refused = answers.iter().filter(|a| a.contains("password authentication failed")).count();
-    let other: Vec<&&str> = answers.iter().filter(|a| a.trim() != "1" && !a.contains("authentication")).collect();
-    eprintln!("postgres probe during the rotation: {ok} ok, {refused} refused, {} connection errors", other.len());
-    eprintln!("first connection error: {:?}", other.first());
+    let refusal = ["password authentication failed"];
+    let probe = ProbeCount::of(&stack, "app", "1", &refusal, "postgres probe during the rotation");
+    eprintln!("first connection error: {:?}", probe.other.first());
+    let (ok, refused) = (probe.ok, probe.refused.len());
     // (Each psql login costs a fork and SCRAM: far fewer answers than redis-cli gives.)
     assert!(ok > 20 && refused + ok > 40, "the probe ran: {ok} ok, {refused} refused");
     let status = stack.status_json(&[]).1;

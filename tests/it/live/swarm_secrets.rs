@@ -7,7 +7,7 @@ use std::io::Write;
 use std::process::{Output, Stdio};
 
 use super::stack::{key, lossy, service};
-use super::swarm::{SwarmGuard, SwarmStack, docker, probe_answers, redis_cli, task_containers, task_logs};
+use super::swarm::{ProbeCount, SwarmGuard, SwarmStack, docker, redis_cli, task_containers};
 use crate::support::secops;
 
 const PASSWORD: &str = "swarm-file-pw-6d2b9e14a7c3f580";
@@ -168,14 +168,11 @@ fn rotate_a_file_secret_on_a_stack_makes_a_new_version_and_moves_every_task_onto
     assert_eq!(redis_cli(&stack, &new, &["GET", "kept"]), "before-rotation", "data kept");
     assert_ne!(redis_cli(&stack, PASSWORD, &["PING"]), "PONG", "the old password is refused");
 
-    let logs = task_logs(&stack, "app");
-    let answers = probe_answers(&logs);
-    let ok = answers.iter().filter(|a| **a == "PONG").count();
-    let refused: Vec<&&str> = answers.iter().filter(|a| a.contains("WRONGPASS") || a.contains("NOAUTH")).collect();
-    let other = answers.len() - ok - refused.len();
-    eprintln!("file secret probe during the rotation: {ok} ok, {} refused, {other} connection errors", refused.len());
-    assert!(ok > 100, "the probe ran: {ok} answers");
-    assert!(refused.is_empty(), "refused logins during the rotation: {refused:?}");
+    let probe =
+        ProbeCount::of(&stack, "app", "PONG", &["WRONGPASS", "NOAUTH"], "file secret probe during the rotation");
+    assert!(probe.ok > 100, "the probe ran: {} answers", probe.ok);
+    assert!(probe.refused.is_empty(), "refused logins during the rotation: {:?}", probe.refused);
+    assert!(!probe.logs.contains(PASSWORD) && !probe.logs.contains(&new), "the probe printed a password");
 
     // The version docker-secops made holds what the file holds: in sync, not "the files name another version".
     let (code, status) = stack.status_json(&[]);
@@ -430,14 +427,9 @@ fn rotate_a_mariadb_root_file_secret_on_a_stack_keeps_both_passwords_until_every
     let app_after = task_containers(&stack, "app");
     assert!(app_after.len() == 2 && app_after.iter().all(|id| !app_before.contains(id)), "every app task replaced");
 
-    let logs = task_logs(&stack, "app");
-    let answers = probe_answers(&logs);
-    let ok = answers.iter().filter(|a| a.trim() == "1").count();
-    let refused: Vec<&&str> = answers.iter().filter(|a| a.contains("Access denied")).collect();
-    let other = answers.len() - ok - refused.len();
-    eprintln!("mariadb file secret probe: {ok} ok, {} refused, {other} connection errors", refused.len());
-    assert!(ok > 50, "the probe ran: {ok} answers");
-    assert!(refused.is_empty(), "refused logins during the rotation: {refused:?}");
+    let probe = ProbeCount::of(&stack, "app", "1", &["Access denied"], "mariadb file secret probe");
+    assert!(probe.ok > 50, "the probe ran: {} answers", probe.ok);
+    assert!(probe.refused.is_empty(), "refused logins during the rotation: {:?}", probe.refused);
 
     let app = task_containers(&stack, "app").into_iter().next().expect("an app task");
     let login = |password: &str| {
