@@ -35,7 +35,7 @@ pub enum Command {
                             Exit codes: 0 all in sync, running and every probe ok, 1 something stale, missing, \
                             rejected, down or unreachable, 2 error.")]
     Status(StatusArgs),
-    /// Recreate services the safe way (down + up, never restart), wait until healthy, verify the new containers.
+    /// Recreate services the safe way (a new container, never restart), wait until healthy, verify the new containers.
     #[command(after_help = "Examples:\n  docker secops recreate api worker\n  \
                             docker secops recreate redis --with-dependents\n\n\
                             Exit codes: 0 every service recreated, healthy and verified, 2 otherwise, 130/143 stopped \

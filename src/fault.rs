@@ -2,11 +2,11 @@
 //! feature): `SECOPS_FAULT_AT=<point>` aborts the process there (a crash at that point must leave a credential that
 //! someone knows); `SECOPS_PAUSE_AT=<point>` creates the file `SECOPS_PAUSE_FILE` and waits (at most five minutes)
 //! until the test removes it, so a test can stop the store, cut the engine off or send a signal at that exact
-//! point. Points: each rotation step (`staged`, `set`, `tested`, `committed`, `recreated`, `finished`), `removed`
-//! (a recreate batch's old containers are gone, the new ones not yet created), `compose-up` (a `docker compose
-//! up` child is running) and `secret-object` (a stack rotation made its new Swarm secret object, no service was
-//! moved to it yet). `<point>#N` aborts at the point's Nth passing (a `rotate --all` batch passes each step
-//! once per secret).
+//! point. Points: each rotation step (`staged`, `set`, `tested`, `committed`, `recreated`, `finished`),
+//! `replacing` (the recreate step has begun a batch and read its old containers; the `docker compose up
+//! --force-recreate` that stops and replaces them is not started yet), `compose-up` (a `docker compose up` child is
+//! running) and `secret-object` (a stack rotation made its new Swarm secret object, no service was moved to it
+//! yet). `<point>#N` aborts at the point's Nth passing (a `rotate --all` batch passes each step once per secret).
 
 /// The hook at `point`. A process pauses once at most (a point such as `compose-up` is passed more than once).
 #[cfg(feature = "fault-injection")]

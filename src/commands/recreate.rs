@@ -1,5 +1,5 @@
-//! `docker secops recreate`: the runbook's "restart safely" (down + up, never restart) for each service in
-//! dependency order, waiting until healthy and verifying the new containers.
+//! `docker secops recreate`: the runbook's "restart safely" (compose's `up -d --no-deps --force-recreate`, never
+//! `restart`) for each service in dependency order, waiting until healthy and verifying the new containers.
 
 use std::time::Duration;
 

@@ -1,13 +1,12 @@
 //! Runs `docker compose` the way the user would: the same docker binary, docker global flags and project flags.
 //!
-//! Only two operations exist, and neither can remove volumes or restart in place: `down` (never `-v`: volumes
-//! hold the data a credential protects) and `up -d --no-deps --force-recreate SERVICE...` (a `restart` keeps the
-//! old environment, the runbook's pitfall). Values reach containers through env files, never through arguments,
-//! so no secret is ever on a command line.
-//!
-//! `down` of one service is `rm --stop --force SERVICE`, not `down SERVICE`: in compose 2.26 `down redis` also
-//! removes every service that depends on redis (and then the network), and `down app` when app has no container
-//! removes the whole project. `rm --stop --force` touches exactly the named services' containers.
+//! One operation exists, and it can neither remove volumes nor restart in place: `up -d --no-deps --force-recreate
+//! SERVICE...`. For each named service compose stops the old container, creates a new one from the current compose
+//! files and env files (its anonymous volumes carried over, named volumes untouched) and removes the old one; a
+//! service without a container just gets one. Never `restart` (it keeps the old environment, the runbook's
+//! pitfall), never `down` (in compose 2.26 `down redis` also removes every service that depends on redis, and
+//! `down app` when app has no container removes the whole project). Values reach containers through env files,
+//! never through arguments, so no secret is ever on a command line.
 
 use std::process::Stdio;
 
@@ -19,10 +18,9 @@ use crate::plugin::GlobalFlags;
 /// The environment variable the docker CLI sets to the binary that ran the plugin.
 pub const ORIGINAL_CLI_ENV: &str = "DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND";
 
-/// What may be asked of compose. Private: callers get `down` and `up`, nothing else.
+/// What may be asked of compose. Private: callers get `up`, nothing else.
 enum Operation<'a> {
     Version,
-    Down(&'a [String]),
     Up(&'a [String]),
 }
 
@@ -69,17 +67,9 @@ impl ComposeRunner {
         self.flavor
     }
 
-    /// Stops and removes the containers of `services` and nothing else: not their dependents, networks or
-    /// volumes. No-op for an empty list (compose would take the whole project).
-    pub async fn down(&self, services: &[String]) -> Result<(), ComposeError> {
-        if services.is_empty() {
-            return Ok(());
-        }
-        self.run(&Operation::Down(services)).await
-    }
-
-    /// Creates and starts new containers for `services` from the current compose files and env files, without
-    /// touching their dependencies. No-op for an empty list.
+    /// Replaces the containers of `services` (stop, create from the current compose files and env files, start,
+    /// remove the old), without touching their dependencies, dependents, networks or volumes. No-op for an empty
+    /// list (compose would take the whole project).
     pub async fn up(&self, services: &[String]) -> Result<(), ComposeError> {
         if services.is_empty() {
             return Ok(());
@@ -117,7 +107,7 @@ impl ComposeRunner {
             command: shown,
             services: match op {
                 Operation::Version => "version".to_string(),
-                Operation::Down(s) | Operation::Up(s) => s.join(", "),
+                Operation::Up(s) => s.join(", "),
             },
             status: output.status.to_string(),
             stderr: self.redactor.redact(stderr.trim_end()),
@@ -145,14 +135,12 @@ impl ComposeRunner {
     fn operation_args(&self, op: &Operation<'_>) -> Vec<String> {
         let (words, services): (&[&str], &[String]) = match (op, self.flavor) {
             (Operation::Version, _) => (&["version"], &[]),
-            // Not `down SERVICE`: see the module comment.
-            (Operation::Down(services), _) => (&["rm", "--stop", "--force"], services),
             (Operation::Up(services), _) => (&["up", "-d", "--no-deps", "--force-recreate"], services),
         };
         words.iter().map(|w| w.to_string()).chain(services.iter().cloned()).collect()
     }
 
-    /// A short form of the command for messages: `docker compose down api`.
+    /// A short form of the command for messages: `docker compose up -d --no-deps --force-recreate api`.
     fn shown(&self, op: &Operation<'_>) -> String {
         let base = match self.flavor {
             ComposeFlavor::V2 => format!("{} compose", self.docker),
@@ -205,22 +193,18 @@ mod tests {
             "/usr/bin/docker --config /cfg --context prod compose -f compose.yaml --env-file envs/.env.prod \
              up -d --no-deps --force-recreate api"
         );
-        assert_eq!(
-            line(&r, &Operation::Down(&services)),
-            "/usr/bin/docker --config /cfg --context prod compose -f compose.yaml --env-file envs/.env.prod \
-             rm --stop --force api"
-        );
-        assert_eq!(r.shown(&Operation::Down(&services)), "/usr/bin/docker compose rm --stop --force api");
+        assert_eq!(r.shown(&Operation::Up(&services)), "/usr/bin/docker compose up -d --no-deps --force-recreate api");
     }
 
     #[test]
     fn v1_takes_the_v1_global_flags() {
         let r = runner(ComposeFlavor::V1);
         let services = vec!["api".to_string(), "worker".to_string()];
-        let down = line(&r, &Operation::Down(&services));
+        let up = line(&r, &Operation::Up(&services));
         assert_eq!(
-            down,
-            "docker-compose --context prod -f compose.yaml --env-file envs/.env.prod rm --stop --force api worker"
+            up,
+            "docker-compose --context prod -f compose.yaml --env-file envs/.env.prod \
+             up -d --no-deps --force-recreate api worker"
         );
     }
 
@@ -229,9 +213,9 @@ mod tests {
         for flavor in [ComposeFlavor::V1, ComposeFlavor::V2] {
             let r = runner(flavor);
             let services = vec!["redis".to_string()];
-            for op in [Operation::Version, Operation::Down(&services), Operation::Up(&services)] {
+            for op in [Operation::Version, Operation::Up(&services)] {
                 let (_, args) = r.command_line(&op);
-                for banned in ["-v", "--volumes", "restart", "--rmi", "down"] {
+                for banned in ["-v", "--volumes", "restart", "--rmi", "down", "rm", "-V", "--renew-anon-volumes"] {
                     assert!(!args.iter().any(|a| a == banned), "{banned} in {args:?}");
                 }
             }

@@ -5,7 +5,7 @@ use crate::project::Service;
 use crate::rotation::Recreator;
 use crate::secret::Secret;
 
-/// Compose (down + up of each consumer) or Swarm (a rolling update of each consumer's service).
+/// Compose (`up -d --no-deps --force-recreate` of each consumer) or Swarm (a rolling update of each consumer's service).
 pub enum DeploymentRecreator<'a> {
     Compose(ServiceRecreator<'a>),
     Stack(StackRecreator<'a>),

@@ -5,8 +5,8 @@ use std::time::Duration;
 /// One moment in the recreation of one service, for progress lines.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum RecreateEvent {
-    /// Its old containers were removed (`compose down`).
-    Removed,
+    /// Its old containers are being replaced: `compose up --force-recreate` (stop, create, start, remove) begins.
+    Replacing,
     /// Its Swarm service's rolling update was started; the wait for it to complete begins.
     UpdateStarted,
     /// Its new container was created and started (`compose up`); the wait for health begins.

@@ -1,5 +1,6 @@
-//! The runbook's "restart safely" for one service: `down` + `up -d --no-deps --force-recreate`, wait healthy,
-//! then check that the container really is new and carries the env files' values.
+//! The runbook's "restart safely" for one service: `up -d --no-deps --force-recreate` (compose stops the old
+//! container and replaces it: never a `restart`), wait healthy, then check that the container really is new and
+//! carries the env files' values.
 
 use std::time::{Duration, Instant};
 
@@ -20,7 +21,7 @@ pub struct ServiceRecreator<'a> {
     pub timeout: Duration,
     /// Hides secret values in the log lines of a failed service.
     pub redactor: Redactor,
-    /// Told as each service is removed, created and comes up (or not): the wait can last minutes.
+    /// Told as each service is being replaced, is created and comes up (or not): the wait can last minutes.
     pub progress: fn(&str, RecreateEvent),
 }
 
@@ -44,7 +45,7 @@ impl ServiceRecreator<'_> {
         Ok(outcomes.remove(0))
     }
 
-    /// Recreates `services` together: one `rm` and one `up` for all of them, then waits for each concurrently.
+    /// Recreates `services` together: one `up --force-recreate` for all of them, then waits for each concurrently.
     /// The services must not depend on one another (see [`batches`]). One outcome per service, in order.
     pub async fn recreate_batch(
         &self,
@@ -60,14 +61,13 @@ impl ServiceRecreator<'_> {
         }
         let first = services.first().map(|s| s.name.clone()).unwrap_or_default();
         let compose_err = |source| RecreateError::Compose { service: first.clone(), source };
-        // Nothing to remove for a service that has no container (and compose would not find it).
-        let existing: Vec<String> =
-            services.iter().zip(&old_ids).filter(|(_, ids)| !ids.is_empty()).map(|(s, _)| s.name.clone()).collect();
-        if !existing.is_empty() {
-            self.compose.down(&existing).await.map_err(compose_err)?;
-            existing.iter().for_each(|name| (self.progress)(name, RecreateEvent::Removed));
-            crate::fault::at("removed");
-        }
+        // A service that has no container is just created.
+        services
+            .iter()
+            .zip(&old_ids)
+            .filter(|(_, ids)| !ids.is_empty())
+            .for_each(|(service, _)| (self.progress)(&service.name, RecreateEvent::Replacing));
+        crate::fault::at("replacing");
         let names: Vec<String> = services.iter().map(|s| s.name.clone()).collect();
         self.compose.up(&names).await.map_err(compose_err)?;
         names.iter().for_each(|name| (self.progress)(name, RecreateEvent::Created));

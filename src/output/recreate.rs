@@ -19,7 +19,7 @@ use crate::live::{RecreateEvent, RecreateOutcome};
 ///     "service": "api",
 ///     "old_ids": ["3f2a1c9d0e1b..."],  full IDs of the containers removed (empty: none existed)
 ///     "new_id": "9b8c7d6e5f4a...",     full ID of the new container (null: none was created)
-///     "seconds": 4.1,                  from `down` to ready (or to giving up)
+///     "seconds": 4.1,                  from the start of its recreate to ready (or to giving up)
 ///     "health": "healthy",             healthy | running (no healthcheck) | unhealthy | exited ... | timed out ...
 ///     "ok": true,
 ///     "failure": null,                 why the service does not count as done (text; fingerprints only)
@@ -164,7 +164,7 @@ fn outcome_line(service: &str, old: &str, new: &str, elapsed: std::time::Duratio
     format!("{service}  {old:>12} -> {new:<12}  {:>6.1}s  {health}\n", elapsed.as_secs_f64())
 }
 
-/// One stderr line as a service is removed, created and comes up, so that a long wait for health is not silent.
+/// One stderr line as a service is replaced, created and comes up, so that a long wait for health is not silent.
 pub fn recreate_progress(service: &str, event: RecreateEvent) {
     let text = format!("{}\n", progress_line(service, event));
     let _ = std::io::stderr().write_all(text.as_bytes());
@@ -176,7 +176,7 @@ fn progress_line(service: &str, event: RecreateEvent) -> String {
         RecreateEvent::SecretCreated => return object("Swarm secret object created"),
         RecreateEvent::SecretRemoved => return object("Swarm secret object removed: no service runs it"),
         RecreateEvent::SecretKept => return object("Swarm secret object kept: services outside the rotation run it"),
-        RecreateEvent::Removed => "removed".to_string(),
+        RecreateEvent::Replacing => "stopping and replacing (compose up --force-recreate)".to_string(),
         RecreateEvent::Created => "created, waiting until healthy".to_string(),
         RecreateEvent::UpdateStarted => "rolling update started, waiting until it completes".to_string(),
         RecreateEvent::Ready(after) => format!("healthy after {:.1}s", after.as_secs_f64()),
@@ -201,8 +201,11 @@ mod progress_tests {
     }
 
     #[test]
-    fn recreate_progress_says_removed_created_and_healthy_per_service() {
-        assert_eq!(progress_line("app", RecreateEvent::Removed), "  recreate app              removed");
+    fn recreate_progress_says_replacing_created_and_healthy_per_service() {
+        assert_eq!(
+            progress_line("app", RecreateEvent::Replacing),
+            "  recreate app              stopping and replacing (compose up --force-recreate)"
+        );
         assert_eq!(
             progress_line("app", RecreateEvent::Created),
             "  recreate app              created, waiting until healthy"

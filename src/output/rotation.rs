@@ -50,7 +50,9 @@ pub fn plan_text(plan: &RotationPlan, current_fingerprint: &str) -> String {
     let order = plan.recreate_order();
     match (order.is_empty(), &plan.stack) {
         (true, _) => text.push_str("  recreate:  nothing\n"),
-        (false, None) => text.push_str(&format!("  recreate:  {} (down + up -d, in this order)\n", order.join(", "))),
+        (false, None) => {
+            text.push_str(&format!("  recreate:  {} (up -d --force-recreate, in this order)\n", order.join(", ")))
+        }
         (false, Some(stack)) => text.push_str(&format!(
             "  recreate:  {} (a rolling update of each service of stack {}, in this order)\n",
             order.join(", "),
@@ -190,7 +192,8 @@ pub fn recovery_text(plan: &RecoveryPlan) -> String {
     }
     match plan.recreate.is_empty() {
         true => text.push_str("  recreate:  nothing\n"),
-        false => text.push_str(&format!("  recreate:  {} (down + up -d, in this order)\n", plan.recreate.join(", "))),
+        false => text
+            .push_str(&format!("  recreate:  {} (up -d --force-recreate, in this order)\n", plan.recreate.join(", "))),
     }
     text
 }

@@ -1,4 +1,5 @@
-//! How the engine gets consumers onto the new value: down + up of each service, then verification.
+//! How the engine gets consumers onto the new value: each service's container replaced (never restarted), then
+//! verification.
 
 use std::future::Future;
 
@@ -6,7 +7,7 @@ use crate::secret::Secret;
 
 /// Recreates services and checks they run with the expected values.
 pub trait Recreator {
-    /// Recreates `services` in order (down + up, never restart), waits until each is healthy, and verifies that a
+    /// Recreates `services` in order (a new container, never a restart), waits until each is healthy, and verifies that a
     /// new container replaced the old one and that its environment holds each `(key, value)` of `expect` that it
     /// receives. A key that is a container path (`/run/secrets/db_password`) is a file the container must hold
     /// with that value (trailing line breaks aside), when it has it. Returns the services recreated.

@@ -35,7 +35,7 @@ fn dry_run_shows_the_secret_file_edit_and_every_consumer_in_text_and_json() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(text.contains("edit:      api_token.txt (secret api_token: the whole file"), "{text}");
-    assert!(text.contains("recreate:  api, worker (down + up -d"), "every consumer, not web: {text}");
+    assert!(text.contains("recreate:  api, worker (up -d --force-recreate"), "every consumer, not web: {text}");
     assert!(text.contains("running containers keep reading the old secret file"), "{text}");
     let out = secops(dir.path()).args(["rotate", "api_token", "--dry-run", "--format", "json"]).output().expect("runs");
     let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");

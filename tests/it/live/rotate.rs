@@ -285,13 +285,15 @@ fn a_second_rotation_while_one_runs_names_the_running_pid_not_an_interruption() 
 }
 
 #[test]
-fn rotate_prints_a_progress_line_per_service_as_it_is_removed_created_and_healthy() {
+fn rotate_prints_a_progress_line_per_service_as_it_is_replaced_created_and_healthy() {
     let Some(stack) = up("rotate_progress", &[]) else { return };
     let out = rotate(&stack, &["redis", "--yes"]);
     assert!(out.status.success(), "rotate failed: {}", lossy(&out.stderr));
     let stderr = lossy(&out.stderr);
     for service in ["app", "worker"] {
-        for event in ["removed", "created, waiting until healthy", "healthy after"] {
+        for event in
+            ["stopping and replacing (compose up --force-recreate)", "created, waiting until healthy", "healthy after"]
+        {
             let line = format!("recreate {service:<16} {event}");
             assert_eq!(stderr.matches(&line).count(), 1, "{line:?} once: {stderr}");
         }
