@@ -8,7 +8,7 @@ pub enum RecreateError {
     /// An engine call failed.
     #[error(transparent)]
     Docker(#[from] DockerError),
-    /// `docker compose down` or `up` failed for the service.
+    /// `docker compose up --force-recreate` failed for the service.
     #[error("recreating service {service}: {source}")]
     Compose { service: String, source: ComposeError },
 }
