@@ -100,13 +100,12 @@ impl GitRepo {
     /// shallow or partial clone are skipped and counted. Empty needles are ignored. Reflogs other than the stash's
     /// are not read (like `git log --all`).
     pub fn scan_history_with_stats(&self, needles: &[&[u8]]) -> Result<HistoryScan, GitError> {
-        let matcher =
+        let mut matcher =
             NeedleMatcher::new(needles).map_err(|source| GitError::Matcher { repo: self.workdir.clone(), source })?;
         // A handle of its own, so that a long scan does not hold the lock the other questions take.
         let mut repo = self.repo().clone();
         set_pack_cache(&mut repo);
-        let workers = std::thread::available_parallelism().map_or(1, usize::from);
-        HistoryWalker::new(&repo, &self.workdir).scan(&matcher, workers)
+        HistoryWalker::new(&repo, &self.workdir).scan(&mut matcher)
     }
 
     /// The shared handle, locked for one question (a question that panicked leaves no state to distrust: every

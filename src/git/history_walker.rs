@@ -2,7 +2,6 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice, ByteVec};
@@ -28,45 +27,20 @@ impl<'r> HistoryWalker<'r> {
         HistoryWalker { repo, workdir, stats: ScanStats::default() }
     }
 
-    /// Scans every blob of the history for the needles of `matcher`, reading the blobs on `workers` threads.
-    ///
-    /// The commits and trees are walked on this thread (each tree once, parents before children), listing each
-    /// distinct blob with the commit and path it first shows up at; the blobs, most of the work (inflating and
-    /// resolving deltas), are then read and searched by `workers` threads, each with a handle of its own on the
-    /// object database, taking the next unread blob from a shared counter. The hits come out in the walk's order,
-    /// whatever thread found them: the result does not depend on `workers`.
-    pub(crate) fn scan(mut self, matcher: &NeedleMatcher, workers: usize) -> Result<HistoryScan, GitError> {
+    /// Scans every blob of the history for the needles of `matcher`.
+    pub(crate) fn scan(mut self, matcher: &mut NeedleMatcher) -> Result<HistoryScan, GitError> {
+        let mut hits = Vec::new();
         if matcher.is_empty() {
-            return Ok(HistoryScan { hits: Vec::new(), stats: self.stats });
+            return Ok(HistoryScan { hits, stats: self.stats });
         }
         let commits = self.commits_parents_first()?;
         self.stats.commits = commits.len() as u64;
-        let blobs = self.distinct_blobs(&commits)?;
-        let found = self.search_blobs(&blobs, matcher, workers.max(1))?;
-        let mut hits = Vec::new();
-        for (blob, needles) in blobs.iter().zip(found) {
-            let (commit, _, commit_time) = commits[blob.commit];
-            for needle in needles {
-                hits.push(HistoryHit {
-                    needle,
-                    commit: commit.to_hex().to_string(),
-                    path: to_path(&blob.path),
-                    commit_time,
-                });
-            }
-        }
-        Ok(HistoryScan { hits, stats: self.stats })
-    }
-
-    /// Each distinct blob (and symlink) of `commits`' trees, in the order the walk first meets it, with that
-    /// commit (an index into `commits`) and path. Parents come before children, so that commit introduced it.
-    fn distinct_blobs(&mut self, commits: &[(ObjectId, ObjectId, i64)]) -> Result<Vec<FirstSeen>, GitError> {
         let mut seen_trees = HashSet::new();
         let mut seen_blobs = HashSet::new();
-        let mut blobs = Vec::new();
-        let mut tree_buf = Vec::new();
-        for (index, (_, root, _)) in commits.iter().enumerate() {
-            let mut pending: Vec<(ObjectId, BString)> = vec![(*root, BString::default())];
+        let (mut tree_buf, mut blob_buf, mut found) = (Vec::new(), Vec::new(), Vec::new());
+        // Parents come before children, so the first commit in which a blob shows up is one that introduced it.
+        for (commit, root, commit_time) in commits {
+            let mut pending: Vec<(ObjectId, BString)> = vec![(root, BString::default())];
             while let Some((tree, prefix)) = pending.pop() {
                 if !seen_trees.insert(tree) {
                     continue;
@@ -82,71 +56,20 @@ impl<'r> HistoryWalker<'r> {
                         }
                     } else if (entry.mode.is_blob() || entry.mode.is_link()) && seen_blobs.insert(id) {
                         // Submodule entries (`is_commit`) name another repository's commit: nothing to read here.
-                        blobs.push(FirstSeen { id, commit: index, path: join(&prefix, entry.filename, b"") });
+                        self.search_blob(id, &mut blob_buf, matcher, &mut found)?;
+                        for &needle in &found {
+                            hits.push(HistoryHit {
+                                needle,
+                                commit: commit.to_hex().to_string(),
+                                path: to_path(&join(&prefix, entry.filename, b"")),
+                                commit_time,
+                            });
+                        }
                     }
                 }
             }
         }
-        Ok(blobs)
-    }
-
-    /// The needles each of `blobs` contains, in `blobs`' order, read and searched on `workers` threads.
-    fn search_blobs(
-        &mut self,
-        blobs: &[FirstSeen],
-        matcher: &NeedleMatcher,
-        workers: usize,
-    ) -> Result<Vec<Vec<usize>>, GitError> {
-        /// Blobs a worker takes at a time from the shared counter.
-        const BATCH: usize = 32;
-        let next = AtomicUsize::new(0);
-        let work = |repo: gix::Repository| -> Result<(Vec<BlobHits>, ScanStats), GitError> {
-            let mut reader = HistoryWalker { repo: &repo, workdir: self.workdir, stats: ScanStats::default() };
-            let mut matcher = matcher.clone();
-            let (mut buf, mut found, mut out) = (Vec::new(), Vec::new(), Vec::new());
-            loop {
-                let start = next.fetch_add(BATCH, Ordering::Relaxed);
-                if start >= blobs.len() {
-                    break;
-                }
-                for (offset, blob) in blobs[start..(start + BATCH).min(blobs.len())].iter().enumerate() {
-                    reader.search_blob(blob.id, &mut buf, &mut matcher, &mut found)?;
-                    if !found.is_empty() {
-                        out.push((start + offset, found.clone()));
-                    }
-                }
-            }
-            Ok((out, reader.stats))
-        };
-        let results: Vec<Result<_, GitError>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (1..workers)
-                .map(|_| {
-                    scope.spawn({
-                        let repo = self.repo.clone();
-                        let work = &work;
-                        move || work(repo)
-                    })
-                })
-                .collect();
-            // This thread is a worker too.
-            let mut results = vec![work(self.repo.clone())];
-            for handle in handles {
-                results.push(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-            }
-            results
-        });
-        let mut found = vec![Vec::new(); blobs.len()];
-        for result in results {
-            let (hits, stats) = result?;
-            self.stats.blobs_read += stats.blobs_read;
-            self.stats.bytes_read += stats.bytes_read;
-            self.stats.blobs_skipped_large += stats.blobs_skipped_large;
-            self.stats.objects_missing += stats.objects_missing;
-            for (index, needles) in hits {
-                found[index] = needles;
-            }
-        }
-        Ok(found)
+        Ok(HistoryScan { hits, stats: self.stats })
     }
 
     /// Reads one blob (unless too large or missing) and leaves in `found` the needles it contains.
@@ -246,16 +169,6 @@ impl<'r> HistoryWalker<'r> {
     }
 }
 
-/// The needles found in one blob, by its index in the walk's list.
-type BlobHits = (usize, Vec<usize>);
-
-/// A blob where the walk first met it: the commit (an index into the walk's commits) and path.
-struct FirstSeen {
-    id: ObjectId,
-    commit: usize,
-    path: BString,
-}
-
 /// `prefix` + `name` + `suffix`: the path of a tree entry, built only when needed (a subtree to visit, a hit).
 fn join(prefix: &BString, name: &BStr, suffix: &[u8]) -> BString {
     let mut path = BString::from(Vec::with_capacity(prefix.len() + name.len() + suffix.len()));
@@ -270,33 +183,5 @@ fn to_path(path: &BString) -> PathBuf {
     match gix::path::from_bstr(path.as_bstr()) {
         Ok(path) => path.into_owned(),
         Err(_) => PathBuf::from(path.to_str_lossy().into_owned()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::git::test_repo::TestRepo;
-
-    #[test]
-    fn the_scan_gives_the_same_hits_in_the_same_order_on_any_number_of_threads() {
-        let test = TestRepo::new();
-        for i in 0..120 {
-            let secret = format!("S=token-{}-Xk9vQ2m7\nN={i}\n", i % 7);
-            let files = [(format!("envs/{}.env", i % 11), secret), (format!("src/f{i}.txt"), format!("{i}\n"))];
-            let files: Vec<(&str, &str)> = files.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
-            test.commit(&files, &format!("commit {i}"));
-        }
-        let repo = gix::open(test.path()).expect("open");
-        let needles: Vec<String> = (0..7).map(|n| format!("token-{n}-Xk9vQ2m7")).chain(["absent".into()]).collect();
-        let needles: Vec<&[u8]> = needles.iter().map(|n| n.as_bytes()).collect();
-        let matcher = NeedleMatcher::new(&needles).expect("matcher");
-        let one = HistoryWalker::new(&repo, test.path()).scan(&matcher, 1).expect("scan");
-        assert_eq!(one.needles_found(), (0..7).collect::<Vec<_>>());
-        assert!(one.hits.len() > 7 && one.stats.blobs_read > 100, "{:?}", one.stats);
-        for workers in [2, 3, 8] {
-            let many = HistoryWalker::new(&repo, test.path()).scan(&matcher, workers).expect("scan");
-            assert_eq!(many, one, "{workers} threads");
-        }
     }
 }

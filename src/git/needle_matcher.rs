@@ -14,7 +14,6 @@ use aho_corasick::{AhoCorasick, BuildError, Input, MatchKind};
 ///
 /// Identical needles are merged (each original index is still reported) and empty needles are dropped: an empty
 /// secret would "occur" in every blob and is never a finding.
-#[derive(Clone)]
 pub(crate) struct NeedleMatcher {
     first: AhoCorasick,
     every: AhoCorasick,
