@@ -18,7 +18,11 @@ swarm_leave() {
             [ -z "$(docker ps -aq --filter "label=com.docker.stack.namespace=$SWARM_STACK")" ] && break
             sleep 0.5
         done
-        docker volume rm "${SWARM_STACK}_redis-data" >/dev/null 2>&1 || true
+        for _ in $(seq 60); do # a volume still held by a container that is going away is refused: try again
+            docker volume rm "${SWARM_STACK}_redis-data" >/dev/null 2>&1 && break
+            docker volume inspect "${SWARM_STACK}_redis-data" >/dev/null 2>&1 || break
+            sleep 0.5
+        done
         docker secret ls --format '{{.Name}}' | grep "^${SWARM_STACK}_" | xargs -r docker secret rm >/dev/null 2>&1 || true
     fi
     if [ "$swarm_started" = 1 ]; then

@@ -221,8 +221,18 @@ impl Drop for SwarmStack {
             }
             std::thread::sleep(Duration::from_millis(500));
         }
-        for volume in ["redis-data", "mariadata"] {
-            let _ = docker(&["volume", "rm", &format!("{}_{volume}", self.name)]);
+        // Every volume the stack made (`docker stack deploy` labels them), whatever the test's stack file names.
+        let label = format!("label=com.docker.stack.namespace={}", self.name);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let out = docker(&["volume", "ls", "-q", "--filter", &label]);
+            let volumes: Vec<String> = lossy(&out.stdout).lines().map(str::to_string).collect();
+            if volumes.is_empty() || Instant::now() >= deadline {
+                break;
+            }
+            // A volume still held by a container that is going away is refused: try again.
+            let _ = docker(&[&["volume", "rm"][..], &volumes.iter().map(String::as_str).collect::<Vec<_>>()].concat());
+            std::thread::sleep(Duration::from_millis(500));
         }
     }
 }
