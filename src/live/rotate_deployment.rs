@@ -121,7 +121,7 @@ impl<'a> RotateDeployment<'a> {
             for swarm in &services {
                 let Some(service) = project.service(&swarm.name) else { continue };
                 for mount in service.secrets.iter().filter(|m| m.source == edit.key) {
-                    let target = mount.target.strip_prefix("/run/secrets/").unwrap_or(&mount.target);
+                    let target = mount.swarm_file_name();
                     running.extend(swarm.secrets.iter().filter(|s| s.target == target).map(|s| s.secret_name.clone()));
                 }
             }

@@ -87,9 +87,7 @@ impl StatusReport {
                 let object = match (&options.stack, &swarm) {
                     (None, _) => SecretObject::Container,
                     (Some(_), swarm) => SecretObject::Swarm(
-                        swarm
-                            .as_ref()
-                            .and_then(|s| s.secrets.iter().find(|r| r.target == secret_file_name(&mount.target))),
+                        swarm.as_ref().and_then(|s| s.secrets.iter().find(|r| r.target == mount.swarm_file_name())),
                     ),
                 };
                 if let Some(key) = secret_status(project, mount, container, object, client).await? {
@@ -150,7 +148,7 @@ enum SecretObject<'a> {
 /// secret object under its `name:` (a versioned one such as `redis_pw_${VERSION}`), else as `<stack>_<key>`.
 fn declare_secrets(mut swarm: StackService, project: &Project, service: &Service, stack: &str) -> StackService {
     for running in &mut swarm.secrets {
-        let Some(mount) = service.secrets.iter().find(|m| secret_file_name(&m.target) == running.target) else {
+        let Some(mount) = service.secrets.iter().find(|m| m.swarm_file_name() == running.target) else {
             continue;
         };
         let secret = project.secret(&mount.source);
@@ -165,11 +163,6 @@ fn declare_secrets(mut swarm: StackService, project: &Project, service: &Service
         };
     }
     swarm
-}
-
-/// `db_pw` for `/run/secrets/db_pw` (Swarm names a secret's file relative to `/run/secrets/`).
-fn secret_file_name(target: &str) -> &str {
-    target.strip_prefix("/run/secrets/").unwrap_or(target)
 }
 
 /// A database reads its init-only password variables (`POSTGRES_PASSWORD`) only when its data directory is empty, so

@@ -28,6 +28,12 @@ impl SecretMount {
             None => format!("{SECRETS_DIR}/{source}"),
         }
     }
+
+    /// The file name Swarm gives the secret (relative to `/run/secrets/`: `db_pw` for `/run/secrets/db_pw`); an
+    /// absolute target elsewhere as it is.
+    pub fn swarm_file_name(&self) -> &str {
+        self.target.strip_prefix(SECRETS_DIR).and_then(|rest| rest.strip_prefix('/')).unwrap_or(&self.target)
+    }
 }
 
 #[cfg(test)]
@@ -40,5 +46,20 @@ mod tests {
         assert_eq!(SecretMount::container_path("db", Some("")), "/run/secrets/db");
         assert_eq!(SecretMount::container_path("db", Some("pw")), "/run/secrets/pw");
         assert_eq!(SecretMount::container_path("db", Some("/etc/app/pw")), "/etc/app/pw");
+    }
+
+    #[test]
+    fn swarm_names_the_file_relative_to_the_secrets_dir() {
+        let mount = |target: &str| SecretMount {
+            source: "db".into(),
+            target: target.into(),
+            uid: None,
+            gid: None,
+            mode: None,
+            line: None,
+        };
+        assert_eq!(mount("/run/secrets/db_pw").swarm_file_name(), "db_pw");
+        assert_eq!(mount("/etc/app/pw").swarm_file_name(), "/etc/app/pw");
+        assert_eq!(mount("/run/secretsx").swarm_file_name(), "/run/secretsx");
     }
 }
