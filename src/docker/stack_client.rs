@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use bollard::models::{Secret, SecretSpec, Service, Task};
+use bollard::models::{Secret, SecretSpec, Service, ServiceSpec, Task, TaskSpecContainerSpecSecrets};
 use bollard::query_parameters::{
     InspectNetworkOptions, InspectServiceOptions, ListContainersOptions, ListSecretsOptions, ListServicesOptions,
     ListTasksOptions, UpdateServiceOptions,
@@ -42,13 +42,8 @@ impl DockerClient {
                 .list_tasks(Some(ListTasksOptions { filters: Some(filters) }))
                 .await
                 .map_err(|source| DockerError::Stack { stack: stack.to_string(), source })?;
-            let ids: Vec<String> = service
-                .spec
-                .iter()
-                .filter_map(|s| s.task_template.as_ref()?.container_spec.as_ref()?.secrets.as_ref())
-                .flatten()
-                .filter_map(|s| s.secret_id.clone())
-                .collect();
+            let ids: Vec<String> =
+                service.spec.iter().flat_map(spec_secrets).filter_map(|s| s.secret_id.clone()).collect();
             for id in ids {
                 if let std::collections::hash_map::Entry::Vacant(slot) = objects.entry(id) {
                     // A secret removed meanwhile is just not known: the service still names it.
@@ -107,6 +102,12 @@ impl DockerClient {
             })
             .collect()
     }
+}
+
+/// The secret references of a service spec.
+fn spec_secrets(spec: &ServiceSpec) -> impl Iterator<Item = &TaskSpecContainerSpecSecrets> {
+    let container = spec.task_template.as_ref().and_then(|t| t.container_spec.as_ref());
+    container.and_then(|c| c.secrets.as_ref()).into_iter().flatten()
 }
 
 /// `app` for Swarm service `<stack>_app`.
@@ -228,19 +229,21 @@ impl DockerClient {
 impl DockerClient {
     /// The names of every Swarm secret object of the engine.
     pub async fn secret_object_names(&self) -> Result<Vec<String>, DockerError> {
-        let err = |source| DockerError::SecretObject { action: "list", name: "(all)".to_string(), source };
-        let secrets = self.docker.list_secrets(None::<ListSecretsOptions>).await.map_err(err)?;
-        Ok(secrets.into_iter().filter_map(|s| s.spec?.name).collect())
+        self.list_secret_names(Vec::new(), "(all)").await
     }
 
     /// The names of the secret objects docker-secops made for stack `stack` (labelled with a fingerprint).
     pub async fn rotated_secret_objects(&self, stack: &str) -> Result<Vec<String>, DockerError> {
-        let filters = HashMap::from([(
-            "label".to_string(),
-            vec![format!("{LABEL_STACK}={stack}"), LABEL_FINGERPRINT.to_string()],
-        )]);
-        let options = ListSecretsOptions { filters: Some(filters) };
-        let err = |source| DockerError::SecretObject { action: "list", name: format!("(stack {stack})"), source };
+        let labels = vec![format!("{LABEL_STACK}={stack}"), LABEL_FINGERPRINT.to_string()];
+        self.list_secret_names(labels, &format!("(stack {stack})")).await
+    }
+
+    /// The names of the secret objects carrying every label filter of `labels` (`key` or `key=value`); `what`
+    /// names them in an error.
+    async fn list_secret_names(&self, labels: Vec<String>, what: &str) -> Result<Vec<String>, DockerError> {
+        let filters = (!labels.is_empty()).then(|| HashMap::from([("label".to_string(), labels)]));
+        let options = ListSecretsOptions { filters };
+        let err = |source| DockerError::SecretObject { action: "list", name: what.to_string(), source };
         let secrets = self.docker.list_secrets(Some(options)).await.map_err(err)?;
         Ok(secrets.into_iter().filter_map(|s| s.spec?.name).collect())
     }
@@ -288,11 +291,7 @@ impl DockerClient {
         Ok(services
             .into_iter()
             .filter_map(|service| service.spec)
-            .filter(|spec| {
-                let container = spec.task_template.as_ref().and_then(|t| t.container_spec.as_ref());
-                let mut secrets = container.and_then(|c| c.secrets.as_ref()).into_iter().flatten();
-                secrets.any(|s| s.secret_name.as_deref() == Some(name))
-            })
+            .filter(|spec| spec_secrets(spec).any(|s| s.secret_name.as_deref() == Some(name)))
             .filter_map(|spec| spec.name)
             .collect())
     }

@@ -4,9 +4,8 @@
 //! reference to the secret's object moves to the versioned object holding the new value (created first; Swarm
 //! objects are immutable), and the object no service runs any more is removed at the end.
 
-use std::time::{Duration, Instant};
-
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use super::service_recreator::{env_values, mismatches};
 use super::{RecreateError, RecreateEvent, RecreateFailure, RecreateOutcome, SecretVersions};
@@ -165,22 +164,25 @@ impl StackRecreator<'_> {
         for versions in &self.objects {
             let Some(rebind) = rebinds.iter().find(|r| r.to == versions.swap.new) else { continue };
             for name in ours.iter().filter(|n| versions.swap.is_version_of_new(n) && **n != rebind.from) {
-                if self.client.services_using_secret(name).await.map_err(fail)?.is_empty() {
-                    self.client.remove_secret_object(name).await.map_err(fail)?;
-                    (self.progress)(name, RecreateEvent::SecretRemoved);
-                }
+                self.remove_if_unused(name).await.map_err(fail)?;
             }
         }
         for rebind in rebinds {
-            let users = self.client.services_using_secret(&rebind.from).await.map_err(fail)?;
-            if users.is_empty() {
-                self.client.remove_secret_object(&rebind.from).await.map_err(fail)?;
-                (self.progress)(&rebind.from, RecreateEvent::SecretRemoved);
-            } else {
+            if !self.remove_if_unused(&rebind.from).await.map_err(fail)? {
                 (self.progress)(&rebind.from, RecreateEvent::SecretKept);
             }
         }
         Ok(())
+    }
+
+    /// Removes secret object `name` when no service runs it (and says so); false when one still does.
+    async fn remove_if_unused(&self, name: &str) -> Result<bool, crate::docker::DockerError> {
+        if !self.client.services_using_secret(name).await?.is_empty() {
+            return Ok(false);
+        }
+        self.client.remove_secret_object(name).await?;
+        (self.progress)(name, RecreateEvent::SecretRemoved);
+        Ok(true)
     }
 
     /// The running task containers of `service` on this node.

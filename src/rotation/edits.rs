@@ -159,17 +159,14 @@ fn reverted(
     let mut changes: Vec<(String, String)> = Vec::new();
     for edit in journal.plan.edits.iter().filter(|e| e.file == file) {
         let Some(current) = value_of(doc, &edit.key) else { continue };
-        let value = if edit.embedded() {
-            replace_password(&current, new, old)
-        } else if let (true, Some((version, before))) = (edit.version(), journal.plan.version_of(&edit.key)) {
-            match current == version {
-                true => before.to_string(),
-                false => continue,
-            }
-        } else if current == new {
-            old.to_string()
-        } else {
-            continue;
+        let value = match edit.kind {
+            EditKind::Embedded => replace_password(&current, new, old),
+            EditKind::Version => match journal.plan.version_of(&edit.key) {
+                Some((version, before)) if current == version => before.to_string(),
+                _ => continue,
+            },
+            EditKind::Value | EditKind::SecretFile if current == new => old.to_string(),
+            EditKind::Value | EditKind::SecretFile => continue,
         };
         changes.push((edit.key.clone(), value));
     }

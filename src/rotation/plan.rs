@@ -44,11 +44,6 @@ impl FileEdit {
     pub fn whole_file(&self) -> bool {
         self.kind == EditKind::SecretFile
     }
-
-    /// True for a secret object's version variable.
-    pub fn version(&self) -> bool {
-        self.kind == EditKind::Version
-    }
 }
 
 /// A [`FileEdit`] as journals record it; journals written before edit kinds existed say `embedded` only.
