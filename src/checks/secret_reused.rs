@@ -58,6 +58,10 @@ impl Check for SecretReused {
             }
         }
         for (value, uses) in by_value {
+            // One use is no reuse: asking zxcvbn about each of thousands of distinct values cost seconds.
+            if uses.len() < 2 {
+                continue;
+            }
             // Copies of one weak value are `weak-secret`'s single finding, not reuse on top of it.
             if uses.iter().any(|u| !Strength::estimate(value, u.key, None).is_strong()) {
                 continue;

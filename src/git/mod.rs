@@ -13,6 +13,7 @@ mod needle_matcher;
 mod scan_stats;
 #[cfg(test)]
 mod test_repo;
+mod window_index;
 
 pub use git_error::GitError;
 pub use git_repo::GitRepo;
