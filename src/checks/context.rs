@@ -1,8 +1,10 @@
 //! Everything the checks look at, gathered once: the project, its env files and templates, git, the audit log.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use time::OffsetDateTime;
 
 use super::{EnvFileInfo, SecretFileInfo};
@@ -60,21 +62,28 @@ impl Context {
         }
         // The loader parsed every bound file that exists and every interpolation source: take its documents.
         let mut parsed = std::mem::take(&mut project.env_documents);
-        let env_files: Vec<EnvFileInfo> = bindings
+        let bound: Vec<_> = bindings
             .into_iter()
             .map(|(path, (services, interp))| {
                 let doc = parsed.take(&path);
-                EnvFileInfo::with_parsed(&path, services, interp, &rule, doc)
+                (path, services, interp, doc)
             })
             .collect();
+        // Each file's secrets judged (and any file the loader did not read, read) on every core, order kept.
+        let env_files: Vec<EnvFileInfo> = bound
+            .into_par_iter()
+            .map(|(path, services, interp, doc)| EnvFileInfo::with_parsed(&path, services, interp, &rule, doc))
+            .collect();
+        let listings = listings(&env_files);
         let templates = env_files
             .iter()
             .filter_map(|f| {
-                template_of(&f.path).map(|t| (EnvFileInfo::load(&t, Vec::new(), false, &rule), f.path.clone()))
+                template_of(&f.path, &listings)
+                    .map(|t| (EnvFileInfo::load(&t, Vec::new(), false, &rule), f.path.clone()))
             })
             .collect();
         let sibling_env_files =
-            siblings(&env_files).iter().map(|p| EnvFileInfo::load(p, Vec::new(), false, &rule)).collect();
+            siblings(&env_files, &listings).iter().map(|p| EnvFileInfo::load(p, Vec::new(), false, &rule)).collect();
         let secret_files = SecretFileInfo::all(&project);
         let git = GitRepo::discover(&project.directory).ok().flatten();
         // The project's state directory, and the ones beside env files where older versions kept the log.
@@ -101,12 +110,23 @@ impl Context {
     }
 }
 
+/// The names in each directory that holds a bound env file, each directory read once (`None` when it cannot be
+/// listed): where templates and other environments' files are looked for, without a `stat` per bound file.
+fn listings(bound: &[EnvFileInfo]) -> HashMap<&Path, Option<HashSet<OsString>>> {
+    let mut listings: HashMap<&Path, Option<HashSet<OsString>>> = HashMap::new();
+    for dir in bound.iter().filter_map(|file| file.path.parent()) {
+        listings.entry(dir).or_insert_with(|| {
+            std::fs::read_dir(dir).ok().map(|entries| entries.flatten().map(|entry| entry.file_name()).collect())
+        });
+    }
+    listings
+}
+
 /// Env files for another named environment in the directory of a bound env file (`.env.local`, `prod.env`), not
 /// bound themselves and not templates (`.example`, `.sample`, `.template`, `.dist`), sorted.
 ///
-/// Each directory is read once, however many bound files it holds (2,000 env files in one directory made this
-/// quadratic); a file is another environment when some bound file of its directory is for a different one.
-fn siblings(bound: &[EnvFileInfo]) -> Vec<PathBuf> {
+/// A file is another environment when some bound file of its directory is for a different one.
+fn siblings(bound: &[EnvFileInfo], listings: &HashMap<&Path, Option<HashSet<OsString>>>) -> Vec<PathBuf> {
     // The environments the bound files of each directory are for (`None`: a file that names none).
     let mut dirs: BTreeMap<&Path, BTreeSet<Option<&'static str>>> = BTreeMap::new();
     for file in bound {
@@ -116,13 +136,15 @@ fn siblings(bound: &[EnvFileInfo]) -> Vec<PathBuf> {
     let bound_paths: HashSet<&Path> = bound.iter().map(|b| b.path.as_path()).collect();
     let mut found = BTreeSet::new();
     for (dir, owns) in dirs {
-        let Ok(entries) = std::fs::read_dir(dir) else { continue };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+        for name in listings.get(dir).into_iter().flatten().flatten() {
+            let Some(name) = name.to_str() else { continue };
             let env_like = name.starts_with(".env.") || name.ends_with(".env");
             let template = [".example", ".sample", ".template", ".dist", ".tpl"].iter().any(|t| name.ends_with(t));
-            if !env_like || template || bound_paths.contains(path.as_path()) {
+            if !env_like || template {
+                continue;
+            }
+            let path = dir.join(name);
+            if bound_paths.contains(path.as_path()) {
                 continue;
             }
             let other_env = super::env_of(&path).is_some_and(|env| owns.iter().any(|own| *own != Some(env)));
@@ -135,9 +157,14 @@ fn siblings(bound: &[EnvFileInfo]) -> Vec<PathBuf> {
 }
 
 /// `X.example` next to `X`, when it exists.
-fn template_of(path: &Path) -> Option<PathBuf> {
+fn template_of(path: &Path, listings: &HashMap<&Path, Option<HashSet<OsString>>>) -> Option<PathBuf> {
     let mut name = path.file_name()?.to_os_string();
     name.push(".example");
+    // A directory that cannot be listed may still let its files be opened: then the file is asked for itself.
+    let listed = match listings.get(path.parent()?) {
+        Some(Some(names)) => names.contains(&name),
+        _ => true,
+    };
     let template = path.with_file_name(name);
-    template.is_file().then_some(template)
+    (listed && template.is_file()).then_some(template)
 }

@@ -1,7 +1,5 @@
 //! `env-duplicate-key`: a key set twice in one env file.
 
-use std::collections::HashMap;
-
 use super::{Check, CheckName, Context, Finding, Severity};
 
 /// Keys assigned more than once: the last wins, and the first is a trap for whoever edits it.
@@ -21,7 +19,7 @@ impl Check for EnvDuplicateKey {
     fn run(&self, cx: &Context, findings: &mut Vec<Finding>) {
         for file in cx.env_files.iter().chain(cx.templates.iter().map(|(t, _)| t)) {
             let Some(doc) = &file.doc else { continue };
-            let mut first: HashMap<&str, usize> = HashMap::new();
+            let mut first: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
             for entry in doc.entries() {
                 match first.get(entry.key.as_str()) {
                     Some(&line) => findings.push(

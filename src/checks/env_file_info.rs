@@ -1,6 +1,5 @@
 //! An env file the audit looks at: bound by services, used for interpolation, or a template.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::envfile::{Entry, EnvDocument, EnvError};
@@ -90,7 +89,7 @@ impl EnvFileInfo {
 fn secret_indices(doc: &EnvDocument, rule: &SecretRule) -> Vec<usize> {
     let entries = doc.entries();
     // The effective occurrence of each key (what `EnvDocument::get` returns), for all keys in one pass.
-    let mut last: HashMap<&str, usize> = HashMap::new();
+    let mut last: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
     for (i, e) in entries.iter().enumerate() {
         last.insert(&e.key, i);
     }

@@ -37,6 +37,9 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
         CheckFormatArg::Sarif => output::check_sarif(&report, &checks::registry())?,
         CheckFormatArg::Github => output::check_github(&report)?,
     }
+    // The process ends once the exit code is known: freeing every node, env file and entry of a large project one
+    // by one was an eighth of `check`'s time on 2,000 env files (bench/README.md), and the kernel reclaims it all.
+    std::mem::forget(cx);
     let threshold = match args.fail_on {
         FailOnArg::Error => Some(Severity::Error),
         FailOnArg::Warning => Some(Severity::Warning),

@@ -19,11 +19,13 @@ pub const MAX_INPUT_FILE_SIZE: u64 = 16 * 1024 * 1024;
 pub fn read_bounded(path: &Path) -> io::Result<Vec<u8>> {
     let nonblocking = rustix::fs::OFlags::NONBLOCK.bits() as i32;
     let file = std::fs::OpenOptions::new().read(true).custom_flags(nonblocking).open(path)?;
-    let kind = file.metadata()?.file_type();
+    let metadata = file.metadata()?;
+    let kind = metadata.file_type();
     if !kind.is_file() && !kind.is_dir() {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a regular file (a FIFO, socket or device)"));
     }
-    let mut bytes = Vec::new();
+    // Sized from the file, plus the byte that tells the end: one read call, no probing reads and regrowth.
+    let mut bytes = Vec::with_capacity(metadata.len().min(MAX_INPUT_FILE_SIZE) as usize + 1);
     file.take(MAX_INPUT_FILE_SIZE + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_INPUT_FILE_SIZE {
         return Err(too_large());

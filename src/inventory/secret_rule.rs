@@ -4,7 +4,7 @@
 //! `x-secops.secrets[].key`, when its value feeds a secret key by interpolation (`MONGO_PASSWORD: ${DB_PW}` makes
 //! `DB_PW` secret), or when its value is a URL with a password in it (a `MONGODB_URL` holding the password).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use super::url_password::has_url_password;
 use crate::envfile::EnvDocument;
@@ -18,14 +18,14 @@ pub struct SecretRule {
     feeds: BTreeSet<String>,
     /// `is_secret_key` of each distinct key of the services' environments, judged once: the same few names recur
     /// in every env file, and `check` asks again for each entry of each file.
-    by_name: HashMap<String, bool>,
+    by_name: foldhash::HashMap<String, bool>,
 }
 
 impl SecretRule {
     /// The rule with the project's `x-secops` declarations and interpolation feeds.
     pub fn for_project(project: &Project) -> Self {
         let declared = SecretDecl::all(project).into_iter().map(|d| d.key).collect();
-        let mut by_name = HashMap::new();
+        let mut by_name = foldhash::HashMap::default();
         for var in project.services.iter().flat_map(|s| s.environment.iter()) {
             if !by_name.contains_key(&var.key) {
                 by_name.insert(var.key.clone(), is_secret_key(&var.key));

@@ -1,7 +1,6 @@
 //! The values compose gives the assignments of an env file: interpolated (unless single-quoted), bare keys looked
 //! up, in compose-go's lookup order.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use super::{ParsedEnvFiles, ProjectError, UndefinedVariable, interpolate};
@@ -21,14 +20,15 @@ pub(crate) struct EnvValue {
 /// `KEY` line takes `outer(KEY)` and is dropped when that is unset. Unset variables read without a fallback are
 /// pushed to `undefined`.
 pub(crate) fn resolve_env_file(
-    files: &mut ParsedEnvFiles,
+    files: &ParsedEnvFiles,
     path: &Path,
     outer: &dyn Fn(&str) -> Option<String>,
     undefined: &mut Vec<UndefinedVariable>,
 ) -> Result<Vec<EnvValue>, ProjectError> {
-    let mut own: HashMap<String, String> = HashMap::new();
+    let mut own: foldhash::HashMap<String, String> = foldhash::HashMap::default();
     let mut values = Vec::new();
-    for entry in files.entries(path)? {
+    let parsed = files.document(path)?;
+    for entry in parsed.0.entries() {
         let value = match &entry.value {
             None => match outer(&entry.key) {
                 Some(value) => value,
@@ -71,7 +71,7 @@ mod tests {
         std::fs::write(&path, text).expect("write");
         let lookup = |name: &str| outer.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string());
         let mut undefined = Vec::new();
-        resolve_env_file(&mut ParsedEnvFiles::default(), &path, &lookup, &mut undefined)
+        resolve_env_file(&ParsedEnvFiles::default(), &path, &lookup, &mut undefined)
             .expect("resolves")
             .into_iter()
             .map(|v| (v.key, v.value))

@@ -24,10 +24,10 @@ pub(crate) fn resolve_environment(
     service: &Node,
     env_files: &[EnvFileBinding],
     variables: &Variables,
-    parsed: &mut ParsedEnvFiles,
+    parsed: &ParsedEnvFiles,
     undefined: &mut Vec<UndefinedVariable>,
 ) -> Result<Vec<EnvVar>, ProjectError> {
-    let mut env: IndexMap<String, EnvVar> = IndexMap::new();
+    let mut env: IndexMap<String, EnvVar, foldhash::fast::RandomState> = IndexMap::default();
     for binding in env_files.iter().filter(|b| b.exists) {
         let lookup = |name: &str| env.get(name).and_then(|v| v.value.clone()).or_else(|| variables.lookup(name));
         let mut file_undefined = Vec::new();

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use indexmap::IndexMap;
+use super::node::NodeMap;
 
 use super::ProjectError;
 use super::file_loader::{FileContext, FileLoader};
@@ -34,7 +34,7 @@ pub(crate) fn apply_extends(
 fn resolve(
     loader: &mut FileLoader,
     name: &str,
-    services: &IndexMap<String, Node>,
+    services: &NodeMap,
     file: &Path,
     base_dir: &Path,
     ctx: &FileContext<'_>,

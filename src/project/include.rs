@@ -81,7 +81,7 @@ fn load_entry(loader: &mut FileLoader, entry: &Node, file: &Path, ctx: &FileCont
         Some(files) => files.iter().map(|f| absolute(&ctx.base_dir, f)).collect(),
         None => Some(project_dir.join(".env")).filter(|f| f.is_file()).into_iter().collect(),
     };
-    let variables = ctx.variables.with_env_files(&env_files, &mut loader.parsed_env_files, &mut loader.undefined)?;
+    let variables = ctx.variables.with_env_files(&env_files, &loader.parsed_env_files, &mut loader.undefined)?;
     for env_file in env_files {
         if !loader.include_env_files.contains(&env_file) {
             loader.include_env_files.push(env_file);

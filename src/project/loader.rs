@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::discovery::{absolute_path, compose_file_env, dotenv_files, find_default_files};
 use super::file_loader::{FileContext, FileLoader};
 use super::merge::merge_files;
@@ -9,7 +11,9 @@ use super::name::{is_valid_project_name, normalize_project_name};
 use super::node::Node;
 use super::service_builder::build_service;
 use super::variables::Variables;
-use super::{ComposeSecret, ParsedEnvFiles, Project, ProjectError, ProjectOptions, SecretSource};
+use super::{
+    ComposeSecret, ParsedEnvFiles, Project, ProjectError, ProjectOptions, SecretSource, Service, UndefinedVariable,
+};
 
 /// Loads the project `options` select.
 ///
@@ -21,7 +25,7 @@ use super::{ComposeSecret, ParsedEnvFiles, Project, ProjectError, ProjectOptions
 pub(crate) fn load(options: &ProjectOptions) -> Result<Project, ProjectError> {
     let cwd = options.working_dir.as_path();
     let mut undefined = Vec::new();
-    let mut parsed_env_files = ParsedEnvFiles::default();
+    let parsed_env_files = ParsedEnvFiles::default();
     let mut variables = Variables::from_process(&options.environ);
     let project_dir_option = options.project_directory.as_deref().map(|d| absolute_path(cwd, d));
     let cli_files: Vec<PathBuf> = options.files.iter().map(|f| absolute_path(cwd, f)).collect();
@@ -31,7 +35,7 @@ pub(crate) fn load(options: &ProjectOptions) -> Result<Project, ProjectError> {
         .or_else(|| cli_files.first().and_then(|f| f.parent()).map(Path::to_path_buf))
         .unwrap_or_else(|| cwd.to_path_buf());
     let first_env_files = dotenv_files(&options.env_files, &start_dir, cwd, &options.environ);
-    variables.merge_env_files(&first_env_files, &mut parsed_env_files, &mut undefined)?;
+    variables.merge_env_files(&first_env_files, &parsed_env_files, &mut undefined)?;
 
     let files = if !cli_files.is_empty() {
         cli_files
@@ -47,7 +51,7 @@ pub(crate) fn load(options: &ProjectOptions) -> Result<Project, ProjectError> {
         project_dir_option.unwrap_or_else(|| first.parent().map_or_else(|| cwd.to_path_buf(), Path::to_path_buf));
     let second_env_files = dotenv_files(&options.env_files, &directory, cwd, &options.environ);
     if second_env_files != first_env_files {
-        variables.merge_env_files(&second_env_files, &mut parsed_env_files, &mut undefined)?;
+        variables.merge_env_files(&second_env_files, &parsed_env_files, &mut undefined)?;
     }
 
     let mut loader = FileLoader { home: options.environ.get("HOME").map(PathBuf::from), ..FileLoader::default() };
@@ -73,9 +77,21 @@ pub(crate) fn load(options: &ProjectOptions) -> Result<Project, ProjectError> {
         }
     }
     check_dependencies(&services)?;
+    // Built on every core (reading and parsing their env files is most of a large project's load); each service's
+    // undefined variables are kept in service order, and the first error in that order is the one reported.
+    let results: Vec<Result<(Service, Vec<UndefinedVariable>), ProjectError>> = services
+        .par_iter()
+        .map(|(service_name, node)| {
+            let mut undefined = Vec::new();
+            build_service(service_name, node, &variables, &loader.parsed_env_files, &mut undefined)
+                .map(|service| (service, undefined))
+        })
+        .collect();
     let mut built = Vec::new();
-    for (service_name, node) in services {
-        built.push(build_service(service_name, node, &variables, &mut loader.parsed_env_files, &mut loader.undefined)?);
+    for result in results {
+        let (service, undefined) = result?;
+        loader.undefined.extend(undefined);
+        built.push(service);
     }
     built.sort_by(|a, b| a.name.cmp(&b.name));
 

@@ -5,7 +5,7 @@
 //! place), `command`, `entrypoint` and `healthcheck.test` are replaced whole. The YAML tags `!reset` (drop the
 //! inherited value) and `!override` (replace instead of merging) are honoured.
 
-use indexmap::IndexMap;
+use super::node::NodeMap;
 
 use super::node::{MergeTag, Node, Value};
 
@@ -86,7 +86,7 @@ fn merge_keyed_list(base: Node, over: Node, key: &str) -> Node {
     let (Value::Seq(base_items), Value::Seq(over_items)) = (&base.value, &over.value) else {
         return over;
     };
-    let mut merged: IndexMap<String, Node> = IndexMap::new();
+    let mut merged: NodeMap = NodeMap::default();
     let mut anonymous = 0usize;
     for item in base_items.iter().chain(over_items) {
         let id = item.get(key).and_then(Node::as_str).map(str::to_string).unwrap_or_else(|| {

@@ -4,6 +4,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
+
+/// A mapping's entries in document order, under a fast hash (a project has thousands of keys).
+pub type NodeMap = IndexMap<String, Node, foldhash::fast::RandomState>;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Spanned, Tagged};
 
@@ -30,7 +33,7 @@ pub(crate) enum Value {
     Str(String),
     Scalar(String),
     Seq(Vec<Node>),
-    Map(IndexMap<String, Node>),
+    Map(NodeMap),
 }
 
 /// The compose merge tags.
@@ -81,7 +84,7 @@ impl Node {
     }
 
     /// The mapping entries, or `None` for any other kind of node.
-    pub fn as_map(&self) -> Option<&IndexMap<String, Node>> {
+    pub fn as_map(&self) -> Option<&NodeMap> {
         match &self.value {
             Value::Map(map) => Some(map),
             _ => None,
@@ -213,7 +216,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(Value::Seq(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
-        let mut map = IndexMap::new();
+        let mut map = NodeMap::default();
         while let Some((Key(key), value)) = access.next_entry::<Key, Node>()? {
             map.insert(key, value);
         }

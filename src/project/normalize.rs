@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use indexmap::IndexMap;
+use super::node::NodeMap;
 
 use super::node::{Node, Value};
 use super::substitution::Substitution;
@@ -67,7 +67,7 @@ fn normalize_secret_mounts(secrets: &mut Node) {
     let Value::Seq(items) = &mut secrets.value else { return };
     for item in items.iter_mut() {
         if let Some(name) = item.as_str().map(str::to_string) {
-            let mut entry = IndexMap::new();
+            let mut entry = NodeMap::default();
             entry.insert("source".to_string(), Node::like(item, Value::Str(name)));
             *item = Node::like(item, Value::Map(entry));
         }
@@ -87,7 +87,7 @@ fn normalize_secret_mounts(secrets: &mut Node) {
 /// include's env files); bare keys of the mapping form (`KEY:`) stay null and are looked up later in the project's
 /// variables only (compose resolves those once, for the whole project).
 fn normalize_environment(env: &mut Node, variables: &Variables) {
-    let mut entries: IndexMap<String, Node> = IndexMap::new();
+    let mut entries: NodeMap = NodeMap::default();
     match &env.value {
         Value::Seq(items) => {
             for item in items {
@@ -147,7 +147,7 @@ fn normalize_env_files(files: &mut Node, base_dir: &Path) {
             _ => (item.clone(), true, None),
         };
         let Some(path) = path_node.as_str() else { continue };
-        let mut entry = IndexMap::new();
+        let mut entry = NodeMap::default();
         let absolute = absolute(base_dir, path).to_string_lossy().into_owned();
         entry.insert("path".to_string(), Node::like(&path_node, Value::Str(absolute)));
         entry.insert("required".to_string(), Node::like(&item, Value::Scalar(required.to_string())));
@@ -161,10 +161,10 @@ fn normalize_env_files(files: &mut Node, base_dir: &Path) {
 
 fn normalize_depends_on(deps: &mut Node) {
     let Value::Seq(items) = &deps.value else { return };
-    let mut map = IndexMap::new();
+    let mut map = NodeMap::default();
     for item in items {
         if let Some(name) = item.as_str() {
-            map.insert(name.to_string(), Node::like(item, Value::Map(IndexMap::new())));
+            map.insert(name.to_string(), Node::like(item, Value::Map(NodeMap::default())));
         }
     }
     deps.value = Value::Map(map);

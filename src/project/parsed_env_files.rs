@@ -3,22 +3,25 @@
 //! lenient parse skipped) so that no file is parsed twice.
 
 use std::collections::HashMap;
-use std::collections::hash_map::Entry as Slot;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use super::ProjectError;
-use crate::envfile::{Entry, EnvDocument, EnvError};
+use crate::envfile::{EnvDocument, EnvError};
 
-/// The env files one project load read, by the path they were read from.
-#[derive(Clone, Default)]
+/// A file as the loader parsed it: the document and the lines its lenient parse skipped.
+pub(crate) type Parsed = Arc<(EnvDocument, Vec<EnvError>)>;
+
+/// The env files one project load read, by the path they were read from. Shared by reference: the services of a
+/// project are built on every core, each asking for its files here.
+#[derive(Default)]
 pub struct ParsedEnvFiles {
-    files: HashMap<PathBuf, Arc<(EnvDocument, Vec<EnvError>)>>,
+    files: Mutex<HashMap<PathBuf, Parsed>>,
 }
 
 impl ParsedEnvFiles {
-    /// The assignments of the env file at `path` in order, read and parsed on first use.
+    /// The env file at `path`, read and parsed on first use (its assignments in order are `.0.entries()`).
     ///
     /// Leniently: a line compose would reject is skipped here rather than failing the whole project, so that
     /// `check` can load the project and report the line (`env-syntax`); commands that edit a file parse it
@@ -27,30 +30,45 @@ impl ParsedEnvFiles {
     /// Values are unquoted and unescaped but not interpolated. An escaped dollar (`\$`) in a double-quoted value
     /// is returned as `$$`, which interpolation turns back into a literal `$` (compose never substitutes an escaped
     /// dollar).
-    pub(crate) fn entries(&mut self, path: &Path) -> Result<&[Entry], ProjectError> {
-        let parsed = match self.files.entry(path.to_path_buf()) {
-            Slot::Occupied(slot) => slot.into_mut(),
-            Slot::Vacant(slot) => {
-                let bytes = crate::envfile::read_bounded(path)
-                    .map_err(|source| ProjectError::Read { path: path.to_path_buf(), source })?;
-                slot.insert(Arc::new(EnvDocument::parse_lenient(path, &bytes)))
-            }
-        };
-        Ok(parsed.0.entries())
+    ///
+    /// The lock is not held while a file is read and parsed: two services asking for one new file at once may
+    /// both parse it, and the first to finish is kept (the two are equal).
+    pub(crate) fn document(&self, path: &Path) -> Result<Parsed, ProjectError> {
+        if let Some(parsed) = self.lock().get(path) {
+            return Ok(Arc::clone(parsed));
+        }
+        let bytes = crate::envfile::read_bounded(path)
+            .map_err(|source| ProjectError::Read { path: path.to_path_buf(), source })?;
+        let parsed = Arc::new(EnvDocument::parse_lenient(path, &bytes));
+        Ok(Arc::clone(self.lock().entry(path.to_path_buf()).or_insert(parsed)))
     }
 
     /// Takes the document of `path` and the lines its lenient parse skipped, when the load read that file and no
     /// copy of this set shares it (a clone of the project keeps its own handle: the caller then reads the file
     /// itself).
     pub fn take(&mut self, path: &Path) -> Option<(EnvDocument, Vec<EnvError>)> {
-        self.files.remove(path).and_then(|parsed| Arc::try_unwrap(parsed).ok())
+        let files = self.files.get_mut().unwrap_or_else(PoisonError::into_inner);
+        files.remove(path).and_then(|parsed| Arc::try_unwrap(parsed).ok())
+    }
+
+    /// The map, also after a panic elsewhere while it was held (a parse that panicked inserted nothing).
+    fn lock(&self) -> MutexGuard<'_, HashMap<PathBuf, Parsed>> {
+        self.files.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A clone shares the parsed documents.
+impl Clone for ParsedEnvFiles {
+    fn clone(&self) -> Self {
+        ParsedEnvFiles { files: Mutex::new(self.lock().clone()) }
     }
 }
 
 /// Paths only: a document's values are secrets.
 impl fmt::Debug for ParsedEnvFiles {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut paths: Vec<&PathBuf> = self.files.keys().collect();
+        let files = self.lock();
+        let mut paths: Vec<&PathBuf> = files.keys().collect();
         paths.sort();
         f.debug_struct("ParsedEnvFiles").field("paths", &paths).finish()
     }
@@ -59,7 +77,7 @@ impl fmt::Debug for ParsedEnvFiles {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::envfile::Quote;
+    use crate::envfile::{Entry, Quote};
 
     fn parse(text: &str) -> Result<Vec<Entry>, (usize, String)> {
         EnvDocument::parse("t.env", text.as_bytes())
@@ -102,7 +120,7 @@ mod tests {
         std::fs::write(&path, "A=1\nB C=2\nD=4\n").expect("write");
         let mut files = ParsedEnvFiles::default();
         let keys = |files: &mut ParsedEnvFiles| {
-            files.entries(&path).expect("reads").iter().map(|e| e.key.clone()).collect::<Vec<_>>()
+            files.document(&path).expect("reads").0.entries().iter().map(|e| e.key.clone()).collect::<Vec<_>>()
         };
         assert_eq!(keys(&mut files), ["A", "D"]);
         // Read once: a second use is the first parse, not the file as it is now.
@@ -119,7 +137,7 @@ mod tests {
         assert_eq!(doc.entries().len(), 2);
         assert_eq!(errors.iter().map(|e| e.line()).collect::<Vec<_>>(), [Some(2)]);
         assert!(files.take(&path).is_none(), "taken once");
-        let missing = files.entries(&dir.path().join("missing.env")).map(|_| ()).expect_err("no file");
+        let missing = files.document(&dir.path().join("missing.env")).map(|_| ()).expect_err("no file");
         assert!(missing.to_string().contains("missing.env"), "{missing}");
     }
 

@@ -18,7 +18,7 @@ pub(crate) fn build_service(
     name: &str,
     node: &Node,
     variables: &Variables,
-    parsed: &mut ParsedEnvFiles,
+    parsed: &ParsedEnvFiles,
     undefined: &mut Vec<UndefinedVariable>,
 ) -> Result<Service, ProjectError> {
     let declared_in = node.file.as_deref().map_or_else(PathBuf::new, Path::to_path_buf);
@@ -77,9 +77,10 @@ fn env_file_bindings(node: &Node) -> Vec<EnvFileBinding> {
         .filter_map(|item| {
             let path_node = item.get("path")?;
             let path = PathBuf::from(path_node.as_str()?);
+            let metadata = std::fs::metadata(&path);
             Some(EnvFileBinding {
-                exists: path.is_file(),
-                missing: super::env_file_binding::is_missing(&path),
+                exists: metadata.as_ref().is_ok_and(std::fs::Metadata::is_file),
+                missing: metadata.as_ref().is_err_and(|err| err.kind() == std::io::ErrorKind::NotFound),
                 required: item.get("required").is_none_or(Node::is_true),
                 declared_in: path_node.file.as_deref().map_or_else(PathBuf::new, Path::to_path_buf),
                 format: item.get("format").and_then(Node::as_str).map(str::to_string),

@@ -45,7 +45,7 @@ impl Variables {
     pub fn merge_env_files(
         &mut self,
         files: &[PathBuf],
-        parsed: &mut ParsedEnvFiles,
+        parsed: &ParsedEnvFiles,
         undefined: &mut Vec<UndefinedVariable>,
     ) -> Result<(), ProjectError> {
         let mut batch: BTreeMap<String, (String, Option<(PathBuf, usize)>)> = BTreeMap::new();
@@ -70,7 +70,7 @@ impl Variables {
     pub fn with_env_files(
         &self,
         files: &[PathBuf],
-        parsed: &mut ParsedEnvFiles,
+        parsed: &ParsedEnvFiles,
         undefined: &mut Vec<UndefinedVariable>,
     ) -> Result<Variables, ProjectError> {
         let mut copy = self.clone();
@@ -92,8 +92,7 @@ mod tests {
         std::fs::write(&two, "B=2\nC=${A}${P}\n").expect("write");
         let environ = BTreeMap::from([("P".to_string(), "proc".to_string())]);
         let mut vars = Variables::from_process(&environ);
-        vars.merge_env_files(&[one.clone(), two.clone()], &mut ParsedEnvFiles::default(), &mut Vec::new())
-            .expect("merges");
+        vars.merge_env_files(&[one.clone(), two.clone()], &ParsedEnvFiles::default(), &mut Vec::new()).expect("merges");
         assert_eq!(vars.get("P"), Some("proc"));
         assert_eq!(vars.source("P"), None);
         assert_eq!(vars.get("B"), Some("2"));
@@ -105,11 +104,8 @@ mod tests {
     #[test]
     fn a_missing_env_file_is_an_error() {
         let mut vars = Variables::default();
-        let err = vars.merge_env_files(
-            &[PathBuf::from("/nonexistent/.env")],
-            &mut ParsedEnvFiles::default(),
-            &mut Vec::new(),
-        );
+        let err =
+            vars.merge_env_files(&[PathBuf::from("/nonexistent/.env")], &ParsedEnvFiles::default(), &mut Vec::new());
         assert!(matches!(err, Err(ProjectError::EnvFileNotFound { .. })));
     }
 }

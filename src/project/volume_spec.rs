@@ -1,7 +1,7 @@
 //! Service volume syntax: the short `source:target[:options]` form (as compose-go's `format.ParseVolume` reads it)
 //! and the long form, both read into a [`Volume`].
 
-use indexmap::IndexMap;
+use super::node::NodeMap;
 
 use super::node::{Node, Value};
 use super::normalize::is_windows_absolute;
@@ -49,7 +49,7 @@ pub(crate) fn volume_from_node(node: &Node) -> Option<Volume> {
 impl Volume {
     /// The long-syntax mapping compose writes for this volume, standing where `origin` stands.
     pub(crate) fn into_node(self, origin: &Node) -> Node {
-        let mut map = IndexMap::new();
+        let mut map = NodeMap::default();
         let kind = match self.kind {
             VolumeKind::Bind => "bind",
             VolumeKind::Tmpfs => "tmpfs",

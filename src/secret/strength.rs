@@ -1,6 +1,7 @@
 //! How guessable a secret is: length, charset entropy, zxcvbn's dictionary/sequence/repeat matching, placeholder
 //! words, and values equal to their own key or user name.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// The policy's shortest acceptable secret.
@@ -120,27 +121,7 @@ impl Strength {
         let mut distinct: Vec<(&str, &str, Option<&str>)> = items.to_vec();
         distinct.sort_unstable();
         distinct.dedup();
-        let threads = std::thread::available_parallelism().map_or(1, usize::from).min(distinct.len()).max(1);
-        let chunk = distinct.len().div_ceil(threads).max(1);
-        let estimates: Vec<Strength> = std::thread::scope(|scope| {
-            let workers: Vec<_> = distinct
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || part.iter().map(|(v, k, u)| Strength::estimate(v, k, *u)).collect::<Vec<_>>())
-                })
-                .collect();
-            // A worker only runs `estimate`, which does not panic on any input; should one panic all the same,
-            // its share is estimated here instead.
-            workers
-                .into_iter()
-                .zip(distinct.chunks(chunk))
-                .flat_map(|(worker, part)| {
-                    worker
-                        .join()
-                        .unwrap_or_else(|_| part.iter().map(|(v, k, u)| Strength::estimate(v, k, *u)).collect())
-                })
-                .collect()
-        });
+        let estimates: Vec<Strength> = distinct.par_iter().map(|(v, k, u)| Strength::estimate(v, k, *u)).collect();
         items
             .iter()
             .map(|item| {
