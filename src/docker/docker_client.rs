@@ -21,7 +21,7 @@ const POLL: Duration = Duration::from_millis(250);
 /// The most `read_file` takes from a container: a secret is small, and a path naming something big is refused.
 const MAX_READ: usize = 1 << 20;
 /// A container without healthcheck must have run this long to count as up (catches crash-on-start).
-const RUNNING_GRACE: Duration = Duration::from_secs(1);
+pub const RUNNING_GRACE: Duration = Duration::from_secs(1);
 
 /// A connected Docker engine client.
 #[derive(Debug, Clone)]
@@ -136,13 +136,14 @@ impl DockerClient {
         Ok(ContainerInfo::from_inspect(response))
     }
 
-    /// Waits until container `id` of `service` is healthy (or, without healthcheck, running), has stopped or
-    /// turned unhealthy, or `timeout` passed; returns the last inspection with the outcome.
+    /// Waits until container `id` of `service` is healthy (or, without healthcheck, has been running for `grace`),
+    /// has stopped or turned unhealthy, or `timeout` passed; returns the last inspection with the outcome.
     pub async fn wait_ready(
         &self,
         id: &str,
         service: &str,
         timeout: Duration,
+        grace: Duration,
     ) -> Result<(Readiness, ContainerInfo), DockerError> {
         let deadline = Instant::now() + timeout;
         loop {
@@ -151,7 +152,7 @@ impl DockerClient {
                 ("exited" | "dead", _) => Some(Readiness::Exited { code: info.exit_code }),
                 ("running", Health::Healthy) => Some(Readiness::Healthy),
                 ("running", Health::Unhealthy) => Some(Readiness::Unhealthy),
-                ("running", Health::None) if ran_for(&info, RUNNING_GRACE) => Some(Readiness::Running),
+                ("running", Health::None) if ran_for(&info, grace) => Some(Readiness::Running),
                 _ => None,
             };
             if let Some(outcome) = outcome {

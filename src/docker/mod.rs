@@ -23,7 +23,7 @@ pub use compose_flavor::ComposeFlavor;
 pub use compose_project_flags::ComposeProjectFlags;
 pub use compose_runner::{ComposeRunner, ORIGINAL_CLI_ENV};
 pub use container_info::ContainerInfo;
-pub use docker_client::DockerClient;
+pub use docker_client::{DockerClient, RUNNING_GRACE};
 pub use docker_error::DockerError;
 pub use health::Health;
 pub use network_attachment::NetworkAttachment;

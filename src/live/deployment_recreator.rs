@@ -22,10 +22,15 @@ impl DeploymentRecreator<'_> {
 }
 
 impl Recreator for DeploymentRecreator<'_> {
-    async fn recreate(&self, services: &[String], expect: &[(String, Secret)]) -> Result<Vec<String>, String> {
+    async fn recreate(
+        &self,
+        services: &[String],
+        verified: &[String],
+        expect: &[(String, Secret)],
+    ) -> Result<Vec<String>, String> {
         match self {
-            DeploymentRecreator::Compose(compose) => Recreator::recreate(compose, services, expect).await,
-            DeploymentRecreator::Stack(stack) => Recreator::recreate(stack, services, expect).await,
+            DeploymentRecreator::Compose(compose) => Recreator::recreate(compose, services, verified, expect).await,
+            DeploymentRecreator::Stack(stack) => Recreator::recreate(stack, services, verified, expect).await,
         }
     }
 }

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use super::{EnvMismatch, RecreateError, RecreateEvent, RecreateFailure, RecreateOutcome};
-use crate::docker::{ComposeRunner, ContainerInfo, DockerClient, Redactor};
+use crate::docker::{ComposeRunner, ContainerInfo, DockerClient, RUNNING_GRACE, Redactor};
 use crate::project::{Project, Service};
 use crate::secret::Secret;
 
@@ -41,17 +41,19 @@ impl ServiceRecreator<'_> {
         expect: &[(String, Secret)],
         require_all: bool,
     ) -> Result<RecreateOutcome, RecreateError> {
-        let mut outcomes = self.recreate_batch(&[service], expect, require_all).await?;
+        let mut outcomes = self.recreate_batch(&[service], expect, require_all, RUNNING_GRACE).await?;
         Ok(outcomes.remove(0))
     }
 
     /// Recreates `services` together: one `up --force-recreate` for all of them, then waits for each concurrently.
-    /// The services must not depend on one another (see [`batches`]). One outcome per service, in order.
+    /// The services must not depend on one another (see [`batches`]). One outcome per service, in order. A container
+    /// without healthcheck is up once it has run for `grace`.
     pub async fn recreate_batch(
         &self,
         services: &[&Service],
         expect: &[(String, Secret)],
         require_all: bool,
+        grace: Duration,
     ) -> Result<Vec<RecreateOutcome>, RecreateError> {
         let started = Instant::now();
         let mut old_ids = Vec::with_capacity(services.len());
@@ -71,8 +73,10 @@ impl ServiceRecreator<'_> {
         let names: Vec<String> = services.iter().map(|s| s.name.clone()).collect();
         self.compose.up(&names).await.map_err(compose_err)?;
         names.iter().for_each(|name| (self.progress)(name, RecreateEvent::Created));
-        let waits =
-            services.iter().zip(old_ids).map(|(service, old)| self.settle(service, old, expect, require_all, started));
+        let waits = services
+            .iter()
+            .zip(old_ids)
+            .map(|(service, old)| self.settle(service, old, expect, require_all, started, grace));
         futures_util::future::join_all(waits).await.into_iter().collect()
     }
 
@@ -84,6 +88,7 @@ impl ServiceRecreator<'_> {
         expect: &[(String, Secret)],
         require_all: bool,
         started: Instant,
+        grace: Duration,
     ) -> Result<RecreateOutcome, RecreateError> {
         let name = service.name.clone();
         let mut outcome = RecreateOutcome::begun(&name, old_ids);
@@ -93,7 +98,7 @@ impl ServiceRecreator<'_> {
             outcome.elapsed = started.elapsed();
             return Ok(outcome);
         };
-        let (readiness, info) = self.client.wait_ready(&fresh.id, &name, self.timeout).await?;
+        let (readiness, info) = self.client.wait_ready(&fresh.id, &name, self.timeout, grace).await?;
         outcome.elapsed = started.elapsed();
         let event = if readiness.is_ready() {
             RecreateEvent::Ready(outcome.elapsed)
@@ -197,7 +202,12 @@ pub(super) fn mismatches(
 
 /// The rotation engine's way to get consumers onto a new value.
 impl crate::rotation::Recreator for ServiceRecreator<'_> {
-    async fn recreate(&self, services: &[String], expect: &[(String, Secret)]) -> Result<Vec<String>, String> {
+    async fn recreate(
+        &self,
+        services: &[String],
+        verified: &[String],
+        expect: &[(String, Secret)],
+    ) -> Result<Vec<String>, String> {
         let mut done = Vec::with_capacity(services.len());
         let mut resolved = Vec::with_capacity(services.len());
         for name in services {
@@ -206,8 +216,12 @@ impl crate::rotation::Recreator for ServiceRecreator<'_> {
         // Consumers that do not depend on one another come up together, like `up` does; the store they depend on
         // stays in a batch of its own after them.
         for batch in batches(&resolved) {
-            let outcomes =
-                self.recreate_batch(&batch, expect, false).await.map_err(|err| crate::error_chain::one_line(&err))?;
+            // A batch the engine logs in to afterwards (the store's own) needs no grace to show it stays up.
+            let grace = if batch.iter().all(|s| verified.contains(&s.name)) { Duration::ZERO } else { RUNNING_GRACE };
+            let outcomes = self
+                .recreate_batch(&batch, expect, false, grace)
+                .await
+                .map_err(|err| crate::error_chain::one_line(&err))?;
             for outcome in outcomes {
                 let name = outcome.service.clone();
                 let Some(failure) = outcome.failure else {

@@ -197,7 +197,13 @@ impl StackRecreator<'_> {
 /// it (the env files are already rewritten; a stack reads them only at deploy time) go into its spec, one rolling
 /// update per service in order.
 impl crate::rotation::Recreator for StackRecreator<'_> {
-    async fn recreate(&self, services: &[String], expect: &[(String, Secret)]) -> Result<Vec<String>, String> {
+    /// A rolling update is judged by Swarm's own task states, `verified` or not.
+    async fn recreate(
+        &self,
+        services: &[String],
+        _verified: &[String],
+        expect: &[(String, Secret)],
+    ) -> Result<Vec<String>, String> {
         let mut done = Vec::with_capacity(services.len());
         let fresh = match self.reload {
             Some(options) => {

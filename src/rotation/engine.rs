@@ -268,13 +268,15 @@ impl<R: Recreator, P: Progress> Engine<'_, R, P> {
         let order = joint_order(&plans);
         let expect: Vec<(String, Secret)> =
             pending.iter().flat_map(|&i| rotations[i].journal.plan.expectations(&rotations[i].journal.new)).collect();
+        let stores: Vec<String> = plans.iter().filter_map(|p| p.store_restart.clone()).collect();
         self.progress.starting("recreate");
-        let done = self.recreator.recreate(&order, &expect).await.map_err(RotationError::Recreate)?;
+        let done = self.recreator.recreate(&order, &stores, &expect).await.map_err(RotationError::Recreate)?;
         for &i in &pending {
             let rotation = &mut rotations[i];
-            if rotation.journal.plan.store_restart.is_some() {
+            if let Some(service) = &rotation.journal.plan.store_restart {
                 // The store's own container is new: its IP and published port may have changed.
                 rotation.store.relocate().await;
+                accepts_new_value(rotation, service).await?;
             }
             rotation.journal.advance(Step::Recreated)?;
         }
@@ -366,6 +368,35 @@ impl<R: Recreator, P: Progress> Engine<'_, R, P> {
             result,
             state_dir: journal.plan.state_dir.clone(),
         }
+    }
+}
+
+/// How long a store's new container may take to accept logins once it runs.
+const STORE_START_TIMEOUT: Duration = Duration::from_secs(60);
+/// How often a store still starting is asked again.
+const STORE_START_POLL: Duration = Duration::from_millis(100);
+
+/// Waits until the store's new container (`service`) logs in with the rotation's new value: what its restart must
+/// give, checked where it matters (the recreate only saw the container run). Refused, or not answering within
+/// [`STORE_START_TIMEOUT`], is a failed recreate.
+async fn accepts_new_value<S: CredentialStore>(rotation: &Rotation<S>, service: &str) -> Result<(), RotationError> {
+    let deadline = Instant::now() + STORE_START_TIMEOUT;
+    loop {
+        let why = match rotation.store.probe(&rotation.journal.new).await {
+            Probe::Ok => return Ok(()),
+            Probe::Rejected => "refuses the new value".to_string(),
+            Probe::Unreachable(reason) if Instant::now() >= deadline => {
+                format!("does not answer {}s after it started: {reason}", STORE_START_TIMEOUT.as_secs())
+            }
+            Probe::Unreachable(_) => {
+                tokio::time::sleep(STORE_START_POLL).await;
+                continue;
+            }
+        };
+        return Err(RotationError::Recreate(format!(
+            "service {service}: its new container {why} ({})",
+            rotation.store.describe()
+        )));
     }
 }
 

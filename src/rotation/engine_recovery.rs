@@ -75,7 +75,7 @@ impl<R: Recreator, P: Progress> Engine<'_, R, P> {
             let expect: Vec<(String, Secret)> =
                 back.iter().flat_map(|r| r.journal.plan.expectations(&r.journal.file_old)).collect();
             recreated =
-                self.recreator.recreate(&joint_order(&plans), &expect).await.map_err(RotationError::Recreate)?;
+                self.recreator.recreate(&joint_order(&plans), &[], &expect).await.map_err(RotationError::Recreate)?;
             self.progress.step("rollback recreate", t.elapsed(), &recreated.join(", "));
         }
         let mut outcomes = Vec::new();

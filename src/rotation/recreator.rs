@@ -11,9 +11,14 @@ pub trait Recreator {
     /// new container replaced the old one and that its environment holds each `(key, value)` of `expect` that it
     /// receives. A key that is a container path (`/run/secrets/db_password`) is a file the container must hold
     /// with that value (trailing line breaks aside), when it has it. Returns the services recreated.
+    ///
+    /// `verified` are services the caller checks itself afterwards by logging in to them with the new value (a
+    /// store's own container): one without healthcheck may count as up as soon as it runs, without the grace that
+    /// otherwise tells a container that stays up from one that crashes at start.
     fn recreate(
         &self,
         services: &[String],
+        verified: &[String],
         expect: &[(String, Secret)],
     ) -> impl Future<Output = Result<Vec<String>, String>>;
 }
@@ -23,7 +28,12 @@ pub trait Recreator {
 pub struct NoRecreate;
 
 impl Recreator for NoRecreate {
-    async fn recreate(&self, _services: &[String], _expect: &[(String, Secret)]) -> Result<Vec<String>, String> {
+    async fn recreate(
+        &self,
+        _services: &[String],
+        _verified: &[String],
+        _expect: &[(String, Secret)],
+    ) -> Result<Vec<String>, String> {
         Ok(Vec::new())
     }
 }
@@ -35,10 +45,15 @@ pub enum AnyRecreator<R> {
 }
 
 impl<R: Recreator> Recreator for AnyRecreator<R> {
-    async fn recreate(&self, services: &[String], expect: &[(String, Secret)]) -> Result<Vec<String>, String> {
+    async fn recreate(
+        &self,
+        services: &[String],
+        verified: &[String],
+        expect: &[(String, Secret)],
+    ) -> Result<Vec<String>, String> {
         match self {
-            AnyRecreator::Real(r) => r.recreate(services, expect).await,
-            AnyRecreator::None => NoRecreate.recreate(services, expect).await,
+            AnyRecreator::Real(r) => r.recreate(services, verified, expect).await,
+            AnyRecreator::None => NoRecreate.recreate(services, verified, expect).await,
         }
     }
 }

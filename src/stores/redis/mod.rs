@@ -48,7 +48,10 @@ impl Kind for Redis {
         {
             let arg = arg.trim_matches(|c| c == '"' || c == '\'');
             let name = arg.trim_start_matches('$').trim_start_matches('{').trim_end_matches('}');
-            if arg.starts_with('$') && !name.is_empty() {
+            // A variable's name, not a command substitution (`"$(cat /data/pw)"`) or other shell.
+            let is_name = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if arg.starts_with('$') && is_name {
                 return Some(name.to_string());
             }
             for (key, value) in values {
@@ -101,5 +104,32 @@ impl Kind for Redis {
                 None => store,
             }))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key_of(command: &str, values: &[(&str, &str)]) -> Option<String> {
+        let mut service = Service::for_test("redis", &[]);
+        service.command = Some(vec!["sh".into(), "-c".into(), command.into()]);
+        Redis.password_key(&service, &mut values.iter().copied())
+    }
+
+    #[test]
+    fn the_password_variable_is_named_after_requirepass_and_a_command_substitution_is_none() {
+        assert_eq!(key_of("exec redis-server --requirepass \"$REDIS_PW\"", &[]).as_deref(), Some("REDIS_PW"));
+        assert_eq!(
+            key_of("redis-server - <<EOF\nrequirepass \"${CACHE_PASS}\"\nEOF", &[]).as_deref(),
+            Some("CACHE_PASS")
+        );
+        // `$(cat /data/pw)` reads a file at start: no variable of that name; the default stands.
+        let substitution = "redis-server - <<EOF\nrequirepass \"$(cat /data/first-password)\"\nEOF";
+        assert_eq!(key_of(substitution, &[]).as_deref(), Some("REDIS_PASSWORD"));
+        assert_eq!(
+            key_of("redis-server --requirepass s3cr3t-value", &[("MY_KEY", "s3cr3t-value")]).as_deref(),
+            Some("MY_KEY")
+        );
     }
 }

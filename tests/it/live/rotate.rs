@@ -198,6 +198,37 @@ fn with_an_acl_file_the_old_password_is_revoked_in_the_recreated_redis() {
     assert_eq!(acl.matches(" #").count(), 1, "one password left: {acl}");
 }
 
+#[test]
+fn a_store_that_comes_back_with_its_first_password_is_caught_by_a_login_and_rolled_back() {
+    let Some(stack) = Stack::copy("rotate_initonly") else { return };
+    let files = ["-f", "compose.yaml", "-f", "initonly.yaml"];
+    stack.compose_ok(&[&files[..], &["up", "-d", "--wait"]].concat());
+    assert_eq!(stack.redis_cli(ORIGINAL, "set survivor yes"), "OK");
+    let before = std::fs::read_to_string(stack.env_file()).expect("env");
+    let (app, redis) = (id_in(&stack, &files, "app"), id_in(&stack, &files, "redis"));
+    let out = stack.secops(&[&["rotate", "redis", "--yes", "--timeout", "30"], &files[..]].concat());
+    let stderr = lossy(&out.stderr);
+    // Redis ran again, without a healthcheck, but with the password on its volume: the login with the new value
+    // after its restart is refused, so the rotation does not end with every consumer holding a value it refuses.
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    assert!(stderr.contains("service redis: its new container refuses the new value"), "{stderr}");
+    assert!(stderr.contains("rolled back"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(stack.env_file()).expect("env"), before);
+    assert_eq!(stack.redis_cli(ORIGINAL, "get survivor"), "yes");
+    assert_ne!(id_in(&stack, &files, "redis"), redis, "the store was recreated");
+    assert_ne!(id_in(&stack, &files, "app"), app, "the consumer was recreated, then back");
+    let (code, status) = stack.status_json(&files);
+    assert_eq!(code, Some(0), "status after rollback: {status}");
+    let audit = std::fs::read_to_string(stack.dir().join(".secops/audit.jsonl")).expect("audit");
+    assert!(audit.contains("\"result\":\"rolled-back\""), "{audit}");
+    assert!(!journal_exists(&stack));
+}
+
+fn id_in(stack: &Stack, files: &[&str], service: &str) -> String {
+    let out = stack.compose_ok(&[files, &["ps", "-q", service]].concat());
+    lossy(&out.stdout).trim().to_string()
+}
+
 /// The state a dry run must leave alone: env file, journal, and every container's ID.
 #[cfg(feature = "fault-injection")]
 fn snapshot(stack: &Stack) -> (String, String, Vec<String>) {
