@@ -30,8 +30,7 @@ pub(super) fn env_value(stack: &Stack, key: &str) -> String {
 }
 
 pub(super) fn id(stack: &Stack, service: &str) -> String {
-    let out = stack.compose_ok(&[&FILES[..], &["ps", "-q", service]].concat());
-    lossy(&out.stdout).trim().to_string()
+    id_in(stack, &FILES, service)
 }
 
 pub(super) fn journal_exists(stack: &Stack) -> bool {
@@ -224,6 +223,7 @@ fn a_store_that_comes_back_with_its_first_password_is_caught_by_a_login_and_roll
     assert!(!journal_exists(&stack));
 }
 
+/// The container ID of `service` in the project of `files`.
 fn id_in(stack: &Stack, files: &[&str], service: &str) -> String {
     let out = stack.compose_ok(&[files, &["ps", "-q", service]].concat());
     lossy(&out.stdout).trim().to_string()
