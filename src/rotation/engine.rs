@@ -390,6 +390,8 @@ async fn accepts_new_value<S: CredentialStore>(rotation: &Rotation<S>, service: 
             }
             Probe::Unreachable(_) => {
                 tokio::time::sleep(STORE_START_POLL).await;
+                // The container may have been found before it had its address (or a task before it was placed).
+                rotation.store.relocate().await;
                 continue;
             }
         };
