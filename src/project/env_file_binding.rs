@@ -23,5 +23,14 @@ pub struct EnvFileBinding {
 /// True when nothing is at `path`: "not found", as opposed to "there but unreadable" (permission denied, a
 /// directory), which reading the file reports with its own reason.
 pub fn is_missing(path: &Path) -> bool {
-    matches!(std::fs::metadata(path), Err(err) if err.kind() == std::io::ErrorKind::NotFound)
+    presence(path).1
+}
+
+/// Whether a regular file is at `path` (following symlinks) and whether nothing is there at all
+/// ([`is_missing`]), from one `stat`.
+pub(crate) fn presence(path: &Path) -> (bool, bool) {
+    match std::fs::metadata(path) {
+        Ok(metadata) => (metadata.is_file(), false),
+        Err(err) => (false, err.kind() == std::io::ErrorKind::NotFound),
+    }
 }

@@ -139,6 +139,12 @@ fn closing_brace(bytes: &[u8], start: usize) -> Option<usize> {
     None
 }
 
+/// True when `name` is a variable name as interpolation reads one: a letter or `_`, then letters, digits, `_`.
+pub(crate) fn is_variable_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    bytes.first().is_some_and(|&c| is_name_start(c)) && name_end(bytes, 0) == bytes.len()
+}
+
 fn is_name_start(c: u8) -> bool {
     c == b'_' || c.is_ascii_alphabetic()
 }

@@ -55,6 +55,7 @@ pub use env_file_binding::{EnvFileBinding, is_missing};
 pub use env_var::EnvVar;
 pub use error::ProjectError;
 pub use interpolate::interpolate;
+pub(crate) use interpolate::is_variable_name;
 pub use interpolated::Interpolated;
 pub use interpolation_error::InterpolationError;
 pub use name::{is_valid_project_name, normalize_project_name};

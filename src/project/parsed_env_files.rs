@@ -119,20 +119,20 @@ mod tests {
         let path = dir.path().join("app.env");
         std::fs::write(&path, "A=1\nB C=2\nD=4\n").expect("write");
         let mut files = ParsedEnvFiles::default();
-        let keys = |files: &mut ParsedEnvFiles| {
+        let keys = |files: &ParsedEnvFiles| {
             files.document(&path).expect("reads").0.entries().iter().map(|e| e.key.clone()).collect::<Vec<_>>()
         };
-        assert_eq!(keys(&mut files), ["A", "D"]);
+        assert_eq!(keys(&files), ["A", "D"]);
         // Read once: a second use is the first parse, not the file as it is now.
         std::fs::write(&path, "Z=9\n").expect("rewrite");
-        assert_eq!(keys(&mut files), ["A", "D"]);
+        assert_eq!(keys(&files), ["A", "D"]);
         // A clone shares the parse: neither can take it while the other holds it.
         let clone = files.clone();
         assert!(files.take(&path).is_none());
         drop(clone);
         let mut files = ParsedEnvFiles::default();
         std::fs::write(&path, "A=1\nB C=2\nD=4\n").expect("write");
-        keys(&mut files);
+        keys(&files);
         let (doc, errors) = files.take(&path).expect("the parse");
         assert_eq!(doc.entries().len(), 2);
         assert_eq!(errors.iter().map(|e| e.line()).collect::<Vec<_>>(), [Some(2)]);

@@ -77,10 +77,10 @@ fn env_file_bindings(node: &Node) -> Vec<EnvFileBinding> {
         .filter_map(|item| {
             let path_node = item.get("path")?;
             let path = PathBuf::from(path_node.as_str()?);
-            let metadata = std::fs::metadata(&path);
+            let (exists, missing) = super::env_file_binding::presence(&path);
             Some(EnvFileBinding {
-                exists: metadata.as_ref().is_ok_and(std::fs::Metadata::is_file),
-                missing: metadata.as_ref().is_err_and(|err| err.kind() == std::io::ErrorKind::NotFound),
+                exists,
+                missing,
                 required: item.get("required").is_none_or(Node::is_true),
                 declared_in: path_node.file.as_deref().map_or_else(PathBuf::new, Path::to_path_buf),
                 format: item.get("format").and_then(Node::as_str).map(str::to_string),

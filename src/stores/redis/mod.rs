@@ -49,9 +49,7 @@ impl Kind for Redis {
             let arg = arg.trim_matches(|c| c == '"' || c == '\'');
             let name = arg.trim_start_matches('$').trim_start_matches('{').trim_end_matches('}');
             // A variable's name, not a command substitution (`"$(cat /data/pw)"`) or other shell.
-            let is_name = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-            if arg.starts_with('$') && is_name {
+            if arg.starts_with('$') && crate::project::is_variable_name(name) {
                 return Some(name.to_string());
             }
             for (key, value) in values {
